@@ -115,6 +115,17 @@ export default tseslint.config(
     },
   },
   {
+    // Tests beside the sources are not production code: they may read fixtures and use test helpers.
+    files: ['src/**/*.test.ts', 'src/**/*.fuzz.test.ts'],
+    rules: {
+      'import-x/no-restricted-paths': 'off',
+      'no-restricted-imports': 'off',
+      'no-restricted-globals': 'off',
+      'no-restricted-properties': 'off',
+      'no-console': 'off',
+    },
+  },
+  {
     files: ['src/cli/output/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
