@@ -19,6 +19,8 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 900_000,
           fileParallelism: false,
+          // One Gerrit per run, started only when a test file asks for it (test/peers/gerrit).
+          globalSetup: ['test/peers/gerrit/gerrit-global-setup.ts'],
         },
       },
     ],

@@ -28,7 +28,7 @@ const answerCommon = {
 /** One step of a script file. */
 export const ScriptFileStepSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('text'), text: z.string(), ...answerCommon }),
-  z.strictObject({ kind: z.literal('json'), value: z.unknown(), ...answerCommon }),
+  z.strictObject({ kind: z.literal('json'), value: z.unknown().refine((value) => value !== undefined, 'value is required'), ...answerCommon }),
   z.strictObject({ kind: z.literal('raw-content'), content: z.string(), ...answerCommon }),
   z.strictObject({
     kind: z.literal('tool-calls'),
