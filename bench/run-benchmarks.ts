@@ -1,0 +1,226 @@
+// `npm run bench`: measures gic's engine on a generated mesh (bench/generate-mesh.ts) against its
+// targets and prints ONE JSON document on stdout (machine figures, then per benchmark the value, unit,
+// target and pass/fail); progress goes to stderr. Benchmarks never run in `npm test`.
+//   compile the mesh                   < 1 s      (parsing measured separately, no target)
+//   evaluate random requests, 1 thread >= 250,000 req/s, median < 5 µs (p50/p99 from timed batches;
+//                                      decision only, as hot loops call it; with the trace: no target)
+//   validate 10,000 policies           < 1 s      (parsed documents; YAML parsing and the end-to-end
+//                                      validateSources are reported separately, no target)
+//   peak RSS of `gic check`            < 512 MB   (a child process runs the CLI's check on the mesh
+//                                      and 10,000 requests; the benchmark process's own peak is reported too)
+// Usage: npm run bench [-- --seed N]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { compileMesh } from '../src/policy/evaluate/compile-mesh.js';
+import type { DecisionKind } from '../src/policy/evaluate/decision.js';
+import { evaluateRequest } from '../src/policy/evaluate/evaluate-request.js';
+import { parseDocuments } from '../src/policy/parse/parse-documents.js';
+import type { ParsedDocument } from '../src/policy/parse/parsed-document.js';
+import { parseMesh } from '../src/policy/parse/parse-mesh.js';
+import { validateDocument } from '../src/policy/validate/validate-document.js';
+import { validateSources } from '../src/policy/validate/validate-sources.js';
+import { generateMesh, generatePolicySources } from './generate-mesh.js';
+import { generateRequests } from './generate-requests.js';
+
+interface Target {
+  readonly max?: number;
+  readonly min?: number;
+}
+
+interface BenchResult {
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target: Target | null;
+  readonly pass: boolean | null;
+  readonly details?: Record<string, unknown>;
+}
+
+const { values } = parseArgs({ options: { seed: { type: 'string' } } });
+const seed = Number(values.seed ?? 20261125);
+const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
+const results: BenchResult[] = [];
+const record = (name: string, value: number, unit: string, target: Target | null, details?: Record<string, unknown>): void => {
+  const pass = target === null ? null : (target.max === undefined || value < target.max) && (target.min === undefined || value >= target.min);
+  results.push({ name, value: round(value), unit, target, pass, ...(details !== undefined ? { details } : {}) });
+  progress(`${name}: ${round(value)} ${unit}${pass === null ? '' : pass ? ' (pass)' : ' (FAIL)'}`);
+};
+const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
+/** CPU time (user + system) of this process since `since`, in ms: robust when the machine is busy. */
+const cpuMs = (since: NodeJS.CpuUsage): number => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+const rssMB = (): number => round(process.memoryUsage().rss / 1024 / 1024);
+const rssAfter: Record<string, number> = {};
+const loadBefore = loadavg();
+
+progress(`generating the mesh (seed ${seed})`);
+let start = process.hrtime.bigint();
+const generated = generateMesh(seed);
+const generateMs = ms(start);
+const bytes = generated.sources.reduce((n, s) => n + s.text.length, 0);
+progress(`generated ${generated.sources.length} files, ${(bytes / 1e6).toFixed(1)} MB in ${generateMs.toFixed(0)} ms`);
+
+rssAfter['generate'] = rssMB();
+start = process.hrtime.bigint();
+let cpu = process.cpuUsage();
+const { mesh, findings } = parseMesh(generated.sources);
+record('parse-mesh', ms(start), 'ms', null, { cpuMs: round(cpuMs(cpu)), files: generated.sources.length, megabytes: round(bytes / 1e6), findings: findings.length });
+rssAfter['parse-mesh'] = rssMB();
+
+const compileTimes: number[] = [];
+const compileCpu: number[] = [];
+const timedCompile = (): ReturnType<typeof compileMesh> => {
+  const t = process.hrtime.bigint();
+  const c = process.cpuUsage();
+  const result = compileMesh(mesh);
+  compileTimes.push(ms(t));
+  compileCpu.push(cpuMs(c));
+  return result;
+};
+timedCompile();
+timedCompile();
+const compiled = timedCompile();
+rssAfter['compile-mesh'] = rssMB();
+record('compile-mesh', median(compileTimes), 'ms', { max: 1000 }, {
+  runs: compileTimes.map(round),
+  cpuMs: round(median(compileCpu)),
+  firstRunMs: round(compileTimes[0] ?? Number.NaN),
+  authorizationPolicies: mesh.authorizationPolicies.length,
+  peerAuthentications: mesh.peerAuthentications.length,
+  requestAuthentications: mesh.requestAuthentications.length,
+  workloads: mesh.workloads.length,
+  namespaces: mesh.namespaces.size,
+});
+
+const requests = generateRequests(generated, 10_000, seed + 1);
+progress('warming up the evaluator');
+for (let i = 0; i < 50_000; i++) evaluateRequest(compiled, requests[i % requests.length]!, { trace: false });
+
+/** Evaluates requests in timed batches for about `seconds`; per-request µs per batch, sorted. */
+function measure(trace: boolean, seconds: number): { perRequestMicros: number[]; evaluated: number; elapsed: number; cpuSeconds: number; decisions: Record<DecisionKind, number> } {
+  const decisions: Record<DecisionKind, number> = { ALLOW: 0, DENY: 0, UNAUTHENTICATED: 0, CONDITIONAL: 0 };
+  const batchSize = 100;
+  const perRequestMicros: number[] = [];
+  const options = { trace };
+  let evaluated = 0;
+  let cursor = 0;
+  const begin = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const deadline = begin + BigInt(Math.round(seconds * 1e9));
+  while (process.hrtime.bigint() < deadline) {
+    const batchStart = process.hrtime.bigint();
+    for (let i = 0; i < batchSize; i++) {
+      decisions[evaluateRequest(compiled, requests[cursor]!, options).decision]++;
+      cursor = cursor + 1 === requests.length ? 0 : cursor + 1;
+    }
+    perRequestMicros.push(Number(process.hrtime.bigint() - batchStart) / 1e3 / batchSize);
+    evaluated += batchSize;
+  }
+  perRequestMicros.sort((a, b) => a - b);
+  return { perRequestMicros, evaluated, elapsed: Number(process.hrtime.bigint() - begin) / 1e9, cpuSeconds: cpuMs(cpuStart) / 1000, decisions };
+}
+
+const fast = measure(false, 3);
+const batches = { batchSize: 100, batches: fast.perRequestMicros.length };
+record('evaluate-throughput', fast.evaluated / fast.elapsed, 'requests/s', { min: 250_000 }, {
+  requests: fast.evaluated, distinctRequests: requests.length, seconds: round(fast.elapsed), cpuSeconds: round(fast.cpuSeconds),
+  requestsPerCpuSecond: round(fast.evaluated / fast.cpuSeconds), decisions: fast.decisions,
+});
+record('evaluate-latency-p50', percentile(fast.perRequestMicros, 0.5), 'µs', { max: 5 }, batches);
+record('evaluate-latency-p99', percentile(fast.perRequestMicros, 0.99), 'µs', null, batches);
+rssAfter['evaluate'] = rssMB();
+const traced = measure(true, 2);
+record('evaluate-throughput-with-trace', traced.evaluated / traced.elapsed, 'requests/s', null, {
+  p50Micros: round(percentile(traced.perRequestMicros, 0.5)), p99Micros: round(percentile(traced.perRequestMicros, 0.99)),
+  requestsPerCpuSecond: round(traced.evaluated / traced.cpuSeconds),
+});
+
+progress('generating 10,000 policies');
+const policySources = generatePolicySources(seed + 2, 10_000);
+rssAfter['generate-policies'] = rssMB();
+start = process.hrtime.bigint();
+cpu = process.cpuUsage();
+const policyDocs: ParsedDocument[] = policySources.flatMap((source) => [...parseDocuments(source.text, source.file).documents]);
+record('parse-10000-policies', ms(start), 'ms', null, { cpuMs: round(cpuMs(cpu)), documents: policyDocs.length, megabytes: round(policySources.reduce((n, s) => n + s.text.length, 0) / 1e6) });
+for (const doc of policyDocs.slice(0, 500)) validateDocument(doc);
+rssAfter['parse-policies'] = rssMB();
+start = process.hrtime.bigint();
+cpu = process.cpuUsage();
+let validationErrors = 0;
+let validationWarnings = 0;
+for (const doc of policyDocs) {
+  const entry = validateDocument(doc);
+  validationErrors += entry?.errors.length ?? 0;
+  validationWarnings += entry?.warnings.length ?? 0;
+}
+record('validate-10000-policies', ms(start), 'ms', { max: 1000 }, { cpuMs: round(cpuMs(cpu)), documents: policyDocs.length, errors: validationErrors, warnings: validationWarnings });
+start = process.hrtime.bigint();
+cpu = process.cpuUsage();
+const report = validateSources(policySources);
+record('validate-sources-10000-policies-end-to-end', ms(start), 'ms', null, { cpuMs: round(cpuMs(cpu)), resources: report.summary.resources, errors: report.summary.errors });
+
+rssAfter['validate'] = rssMB();
+
+progress('running gic check on the mesh and 10,000 requests in a child process');
+const workDir = mkdtempSync(join(tmpdir(), 'gic-bench-'));
+try {
+  for (const source of generated.sources) {
+    mkdirSync(dirname(join(workDir, source.file)), { recursive: true });
+    writeFileSync(join(workDir, source.file), source.text);
+  }
+  const requestsFile = join(workDir, 'requests.jsonl');
+  writeFileSync(requestsFile, requests.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(dirname(fileURLToPath(import.meta.url)), 'check-rss-child.ts'), join(workDir, 'mesh'), requestsFile], {
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  const report = JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { exitCode?: number; lines?: number; wallMs?: number; cpuMs?: number; maxRssMB?: number; stderr?: string };
+  const failed = child.status !== 0 || report.exitCode !== 0 || report.lines !== requests.length;
+  if (failed) progress(`child failed (status ${child.status}): ${child.stderr.slice(0, 2000)} ${report.stderr ?? ''}`);
+  // A failed run measures nothing: NaN never passes.
+  record('peak-rss-gic-check', failed ? Number.NaN : (report.maxRssMB ?? Number.NaN), 'MB', { max: 512 }, {
+    exitCode: report.exitCode, resultLines: report.lines, wallMs: round(report.wallMs ?? Number.NaN), cpuMs: round(report.cpuMs ?? Number.NaN),
+  });
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+}
+record('peak-rss-benchmark-process', process.resourceUsage().maxRSS / 1024, 'MB', null, { rssAfterPhaseMB: rssAfter });
+
+const cpuList = cpus();
+const output = {
+  machine: {
+    cpus: cpuList.length,
+    model: cpuList[0]?.model ?? 'unknown',
+    node: process.version,
+    totalMemoryMB: Math.round(totalmem() / 1024 / 1024),
+    platform: `${process.platform}-${process.arch}`,
+    /** 1/5/15-minute load averages before and after: wall times mean little when load exceeds the CPUs. */
+    loadAverageBefore: loadBefore.map(round),
+    loadAverageAfter: loadavg().map(round),
+  },
+  seed,
+  mesh: { ...generated.counts, files: generated.sources.length, megabytes: round(bytes / 1e6), generateMs: round(generateMs) },
+  benchmarks: results,
+  pass: results.every((r) => r.pass !== false),
+};
+process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+
+function median(xs: readonly number[]): number {
+  return percentile([...xs].sort((a, b) => a - b), 0.5);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

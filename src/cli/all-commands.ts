@@ -1,0 +1,9 @@
+// The commands of `gic`, in the order --help lists them. An explicit list: no registration by import side effects.
+import type { Command } from './command.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { checkCommand } from './commands/check.js';
+import { groupsListCommand } from './commands/groups-list.js';
+import { groupsShowCommand } from './commands/groups-show.js';
+import { validateCommand } from './commands/validate.js';
+
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, checkCommand, groupsListCommand, groupsShowCommand, validateCommand];
