@@ -1,12 +1,15 @@
-// `oracle analyze DIR`: Istio's analyzers over local files, as `istioctl analyze --use-kube=false -A DIR`
-// runs them (local.NewIstiodAnalyzer + analyzers.AllCombined, default mesh config and default ingress
-// resources). Like istioctl, files-only analysis ignores Pods, Namespaces, Services, Nodes and Secrets
-// in the files; --include-runtime loads them too (as Istio's own analyzer tests do), so namespace and
-// workload checks see the fixture's mesh.
+// `oracle analyze DIR`: Istio's analyzers over local files (local.NewIstiodAnalyzer +
+// analyzers.AllCombined, default mesh config and default ingress resources, all namespaces).
+//
+// By default the files' Pods, Namespaces, Services, Nodes and Secrets are read too (as Istio's own
+// analyzer tests do, and as analyzing a live cluster holding those files would): without them
+// `istioctl analyze --use-kube=false` skips every analyzer that needs them, among which
+// auth.AuthorizationPoliciesAnalyzer (IST0101, IST0127). --files-only is exactly istioctl's mode.
 package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -17,9 +20,9 @@ import (
 )
 
 type analyzeOptions struct {
-	namespace      string // "" = all namespaces (-A)
-	meshConfig     string
-	includeRuntime bool
+	namespace  string // "" = all namespaces (-A)
+	meshConfig string
+	filesOnly  bool
 }
 
 type analyzerMessage struct {
@@ -58,10 +61,10 @@ func analyzeDir(dir string, o analyzeOptions) ([]analyzerMessage, error) {
 		return nil, err
 	}
 	// The first reader source fixes which kinds are read, so the files go in before the defaults.
-	if o.includeRuntime {
-		err = sa.AddTestReaderKubeSource(readers)
-	} else {
+	if o.filesOnly {
 		err = sa.AddReaderKubeSource(readers)
+	} else {
+		err = sa.AddTestReaderKubeSource(readers)
 	}
 	if err != nil {
 		return nil, err
@@ -74,8 +77,11 @@ func analyzeDir(dir string, o analyzeOptions) ([]analyzerMessage, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, name := range result.SkippedAnalyzers {
+		fmt.Fprintf(os.Stderr, "oracle analyze: skipped analyzer %s (an input kind is missing)\n", name)
+	}
 	out := []analyzerMessage{}
-	for _, m := range result.Messages.SetDocRef("istioctl-analyze") {
+	for _, m := range *result.Messages.SetDocRef("istioctl-analyze") {
 		u := m.Unstructured(true)
 		am := analyzerMessage{}
 		am.Code, _ = u["code"].(string)

@@ -112,27 +112,32 @@ func (l *crdLayer) serves(gvk schema.GroupVersionKind) bool {
 	return ok
 }
 
-// validate returns the API server's errors for creating obj (a namespaced custom resource).
-func (l *crdLayer) validate(obj *unstructured.Unstructured) []string {
+// validate returns the API server's errors for creating obj (a namespaced custom resource), and the
+// object as the API server hands it on to admission webhooks: unknown fields pruned, non-nullable
+// nulls dropped, defaults applied.
+func (l *crdLayer) validate(obj *unstructured.Unstructured) ([]string, *unstructured.Unstructured) {
 	gvk := obj.GroupVersionKind()
 	v, ok := l.byGVK[gvk]
 	if !ok {
-		return []string{fmt.Sprintf("no CustomResourceDefinition serves %s", gvk.String())}
+		return []string{fmt.Sprintf("no CustomResourceDefinition serves %s", gvk.String())}, obj
 	}
 	if err := v.build(); err != nil {
-		return []string{fmt.Sprintf("cannot build the schema of %s: %v", gvk.String(), err)}
+		return []string{fmt.Sprintf("cannot build the schema of %s: %v", gvk.String(), err)}, obj
 	}
 	u := obj.DeepCopy()
 	var out []string
 
-	// Strict field validation (kubectl's default): unknown fields are errors, not pruned silently.
+	// Decoding (unstructuredSchemaCoercer): strict field validation (kubectl's default) makes the
+	// pruned unknown fields errors; non-nullable nulls without defaults are dropped silently.
+	out = append(out, unknownMetadataFields(u.Object["metadata"])...)
 	opts := structuralschema.UnknownFieldPathOptions{TrackUnknownFieldPaths: true}
-	for _, p := range structuralpruning.PruneWithOptions(u.DeepCopy().Object, v.structural, true, opts) {
+	for _, p := range structuralpruning.PruneWithOptions(u.Object, v.structural, true, opts) {
 		out = append(out, fmt.Sprintf("unknown field %q", p))
 	}
-	out = append(out, unknownMetadataFields(u.Object["metadata"])...)
-
+	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(u.Object, v.structural)
 	structuraldefaulting.Default(u.Object, v.structural)
+
+	// customResourceStrategy.Validate.
 	var errs field.ErrorList
 	errs = append(errs, apivalidation.ValidateObjectMetaAccessor(u, true, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata"))...)
 	errs = append(errs, apiextvalidation.ValidateCustomResource(nil, u.UnstructuredContent(), v.validator)...)
@@ -149,7 +154,7 @@ func (l *crdLayer) validate(obj *unstructured.Unstructured) []string {
 	for _, e := range errs {
 		out = append(out, e.Error())
 	}
-	return out
+	return out, u
 }
 
 // hasBlockingErr is apiextensions-apiserver's rule for skipping CEL rules after structural errors.

@@ -4,7 +4,7 @@
 //
 //	oracle validate FILE            one (multi-document) YAML file  -> FileResult
 //	oracle validate-batch FILE.json JSON array of YAML texts        -> [FileResult]
-//	oracle analyze DIR [--include-runtime] [--namespace NS] [--meshconfig FILE] -> [AnalyzerMessage]
+//	oracle analyze DIR [--files-only] [--namespace NS] [--meshconfig FILE] -> [AnalyzerMessage]
 //	oracle version                  the pinned versions             -> {"istio": ..., "api": ...}
 //
 // The CRD schemas (crd-all.gen.yaml of the same istio.io/istio module) are read from --crds PATH, the
@@ -74,19 +74,19 @@ func run(args []string) error {
 	case "analyze":
 		ns, rest := takeFlag(rest, "--namespace")
 		mesh, rest := takeFlag(rest, "--meshconfig")
-		includeRuntime := false
+		filesOnly := false
 		dirs := []string{}
 		for _, a := range rest {
-			if a == "--include-runtime" {
-				includeRuntime = true
+			if a == "--files-only" {
+				filesOnly = true
 			} else {
 				dirs = append(dirs, a)
 			}
 		}
 		if len(dirs) != 1 {
-			return errors.New("usage: oracle analyze DIR [--include-runtime] [--namespace NS] [--meshconfig FILE]")
+			return errors.New("usage: oracle analyze DIR [--files-only] [--namespace NS] [--meshconfig FILE]")
 		}
-		msgs, err := analyzeDir(dirs[0], analyzeOptions{namespace: ns, meshConfig: mesh, includeRuntime: includeRuntime})
+		msgs, err := analyzeDir(dirs[0], analyzeOptions{namespace: ns, meshConfig: mesh, filesOnly: filesOnly})
 		if err != nil {
 			return err
 		}

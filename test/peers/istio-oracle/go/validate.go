@@ -136,7 +136,8 @@ func (v *validator) validateObject(un *unstructured.Unstructured) resourceResult
 		r.Skipped = true
 		return r
 	}
-	for _, e := range v.crds.validate(un) {
+	crdErrors, admitted := v.crds.validate(un)
+	for _, e := range crdErrors {
 		r.Errors = append(r.Errors, "crd: "+e)
 	}
 	if !known {
@@ -157,8 +158,8 @@ func (v *validator) validateObject(un *unstructured.Unstructured) resourceResult
 		r.Errors = append(r.Errors, "schema: cannot parse proto message: "+err.Error())
 	}
 
-	// istiod webhook: lenient conversion, then the kind's validation function.
-	raw, err := json.Marshal(un.Object)
+	// istiod webhook: the object the API server admits, lenient conversion, then the kind's validation.
+	raw, err := json.Marshal(admitted.Object)
 	if err != nil {
 		r.Errors = append(r.Errors, "webhook: cannot decode configuration: "+err.Error())
 		return r
@@ -181,7 +182,7 @@ func (v *validator) validateObject(un *unstructured.Unstructured) resourceResult
 		r.Errors = append(r.Errors, "webhook: "+e)
 	}
 	r.Warnings = append(r.Warnings, flatten(warning)...)
-	for key := range un.Object {
+	for key := range admitted.Object {
 		switch key {
 		case "apiVersion", "kind", "metadata", "spec", "status":
 		default:
