@@ -22,7 +22,7 @@ import (
 // pki holds the PEM files written into the certificate directory.
 type pki struct {
 	caCert, serverCert, serverKey, saKey, saPub string
-	caPEM, adminCertPEM, adminKeyPEM           []byte
+	caPEM, adminCertPEM, adminKeyPEM            []byte
 }
 
 func newKey() (*ecdsa.PrivateKey, error) {
