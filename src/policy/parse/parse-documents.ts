@@ -1,68 +1,331 @@
-// Multi-document YAML (and JSON, a subset of YAML) -> plain values with a field-path -> line map.
-// Malformed input becomes findings with file and line, never an exception.
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
+// Multi-document YAML (and JSON, a subset of YAML) -> plain values with a field-path -> line map,
+// read as kubectl reads it (kube-yaml.ts: YAML 1.1 booleans, merge keys).
+// `kind: List` (and `*List` with `items`) documents are expanded into their items. Malformed or hostile
+// input becomes findings with file and line, never an exception, a hang or unbounded memory: sizes,
+// nesting, aliases, document and finding counts are bounded by ParseLimits (parameters, not globals).
+import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
-import { formatFieldPath, type PathSegment, parseFieldPath } from './field-path.js';
+import { type LineBranch, type LineNode, lineOfNode, lookupLine } from './line-tree.js';
+import { PARSE_RULES, type ParseLimits, resolveParseLimits } from './parse-limits.js';
 import type { ParsedDocument, ParseFinding, ParseResult } from './parsed-document.js';
+import { findBinary, findExcessDepth, splitDocuments, type TextChunk } from './prescan.js';
+import { KUBE_YAML_SCHEMA, YAML12_SCHEMA } from './kube-yaml.js';
+import { JsonDepthError, scanJson } from './scan-json.js';
+import { splitList } from './split-list.js';
 
-/** Parses every document of a file. Empty documents are skipped. */
-export function parseDocuments(text: string, file: string): ParseResult {
-  const lineCounter = new LineCounter();
-  const documents: ParsedDocument[] = [];
-  const findings: ParseFinding[] = [];
-  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const list = Array.isArray(docs) ? docs : [];
-  for (const doc of list) {
-    const errors = doc.errors;
-    if (errors.length > 0) {
-      for (const error of errors) {
-        const pos = lineCounter.linePos(error.pos[0]);
-        findings.push({ rule: 'yaml.syntax', level: 'error', file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message });
+export { DEFAULT_PARSE_LIMITS, PARSE_RULES, type ParseLimits } from './parse-limits.js';
+
+/** Limits plus how scalars resolve. */
+export interface ParseOptions extends Partial<ParseLimits> {
+  /**
+   * Read `y|yes|on|n|no|off` (and their Title/UPPER forms) as booleans, as kubectl and istioctl do
+   * (go.yaml.in/yaml/v2 resolve.go). Default true; false reads them as strings (YAML 1.2 core).
+   */
+  readonly yaml11Booleans?: boolean;
+}
+
+class FindingSink {
+  readonly findings: ParseFinding[] = [];
+  private dropped = 0;
+  constructor(
+    private readonly file: string,
+    private readonly max: number,
+  ) {}
+  add(rule: string, level: 'error' | 'warning', line: number, column: number, message: string): void {
+    if (this.findings.length >= this.max) {
+      this.dropped++;
+      return;
+    }
+    this.findings.push({ rule, level, file: this.file, line: Math.max(1, line), column: Math.max(1, column), message });
+  }
+  finish(): ParseFinding[] {
+    if (this.dropped > 0) {
+      const last = this.findings[this.findings.length - 1];
+      this.findings.push({ rule: PARSE_RULES.findings, level: 'error', file: this.file, line: last?.line ?? 1, column: 1, message: `${this.dropped} more findings in this file were left out` });
+    }
+    return this.findings;
+  }
+}
+
+function isJsonText(text: string, file: string): boolean {
+  if (/\.json$/i.test(file)) return true;
+  const first = /\S/.exec(text);
+  return first !== null && (first[0] === '{' || first[0] === '[');
+}
+
+/** 1-based line and column of an offset in `text`. */
+function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** JSON.parse's own message and position, for `.json` input the YAML parser rejected. */
+function jsonError(text: string): { message: string; offset?: number } | undefined {
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const at = /at position (\d+)/.exec(message);
+    return { message: `invalid JSON: ${message.replace(/\s*\(line \d+ column \d+\)$/, '')}`, ...(at === null ? {} : { offset: Number(at[1]) }) };
+  }
+}
+
+interface TreeContext {
+  readonly counter: LineCounter;
+  readonly lineOffset: number;
+  readonly maxDepth: number;
+  readonly sink: FindingSink;
+  tooDeep: boolean;
+}
+
+function lineAt(ctx: TreeContext, offset: number): number {
+  return ctx.counter.linePos(offset).line + ctx.lineOffset;
+}
+
+/** Builds the line tree of a node (not following aliases) and reports duplicate keys and excess depth. */
+function buildTree(node: Node, line: number, depth: number, ctx: TreeContext): LineNode {
+  if (!isMap(node) && !isSeq(node)) return line;
+  if (depth > ctx.maxDepth) {
+    ctx.tooDeep = true;
+    return line;
+  }
+  if (isMap(node)) {
+    const keys = new Map<string, LineNode>();
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      if (!isScalar(keyNode)) continue;
+      const key = String(keyNode.value);
+      const keyLine = keyNode.range ? lineAt(ctx, keyNode.range[0]) : line;
+      if (keys.has(key) && key !== '<<') {
+        const pos = keyNode.range ? ctx.counter.linePos(keyNode.range[0]) : { col: 1 };
+        ctx.sink.add(PARSE_RULES.duplicateKey, 'error', keyLine, pos.col, `duplicate key "${key}" (the last value wins)`);
+      }
+      const value = pair.value as Node | null;
+      keys.set(key, value !== null && !isAlias(value) && (isMap(value) || isSeq(value)) ? buildTree(value, keyLine, depth + 1, ctx) : keyLine);
+    }
+    return { line, keys } satisfies LineBranch;
+  }
+  const items: LineNode[] = [];
+  for (const item of node.items) {
+    const child = item as Node | null;
+    const childLine = child?.range ? lineAt(ctx, child.range[0]) : line;
+    items.push(child !== null && !isAlias(child) ? buildTree(child, childLine, depth + 1, ctx) : childLine);
+  }
+  return { line, items } satisfies LineBranch;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isListKind(value: Record<string, unknown>): boolean {
+  return typeof value['kind'] === 'string' && value['kind'].endsWith('List') && Array.isArray(value['items']);
+}
+
+interface Emit {
+  readonly file: string;
+  readonly documents: ParsedDocument[];
+  readonly sink: FindingSink;
+  readonly maxDocuments: number;
+  readonly yaml11Booleans: boolean;
+  limitReported: boolean;
+}
+
+function pushDocument(emit: Emit, value: Record<string, unknown>, tree: LineNode, column: number): void {
+  if (emit.documents.length >= emit.maxDocuments) {
+    if (!emit.limitReported) emit.sink.add(PARSE_RULES.documents, 'error', lineOfNode(tree), 1, `more than ${emit.maxDocuments} documents; the rest of the file is ignored`);
+    emit.limitReported = true;
+    return;
+  }
+  const line = lineOfNode(tree);
+  emit.documents.push({
+    file: emit.file,
+    index: emit.documents.length,
+    source: { file: emit.file, line, column },
+    value,
+    lineOf: (fieldPath) => lookupLine(tree, fieldPath),
+  });
+}
+
+/** Emits an object document, expanding List kinds (recursively) into their items. */
+function emitValue(emit: Emit, value: unknown, tree: LineNode, column: number, listDepth: number): void {
+  if (!isObject(value)) {
+    const what = Array.isArray(value) ? 'a list' : `a ${typeof value}`;
+    emit.sink.add(PARSE_RULES.notObject, 'error', lineOfNode(tree), column, `expected an object (a Kubernetes resource), found ${what}; ignored`);
+    return;
+  }
+  if (isListKind(value) && listDepth < 4) {
+    const items = value['items'] as unknown[];
+    const itemTrees = typeof tree === 'number' ? undefined : tree.keys?.get('items');
+    items.forEach((item, i) => {
+      const itemTree = itemTrees === undefined || typeof itemTrees === 'number' ? itemTrees : itemTrees.items?.[i];
+      if (item === null || item === undefined) return;
+      emitValue(emit, item, itemTree ?? tree, 1, listDepth + 1);
+    });
+    return;
+  }
+  pushDocument(emit, value, tree, column);
+}
+
+const EMPTY_CHUNK = /^(?:(?:(?:---|\.\.\.)(?=[ \t\r\n]|$)|%[^\n]*)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$))*$/;
+
+function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: Emit): void {
+  const schema = emit.yaml11Booleans ? KUBE_YAML_SCHEMA : YAML12_SCHEMA;
+  const { sink } = emit;
+  const binary = findBinary(chunk.text);
+  if (binary >= 0) {
+    const pos = positionOf(chunk.text, binary);
+    sink.add(PARSE_RULES.binary, 'error', chunk.line + pos.line - 1, pos.column, 'binary data (NUL byte or invalid UTF-8) is not YAML; document ignored');
+    return;
+  }
+  // Markers, directives, comments and blank lines only: nothing to parse.
+  if (chunk.text.length < 4096 && EMPTY_CHUNK.test(chunk.text)) return;
+  if (startsLikeJson(chunk.text) && readJson(chunk, limits, emit)) return;
+  if (chunk.text.length > limits.maxDocumentSize) {
+    // A List too large to parse whole is read item by item when kubectl's layout allows it.
+    const split = splitList(chunk);
+    if (split !== undefined && split.envelope.text.length <= limits.maxDocumentSize && isListEnvelope(split.envelope.text, limits, schema)) {
+      for (const item of split.items) parseChunk(item, json, limits, emit);
+      return;
+    }
+    sink.add(PARSE_RULES.documentSize, 'error', chunk.line, 1, `document of ${chunk.text.length} characters exceeds the limit of ${limits.maxDocumentSize}; ignored`);
+    return;
+  }
+  const excess = findExcessDepth(chunk.text, limits.maxDepth);
+  if (excess !== undefined) {
+    sink.add(PARSE_RULES.depth, 'error', chunk.line + excess.line - 1, 1, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
+    return;
+  }
+  const counter = new LineCounter();
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(chunk.text, { ...schema, lineCounter: counter, uniqueKeys: false, prettyErrors: false, stringKeys: false, logLevel: 'error' }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = [];
+  } catch (error) {
+    sink.add(PARSE_RULES.syntax, 'error', chunk.line, 1, `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const lineOffset = chunk.line - 1;
+  for (const doc of docs) {
+    if (doc.errors.length > 0) {
+      const explained = jsonFallback(chunk, doc, counter, lineOffset, isJsonChunk(chunk, emit.file, json));
+      if (explained !== undefined) {
+        sink.add(PARSE_RULES.syntax, 'error', explained.line, explained.column, explained.message);
+        continue;
+      }
+      for (const error of doc.errors) {
+        const pos = counter.linePos(error.pos[0]);
+        sink.add(PARSE_RULES.syntax, 'error', pos.line + lineOffset, pos.col, error.message.split('\n')[0] ?? error.message);
       }
       continue;
     }
-    if (doc.contents === null) continue;
-    const value: unknown = doc.toJS({ maxAliasCount: 100 });
-    if (value === null || value === undefined) continue;
-    const lines = new Map<string, number>();
-    collectLines(doc.contents as Node, [], lines, lineCounter);
-    const start = lineCounter.linePos((doc.contents as Node).range?.[0] ?? 0);
-    documents.push({
-      file,
-      index: documents.length,
-      source: { file, line: start.line, column: start.col },
-      value,
-      lineOf: (fieldPath) => lookupLine(lines, fieldPath, start.line),
-    });
-  }
-  return { documents, findings };
-}
-
-function collectLines(node: Node, path: PathSegment[], lines: Map<string, number>, counter: LineCounter): void {
-  if (node.range) lines.set(formatFieldPath(path), counter.linePos(node.range[0]).line);
-  if (isMap(node)) {
-    for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyNode = pair.key as Node | null;
-      const childPath = [...path, key];
-      if (keyNode?.range) lines.set(formatFieldPath(childPath), counter.linePos(keyNode.range[0]).line);
-      if (pair.value && typeof pair.value === 'object' && 'range' in pair.value && (isMap(pair.value) || isSeq(pair.value))) {
-        collectLines(pair.value, childPath, lines, counter);
-        if (keyNode?.range) lines.set(formatFieldPath(childPath), counter.linePos(keyNode.range[0]).line);
-      }
+    const contents = doc.contents as Node | null;
+    if (contents === null) continue;
+    const start = counter.linePos(contents.range?.[0] ?? 0);
+    const ctx: TreeContext = { counter, lineOffset, maxDepth: limits.maxDepth, sink, tooDeep: false };
+    const tree = buildTree(contents, start.line + lineOffset, 0, ctx);
+    if (ctx.tooDeep) {
+      sink.add(PARSE_RULES.depth, 'error', start.line + lineOffset, start.col, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
+      continue;
     }
-  } else if (isSeq(node)) {
-    node.items.forEach((item, i) => {
-      if (item && typeof item === 'object' && 'range' in item) collectLines(item as Node, [...path, i], lines, counter);
-    });
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const aliases = /alias/i.test(message);
+      sink.add(aliases ? PARSE_RULES.aliases : PARSE_RULES.syntax, 'error', start.line + lineOffset, start.col, aliases ? `too many alias expansions (limit ${limits.maxAliasCount}): ${message}; document ignored` : message);
+      continue;
+    }
+    if (value === null || value === undefined) continue;
+    emitValue(emit, value, tree, start.col, 0);
   }
 }
 
-function lookupLine(lines: ReadonlyMap<string, number>, fieldPath: string, fallback: number): number {
-  const segments = parseFieldPath(fieldPath);
-  for (let n = segments.length; n >= 0; n--) {
-    const line = lines.get(formatFieldPath(segments.slice(0, n)));
-    if (line !== undefined) return line;
+function startsLikeJson(text: string): boolean {
+  const first = /\S/.exec(text);
+  return first !== null && (first[0] === '{' || first[0] === '[');
+}
+
+/** The strict-JSON fast path; false when the text is not strict JSON (the YAML path then reads it). */
+function readJson(chunk: TextChunk, limits: ParseLimits, emit: Emit): boolean {
+  let scanned: ReturnType<typeof scanJson>;
+  try {
+    scanned = scanJson(chunk.text, chunk.line, limits.maxDepth);
+  } catch (error) {
+    if (!(error instanceof JsonDepthError)) throw error;
+    emit.sink.add(PARSE_RULES.depth, 'error', error.line, 1, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
+    return true;
   }
-  return fallback;
+  if (scanned === undefined) return false;
+  // Values cost little memory here, so only a List may exceed the per-document limit.
+  if (chunk.text.length > limits.maxDocumentSize && !(isObject(scanned.value) && isListKind(scanned.value))) {
+    emit.sink.add(PARSE_RULES.documentSize, 'error', chunk.line, 1, `document of ${chunk.text.length} characters exceeds the limit of ${limits.maxDocumentSize}; ignored`);
+    return true;
+  }
+  for (const d of scanned.duplicateKeys) emit.sink.add(PARSE_RULES.duplicateKey, 'error', d.line, d.column, `duplicate key "${d.key}" (the last value wins)`);
+  emitValue(emit, scanned.value, scanned.tree, scanned.column, 0);
+  return true;
+}
+
+/** The envelope of a split List parses alone to an object of a `*List` kind. */
+function isListEnvelope(text: string, limits: ParseLimits, schema: typeof KUBE_YAML_SCHEMA | typeof YAML12_SCHEMA): boolean {
+  if (findExcessDepth(text, limits.maxDepth) !== undefined) return false;
+  try {
+    const docs = parseAllDocuments(text, { ...schema, logLevel: 'silent' });
+    if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
+    const value: unknown = docs[0]!.toJS({ maxAliasCount: limits.maxAliasCount });
+    return isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List');
+  } catch {
+    return false;
+  }
+}
+
+function isJsonChunk(chunk: TextChunk, file: string, json: boolean): boolean {
+  return json || isJsonText(chunk.text, file);
+}
+
+/** For JSON input, JSON.parse explains errors better than a YAML parser; undefined when not JSON. */
+function jsonFallback(chunk: TextChunk, doc: Document.Parsed, counter: LineCounter, lineOffset: number, json: boolean): { line: number; column: number; message: string } | undefined {
+  if (!json) return undefined;
+  const error = jsonError(chunk.text);
+  if (error === undefined) return undefined;
+  if (error.offset !== undefined) {
+    const pos = positionOf(chunk.text, error.offset);
+    return { line: pos.line + lineOffset, column: pos.column, message: error.message };
+  }
+  const first = doc.errors[0];
+  const pos = counter.linePos(first?.pos[0] ?? 0);
+  return { line: pos.line + lineOffset, column: pos.col, message: error.message };
+}
+
+/** Parses every document of a file. Empty documents are skipped; input problems become findings. */
+export function parseDocuments(text: string, file: string, options?: ParseOptions): ParseResult {
+  const resolved = resolveParseLimits(options);
+  const sink = new FindingSink(file, resolved.maxFindings);
+  const documents: ParsedDocument[] = [];
+  if (text.length > resolved.maxFileSize) {
+    sink.add(PARSE_RULES.fileSize, 'error', 1, 1, `file of ${text.length} characters exceeds the limit of ${resolved.maxFileSize}; not parsed`);
+    return { documents, findings: sink.finish() };
+  }
+  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  const json = /\.json$/i.test(file);
+  const emit: Emit = { file, documents, sink, maxDocuments: resolved.maxDocuments, yaml11Booleans: options?.yaml11Booleans ?? true, limitReported: false };
+  let chunks = 0;
+  for (const chunk of splitDocuments(body)) {
+    if (emit.limitReported) break;
+    // Empty documents count too, so a stream of bare `---` lines cannot keep the parser busy.
+    if (++chunks > resolved.maxDocuments) {
+      sink.add(PARSE_RULES.documents, 'error', chunk.line, 1, `more than ${resolved.maxDocuments} documents; the rest of the file is ignored`);
+      break;
+    }
+    parseChunk(chunk, json, resolved, emit);
+  }
+  return { documents, findings: sink.finish() };
 }
