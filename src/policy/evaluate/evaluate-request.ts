@@ -1,0 +1,506 @@
+// One request -> the decision Istio would make (docs/reference/istio-authz.md §2 and §4; cli.md
+// "gic check"): mTLS (PeerAuthentication) first, then at each Envoy proxy CUSTOM -> JWT -> AUDIT -> DENY
+// -> ALLOW, or at ztunnel DENY -> ALLOW on L4 attributes; through a waypoint when the request is
+// addressed to a Service that uses one. Never throws on input; the trace is optional (hot path).
+import type { AccessRequest, Protocol } from './access-request.js';
+import type { Decision, DecisionKind, DecisionReason } from './decision.js';
+import type { Service } from '../resources/mesh.js';
+import { adHocTarget, type CompiledAuthorizationPolicy, type CompiledMesh, type EnvoyPolicies, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
+import { firstMatch, type CompiledRuleSet } from './envoy-rules.js';
+import { parseIp } from './ip-matcher.js';
+import { authenticateJwt } from './jwt-authentication.js';
+import { mtlsForPort } from './mtls-mode.js';
+import { normalizePath } from './path-normalization.js';
+import { type InferredProtocol, inferProtocol, selectsTarget, targetPortOf } from './protocol-inference.js';
+import { peerFor, peerFromPrincipal, type PeerIdentity, type RequestAttributes } from './request-attributes.js';
+import { ztunnelFirstMatch } from './ztunnel-rules.js';
+
+export interface EvaluateOptions {
+  /** Build the `trace` strings (default true). Turn off in hot loops: `trace` is then empty. */
+  readonly trace?: boolean;
+}
+
+type Trace = string[] | undefined;
+
+interface StageResult {
+  readonly decision: DecisionKind;
+  readonly provider?: string;
+  readonly reasons: DecisionReason[];
+}
+
+const EMPTY_HEADERS: ReadonlyMap<string, string> = new Map();
+
+function ruleSetFor(c: CompiledAuthorizationPolicy, http: boolean): CompiledRuleSet {
+  return http ? c.http : c.tcp;
+}
+
+function noteRules(trace: Trace, c: CompiledAuthorizationPolicy, set: CompiledRuleSet): void {
+  if (trace === undefined) return;
+  for (const s of set.skipped) trace.push(`  ${c.ref} rule ${s.index}: ${s.reason}`);
+  for (const r of set.rules) for (const n of r.notes) trace.push(`  ${c.ref} rule ${r.index}: ${n}`);
+}
+
+/** What a reason says; with the rule index it keys the per-policy reason cache. */
+const REASON = { DENY: 0, ALLOW: 1, DEFAULT_DENY_HTTP: 2, DEFAULT_DENY_TCP: 3, ZTUNNEL_DENY: 4, ZTUNNEL_ALLOW: 5, ZTUNNEL_DEFAULT_DENY: 6 } as const;
+type ReasonKind = (typeof REASON)[keyof typeof REASON];
+
+/** The (immutable, shared) reason for a policy outcome: built once per policy, rule and kind. */
+function reasonFor(c: CompiledAuthorizationPolicy, kind: ReasonKind, rule: number): DecisionReason {
+  const key = kind * 65536 + rule + 1;
+  const hit = c.reasonCache.get(key);
+  if (hit !== undefined) return hit;
+  let r: DecisionReason;
+  switch (kind) {
+    case REASON.DENY:
+      r = { policy: c.ref, action: 'DENY', rule, message: `rule ${rule} of DENY policy ${c.ref} matches` };
+      break;
+    case REASON.ALLOW:
+      r = { policy: c.ref, action: 'ALLOW', rule, message: `rule ${rule} of ALLOW policy ${c.ref} matches` };
+      break;
+    case REASON.DEFAULT_DENY_HTTP:
+    case REASON.DEFAULT_DENY_TCP:
+      r = { policy: c.ref, action: 'ALLOW', message: `default deny: ${describeNoMatch(c, kind === REASON.DEFAULT_DENY_HTTP ? c.http : c.tcp)}` };
+      break;
+    case REASON.ZTUNNEL_DENY:
+      r = { policy: c.ref, action: 'DENY', rule, message: `rule ${rule} of DENY policy ${c.ref} matches at ztunnel (L4)` };
+      break;
+    case REASON.ZTUNNEL_ALLOW:
+      r = { policy: c.ref, action: 'ALLOW', rule, message: `rule ${rule} of ALLOW policy ${c.ref} matches at ztunnel (L4)` };
+      break;
+    default: {
+      const zp = c.ztunnel;
+      const why =
+        c.ruleCount === 0
+          ? `${c.ref} has no rules (allow-nothing)`
+          : zp === undefined || zp.rules.length === 0
+            ? `every rule of ${c.ref} uses HTTP attributes, which ztunnel cannot enforce, so none is kept`
+            : `none of the ${zp.rules.length} L4 rule(s) of ${c.ref} match`;
+      r = { policy: c.ref, action: 'ALLOW', message: `default deny at ztunnel: ${why}` };
+    }
+  }
+  c.reasonCache.set(key, r);
+  return r;
+}
+
+function describeNoMatch(c: CompiledAuthorizationPolicy, set: CompiledRuleSet): string {
+  if (c.ruleCount === 0) return `${c.ref} has no rules (allow-nothing): it matches no request`;
+  if (set.rules.length === 0) return `none of the ${c.ruleCount} rule(s) of ${c.ref} apply to this filter chain`;
+  return `none of the ${set.rules.length} rule(s) of ${c.ref} match`;
+}
+
+/** CUSTOM -> JWT -> AUDIT -> DENY -> ALLOW at one Envoy proxy (sidecar, gateway or waypoint). */
+function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: RequestAttributes, request: AccessRequest, trace: Trace, where: string): StageResult {
+  const http = a.http;
+  let provider: string | undefined;
+  const reasons: DecisionReason[] = [];
+
+  // 1. CUSTOM (ext_authz), before authentication.
+  if (policies.custom.length > 0) {
+    const providers = policies.customProviders;
+    const info = providers.length === 1 ? compiled.providers.get(providers[0] as string) : undefined;
+    let bad: string | undefined;
+    if (providers.length > 1) bad = `more than one CUSTOM provider on ${where} (${providers.join(', ')}) without PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS: every CUSTOM rule becomes a DENY rule`;
+    else if (info === undefined) bad = `provider ${JSON.stringify(providers[0])} is not an envoyExtAuthzHttp/envoyExtAuthzGrpc extensionProvider of MeshConfig: its CUSTOM rules become DENY rules`;
+    else if (info.error !== undefined) bad = `provider ${JSON.stringify(info.name)} is invalid (${info.error}): its CUSTOM rules become DENY rules`;
+    if (bad !== undefined) {
+      trace?.push(`CUSTOM: ${bad}`);
+      for (const c of policies.custom) {
+        if (c.dryRun) continue;
+        const set = ruleSetFor(c, http);
+        noteRules(trace, c, set);
+        const i = firstMatch(set, a);
+        if (i >= 0) {
+          trace?.push(`CUSTOM: ${c.ref}-deny-due-to-bad-CUSTOM-action rule ${i} matches: DENY (403)`);
+          return { decision: 'DENY', reasons: [{ policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches and ${bad} (${c.ref}-deny-due-to-bad-CUSTOM-action)` }] };
+        }
+      }
+      trace?.push('CUSTOM: no bad-CUSTOM deny rule matches');
+    } else if (info !== undefined && !http && info.kind === 'http') {
+      trace?.push(`CUSTOM: provider ${info.name} is an HTTP ext-authz provider: ignored on this TCP filter chain`);
+    } else if (info !== undefined) {
+      for (const c of policies.custom) {
+        const set = ruleSetFor(c, http);
+        noteRules(trace, c, set);
+        const i = firstMatch(set, a);
+        if (i >= 0) {
+          provider = info.name;
+          reasons.push({ policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches: the ${info.kind === 'http' ? 'HTTP' : 'gRPC'} ext-authz provider ${info.name} decides` });
+          trace?.push(`CUSTOM: ${c.ref} rule ${i} matches: provider ${info.name} is called and decides (if it allows, evaluation continues)`);
+          break;
+        }
+      }
+      if (provider === undefined) trace?.push(`CUSTOM: no rule of ${policies.custom.map((c) => c.ref).join(', ')} matches: provider ${info.name} is not called`);
+    }
+  } else {
+    trace?.push('CUSTOM: no CUSTOM policy applies');
+  }
+
+  // 2. Authentication (JWT), HTTP only.
+  let attrs = a;
+  if (http) {
+    const outcome = authenticateJwt(policies.jwtRules, request.jwt);
+    if (outcome.kind === 'invalid') {
+      trace?.push(`JWT: ${outcome.message}`);
+      return { decision: 'UNAUTHENTICATED', reasons: [{ policy: `RequestAuthentication ${outcome.policy}`, action: 'JWT', message: outcome.message }] };
+    }
+    trace?.push(`JWT: ${outcome.message}`);
+    if (outcome.kind === 'valid') attrs = { ...a, jwt: outcome.payload };
+  } else if (policies.jwtRules.length > 0) {
+    trace?.push('JWT: RequestAuthentication does not apply to a TCP filter chain');
+  }
+
+  // 3. AUDIT: never decides.
+  for (const c of policies.audit) {
+    if (trace === undefined) break;
+    const set = ruleSetFor(c, http);
+    noteRules(trace, c, set);
+    const i = firstMatch(set, attrs);
+    trace.push(i >= 0 ? `AUDIT: ${c.ref} rule ${i} matches: the request is marked for audit logging (no effect on the decision)` : `AUDIT: ${c.ref} does not match`);
+  }
+
+  // 4. DENY.
+  for (const c of policies.deny) {
+    const set = ruleSetFor(c, http);
+    if (c.dryRun) {
+      if (trace !== undefined) {
+        const i = firstMatch(set, attrs);
+        trace.push(i >= 0 ? `DENY (dry-run): ${c.ref} rule ${i} matches: would deny, not enforced` : `DENY (dry-run): ${c.ref} does not match`);
+      }
+      continue;
+    }
+    noteRules(trace, c, set);
+    const i = firstMatch(set, attrs);
+    if (i >= 0) {
+      trace?.push(`DENY: ${c.ref} rule ${i} matches: ${http ? '403 RBAC: access denied' : 'connection closed'}`);
+      return { decision: 'DENY', reasons: [reasonFor(c, REASON.DENY, i)] };
+    }
+    trace?.push(`DENY: ${c.ref} does not match`);
+  }
+  if (policies.deny.length === 0) trace?.push('DENY: no DENY policy applies');
+
+  // 5. ALLOW.
+  const enforced = policies.allowEnforced;
+  if (trace !== undefined) {
+    for (const c of policies.allow) {
+      if (!c.dryRun) continue;
+      const i = firstMatch(ruleSetFor(c, http), attrs);
+      trace.push(i >= 0 ? `ALLOW (dry-run): ${c.ref} rule ${i} matches: would allow, not enforced` : `ALLOW (dry-run): ${c.ref} does not match: would deny, not enforced`);
+    }
+  }
+  if (enforced.length === 0) {
+    trace?.push(policies.allow.length > 0 ? 'ALLOW: only dry-run ALLOW policies apply: no enforced ALLOW layer, allowed' : 'ALLOW: no ALLOW policy applies: allowed');
+    return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
+  }
+  for (const c of enforced) {
+    const set = ruleSetFor(c, http);
+    noteRules(trace, c, set);
+    const i = firstMatch(set, attrs);
+    if (i >= 0) {
+      trace?.push(`ALLOW: ${c.ref} rule ${i} matches: allowed`);
+      reasons.push(reasonFor(c, REASON.ALLOW, i));
+      return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
+    }
+  }
+  trace?.push(`ALLOW: ${enforced.map((c) => c.ref).join(', ')} ${enforced.length === 1 ? 'applies' : 'apply'} and none matches: default deny (${http ? '403' : 'connection closed'})`);
+  return {
+    decision: 'DENY',
+    reasons: enforced.map((c) => reasonFor(c, http ? REASON.DEFAULT_DENY_HTTP : REASON.DEFAULT_DENY_TCP, -1)),
+  };
+}
+
+/** ztunnel: DENY -> ALLOW on L4 attributes only. */
+function evaluateZtunnel(compiled: CompiledMesh, target: ProxyTarget, a: RequestAttributes, trace: Trace): StageResult {
+  const z = compiled.ztunnelPolicies(target);
+  if (trace !== undefined) {
+    for (const c of z.ignored) trace.push(`ztunnel: ${c.ref} ignored: ${c.ztunnelSkip ?? ''}`);
+    for (const c of [...z.deny, ...z.allow]) {
+      const l7 = c.ztunnel?.l7 ?? [];
+      if (l7.length > 0) {
+        trace.push(
+          c.action === 'ALLOW'
+            ? `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): its rules with them are omitted`
+            : `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): they are omitted, and a match left empty matches nothing`,
+        );
+      }
+    }
+  }
+  for (const c of z.deny) {
+    const i = ztunnelFirstMatch(c.ztunnel!, a);
+    if (i >= 0) {
+      trace?.push(`ztunnel DENY: ${c.ref} rule ${i} matches: connection rejected`);
+      return { decision: 'DENY', reasons: [reasonFor(c, REASON.ZTUNNEL_DENY, i)] };
+    }
+    trace?.push(`ztunnel DENY: ${c.ref} does not match`);
+  }
+  if (z.allow.length === 0) {
+    trace?.push('ztunnel ALLOW: no ALLOW policy applies: allowed');
+    return { decision: 'ALLOW', reasons: [] };
+  }
+  for (const c of z.allow) {
+    const i = ztunnelFirstMatch(c.ztunnel!, a);
+    if (i >= 0) {
+      trace?.push(`ztunnel ALLOW: ${c.ref} rule ${i} matches: allowed`);
+      return { decision: 'ALLOW', reasons: [reasonFor(c, REASON.ZTUNNEL_ALLOW, i)] };
+    }
+  }
+  trace?.push(`ztunnel ALLOW: ${z.allow.map((c) => c.ref).join(', ')} ${z.allow.length === 1 ? 'applies' : 'apply'} and none matches: connection rejected`);
+  return {
+    decision: 'DENY',
+    reasons: z.allow.map((c) => reasonFor(c, REASON.ZTUNNEL_DEFAULT_DENY, -1)),
+  };
+}
+
+interface Caller {
+  readonly identity: PeerIdentity | undefined;
+  readonly inMesh: boolean;
+  readonly namespace: string | undefined;
+  readonly description: string;
+}
+
+function resolveCaller(compiled: CompiledMesh, request: AccessRequest, describe: boolean): Caller {
+  const from = request.from;
+  if (from === undefined) return { identity: undefined, inMesh: false, namespace: undefined, description: 'an unidentified plaintext client' };
+  if ('principal' in from) {
+    const id = peerFromPrincipal(from.principal);
+    return { identity: id, inMesh: true, namespace: id.namespace, description: `mTLS peer ${id.principal}` };
+  }
+  if ('workload' in from) {
+    const w = compiled.workloadsByNamespace.get(from.namespace)?.get(from.workload);
+    if (w === undefined) {
+      const id = peerFor(compiled.trustDomain, from.namespace, 'default');
+      return { identity: id, inMesh: true, namespace: from.namespace, description: `workload ${from.namespace}/${from.workload} (not in the snapshot: assumed in the mesh with service account default)` };
+    }
+    // Gateways and waypoints are Envoy proxies with a mesh identity whatever their pod spec says.
+    if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return { identity: undefined, inMesh: false, namespace: from.namespace, description: `workload ${from.namespace}/${from.workload} (not in the mesh: plaintext)` };
+    return { identity: w.peer, inMesh: true, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (${w.dataplane}, identity ${w.peer.principal})` : '' };
+  }
+  return { identity: undefined, inMesh: false, namespace: from.namespace, description: 'a plaintext client' };
+}
+
+function nsLabels(compiled: CompiledMesh, ns: string): Readonly<Record<string, string>> {
+  return compiled.namespaces.get(ns)?.labels ?? {};
+}
+
+function resolveTarget(compiled: CompiledMesh, request: AccessRequest, trace: Trace): ProxyTarget {
+  const to = request.to;
+  if (to.workload !== undefined) {
+    const t = compiled.workloadsByNamespace.get(to.namespace)?.get(to.workload);
+    if (t !== undefined) return t;
+    trace?.push(`target: workload ${to.namespace}/${to.workload} is not in the snapshot: evaluated as a workload with no labels`);
+  }
+  if (to.workload !== undefined) {
+    // A Gateway-API Gateway whose Deployment istiod generates: the gateway pods carry its name.
+    const gw = compiled.gateways.get(`${to.namespace}/${to.workload}`);
+    if (gw !== undefined) {
+      const waypoint = gw.gatewayClassName === WAYPOINT_GATEWAY_CLASS;
+      trace?.push(`target: Gateway ${gw.namespace}/${gw.name} (class ${gw.gatewayClassName}) stands for its generated ${waypoint ? 'waypoint' : 'gateway'} pods`);
+      return syntheticGateway(gw.namespace, gw.name, waypoint ? gw.name : `${gw.name}-${gw.gatewayClassName}`, waypoint, compiled.trustDomain);
+    }
+  }
+  const labels = to.labels ?? {};
+  const ns = nsLabels(compiled, to.namespace);
+  const ambient = (labels['istio.io/dataplane-mode'] ?? ns['istio.io/dataplane-mode']) === 'ambient';
+  const target = adHocTarget(to.namespace, labels, to.serviceAccount ?? 'default', ambient ? 'ambient' : 'sidecar', compiled.trustDomain);
+  const gwName = target.gatewayName;
+  if (gwName !== undefined && compiled.gateways.get(`${to.namespace}/${gwName}`)?.gatewayClassName === WAYPOINT_GATEWAY_CLASS) {
+    return { ...target, isWaypoint: true, isGateway: false };
+  }
+  return target;
+}
+
+function syntheticGateway(namespace: string, name: string, serviceAccount: string, isWaypoint: boolean, trustDomain: string): ProxyTarget {
+  return {
+    key: `${namespace}/${name} (${isWaypoint ? 'waypoint' : 'gateway'})`,
+    namespace,
+    name,
+    labels: { [LABEL_GATEWAY_NAME]: name },
+    serviceAccount,
+    dataplane: 'sidecar',
+    gatewayName: name,
+    isWaypoint,
+    isGateway: !isWaypoint,
+    workload: undefined,
+    protocols: new Map(),
+    peer: peerFor(trustDomain, namespace, serviceAccount),
+    envoy: undefined,
+  };
+}
+
+/** cli.md "Addressing": the Service a `host` names (`name`, `name.ns`, `name.ns.svc`, FQDN; any port). */
+function serviceForHost(compiled: CompiledMesh, host: string | undefined, defaultNs: string): Service | undefined {
+  if (host === undefined || host === '' || host.startsWith('[')) return undefined;
+  let name = host.toLowerCase();
+  const colon = name.lastIndexOf(':');
+  if (colon >= 0 && /^\d*$/.test(name.slice(colon + 1))) name = name.slice(0, colon);
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  const parts = name.split('.');
+  let svc: string | undefined;
+  let ns: string | undefined;
+  if (parts.length === 1) [svc, ns] = [parts[0], defaultNs];
+  else if (parts.length === 2) [svc, ns] = [parts[0], parts[1]];
+  else if (parts[2] === 'svc') [svc, ns] = [parts[0], parts[1]];
+  if (svc === undefined || ns === undefined) return undefined;
+  return compiled.services.get(`${ns}/${svc}`);
+}
+
+/** The waypoint that serves a Service (`istio.io/use-waypoint` on the Service, else its namespace). */
+function waypointFor(compiled: CompiledMesh, service: Service, trace: Trace): ProxyTarget | undefined {
+  const nsl = nsLabels(compiled, service.namespace);
+  const onService = service.labels['istio.io/use-waypoint'];
+  const name = onService ?? nsl['istio.io/use-waypoint'];
+  if (name === undefined || name === '' || name === 'none') return undefined;
+  const wpNs = (onService !== undefined ? service.labels['istio.io/use-waypoint-namespace'] : nsl['istio.io/use-waypoint-namespace']) ?? service.namespace;
+  const gw = compiled.gateways.get(`${wpNs}/${name}`);
+  const waypointFor = gw?.labels['istio.io/waypoint-for'];
+  if (waypointFor === 'workload' || waypointFor === 'none') {
+    trace?.push(`waypoint ${wpNs}/${name} has istio.io/waypoint-for=${waypointFor}: it does not serve Service traffic`);
+    return undefined;
+  }
+  const deployed = compiled.waypoints.get(`${wpNs}/${name}`);
+  if (deployed !== undefined) return deployed;
+  // The waypoint Deployment is generated by istiod from the Gateway: its service account is the Gateway name.
+  return syntheticGateway(wpNs, name, name, true, compiled.trustDomain);
+}
+
+interface BaseAttributes {
+  readonly attrs: RequestAttributes;
+  readonly rejected?: string;
+}
+
+function buildAttributes(compiled: CompiledMesh, request: AccessRequest, protocol: Protocol, peer: PeerIdentity | undefined): BaseAttributes {
+  const http = protocol !== 'tcp';
+  const sourceIpText = (request.from !== undefined ? request.from.ip : undefined) ?? request.sourceIp;
+  const sourceIp = sourceIpText === undefined ? undefined : parseIp(sourceIpText);
+  const remoteIp = request.remoteIp === undefined ? sourceIp : parseIp(request.remoteIp);
+  const destinationIp = request.destinationIp === undefined ? undefined : parseIp(request.destinationIp);
+  let method: string | undefined;
+  let path: string | undefined;
+  let host: string | undefined;
+  let headers = EMPTY_HEADERS;
+  let rejected: string | undefined;
+  if (http) {
+    method = request.method ?? (protocol === 'grpc' ? 'POST' : 'GET');
+    const raw = request.path ?? '/';
+    const normalized = normalizePath(raw, compiled.mesh.meshConfig.pathNormalization);
+    if (normalized.rejected !== undefined) rejected = normalized.rejected;
+    path = normalized.path;
+    host = request.host;
+    const h = new Map<string, string>();
+    if (request.headers !== undefined) {
+      for (const [k, v] of Object.entries(request.headers)) {
+        if (/\s/.test(k)) rejected ??= `header name ${JSON.stringify(k)} contains whitespace (Envoy answers 400)`;
+        const name = k.toLowerCase();
+        const value = Array.isArray(v) ? v.join(',') : v;
+        const prev = h.get(name);
+        h.set(name, prev === undefined ? value : `${prev},${value}`);
+      }
+    }
+    h.set(':method', method);
+    const q = raw.search(/[?#]/);
+    h.set(':path', (path ?? raw) + (q >= 0 ? raw.slice(q) : ''));
+    if (host !== undefined) {
+      h.set(':authority', host);
+      h.delete('host');
+    }
+    headers = h;
+  }
+  return {
+    attrs: { http, peer, sourceIp, remoteIp, destinationIp, port: request.to.port, sni: request.sni, method, path, host, headers, jwt: undefined },
+    rejected,
+  };
+}
+
+function protocolOf(compiled: CompiledMesh, target: ProxyTarget, request: AccessRequest): InferredProtocol {
+  if (request.to.protocol !== undefined) return { protocol: request.to.protocol, how: 'given by the request' };
+  const sniffed = request.method !== undefined || request.path !== undefined;
+  // Ports are 0-65535: one number keys both the port and the sniffing outcome.
+  const key = ((request.to.port ?? 70000) << 1) | (sniffed ? 1 : 0);
+  const hit = target.protocols.get(key);
+  if (hit !== undefined) return hit;
+  const inferred = inferProtocol(compiled.servicesByNamespace.get(target.namespace), target, request);
+  target.protocols.set(key, inferred);
+  return inferred;
+}
+
+function finish(protocol: Protocol, r: StageResult, trace: Trace): Decision {
+  return r.provider !== undefined
+    ? { decision: r.decision, protocol, provider: r.provider, reasons: r.reasons, trace: trace ?? [] }
+    : { decision: r.decision, protocol, reasons: r.reasons, trace: trace ?? [] };
+}
+
+export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, options: EvaluateOptions = {}): Decision {
+  const trace: Trace = options.trace === false ? undefined : [];
+  const target = resolveTarget(compiled, request, trace);
+  const inferred = protocolOf(compiled, target, request);
+  const protocol = inferred.protocol;
+  const caller = resolveCaller(compiled, request, trace !== undefined);
+  trace?.push(
+    `target: ${target.namespace}/${target.name} (${target.isWaypoint ? 'waypoint' : target.isGateway ? 'gateway' : target.dataplane}), port ${request.to.port ?? '(none)'}, protocol ${protocol} (${inferred.how}); caller: ${caller.description}`,
+  );
+
+  if (target.dataplane === 'none' && !target.isGateway && !target.isWaypoint) {
+    trace?.push('the target is not in the mesh: no proxy enforces any policy');
+    return finish(protocol, { decision: 'ALLOW', reasons: [] }, trace);
+  }
+
+  if (target.dataplane === 'ambient' && !target.isWaypoint && target.gatewayName === undefined) {
+    // Ambient: through the waypoint of the addressed Service, if any; then the destination ztunnel.
+    const service = caller.identity !== undefined ? serviceForHost(compiled, request.host, caller.namespace ?? target.namespace) : undefined;
+    const waypoint = service !== undefined && selectsTarget(service, target) ? waypointFor(compiled, service, trace) : undefined;
+    if (waypoint !== undefined && service !== undefined) {
+      trace?.push(`addressing: host ${request.host ?? ''} names Service ${service.namespace}/${service.name}, served by waypoint ${waypoint.namespace}/${waypoint.name}: the waypoint enforces L7 policy with the client's identity`);
+      // The waypoint receives the connection for the Service address: its destination port is the Service port.
+      const servicePort = service.ports.find((p) => targetPortOf(p, target) === request.to.port)?.port ?? request.to.port;
+      trace?.push(`waypoint: HBONE (mTLS) from the client; destination port is Service port ${servicePort ?? '(none)'}`);
+      const base = buildAttributes(compiled, servicePort === request.to.port ? request : { ...request, to: { ...request.to, port: servicePort } }, protocol, caller.identity);
+      if (base.rejected !== undefined) {
+        trace?.push(`waypoint: ${base.rejected}`);
+        return finish(protocol, { decision: 'DENY', reasons: [{ policy: `waypoint ${waypoint.namespace}/${waypoint.name}`, action: 'DENY', message: base.rejected }] }, trace);
+      }
+      const stage1 = evaluateEnvoy(compiled, compiled.envoyPolicies(waypoint, service), base.attrs, request, trace, `waypoint ${waypoint.namespace}/${waypoint.name}`);
+      if (stage1.decision === 'DENY' || stage1.decision === 'UNAUTHENTICATED') return finish(protocol, stage1, trace);
+      const wpIdentity = peerFor(compiled.trustDomain, waypoint.namespace, waypoint.serviceAccount);
+      trace?.push(`destination ztunnel: the connection comes from the waypoint (identity ${wpIdentity.principal}; source IP is the waypoint's)`);
+      const l4 = buildAttributes(compiled, { ...request, from: { principal: wpIdentity.principal }, sourceIp: undefined, remoteIp: undefined }, 'tcp', wpIdentity).attrs;
+      const stage2 = evaluateZtunnel(compiled, target, { ...l4, sourceIp: undefined, remoteIp: undefined }, trace);
+      if (stage2.decision !== 'ALLOW') return finish(protocol, stage2, trace);
+      return finish(protocol, { decision: stage1.decision, provider: stage1.provider, reasons: [...stage1.reasons, ...stage2.reasons] }, trace);
+    }
+    const composed = compiled.peerAuthentication(target);
+    const eff = mtlsForPort(composed, request.to.port);
+    const mtls = caller.identity !== undefined;
+    trace?.push(
+      `mTLS: effective PeerAuthentication mode ${eff.mode}${eff.policy !== undefined ? ` (${eff.level} ${eff.policy})` : ' (default)'}${eff.mode === 'DISABLE' ? ', which ambient does not support (treated as PERMISSIVE)' : ''}; connection is ${mtls ? 'HBONE (mTLS)' : 'plaintext'}`,
+    );
+    if (!mtls && eff.mode === 'STRICT') {
+      return finish(protocol, { decision: 'DENY', reasons: [{ policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` }] }, trace);
+    }
+    trace?.push('ztunnel: enforces L4 authorization only (no waypoint on this path)');
+    const base = buildAttributes(compiled, request, 'tcp', caller.identity);
+    return finish(protocol, evaluateZtunnel(compiled, target, base.attrs, trace), trace);
+  }
+
+  // Sidecar, gateway or waypoint addressed directly: an Envoy proxy.
+  let peer = caller.identity;
+  if (!target.isGateway) {
+    const composed = compiled.peerAuthentication(target);
+    const eff = target.isWaypoint ? ({ mode: 'STRICT', level: 'default' } as const) : mtlsForPort(composed, request.to.port);
+    if (peer !== undefined && eff.mode === 'DISABLE') peer = undefined;
+    trace?.push(`mTLS: effective PeerAuthentication mode ${eff.mode}${eff.policy !== undefined ? ` (${eff.level} ${eff.policy})` : target.isWaypoint ? ' (waypoints accept HBONE only)' : ' (default)'}; connection is ${peer !== undefined ? `mTLS, peer ${peer.principal}` : 'plaintext: no peer identity'}`);
+    if (peer === undefined && eff.mode === 'STRICT') {
+      const reason: DecisionReason = target.isWaypoint
+        ? { policy: `waypoint ${target.namespace}/${target.name}`, action: 'MTLS', message: 'a waypoint accepts only HBONE (mTLS) connections: the plaintext connection is rejected' }
+        : { policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` };
+      return finish(protocol, { decision: 'DENY', reasons: [reason] }, trace);
+    }
+  } else {
+    trace?.push(`mTLS: PeerAuthentication does not apply to a gateway; connection is ${peer !== undefined ? `mTLS, peer ${peer.principal}` : 'plaintext: no peer identity'}`);
+  }
+  const base = buildAttributes(compiled, request, protocol, peer);
+  if (base.rejected !== undefined) {
+    trace?.push(`HTTP: ${base.rejected}`);
+    return finish(protocol, { decision: 'DENY', reasons: [{ policy: `${target.namespace}/${target.name}`, action: 'DENY', message: base.rejected }] }, trace);
+  }
+  const where = `${target.isGateway ? 'gateway' : 'sidecar'} ${target.namespace}/${target.name}`;
+  return finish(protocol, evaluateEnvoy(compiled, compiled.envoyPolicies(target), base.attrs, request, trace, where), trace);
+}
