@@ -2,8 +2,10 @@
 import type { Command } from './command.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { checkCommand } from './commands/check.js';
+import { diffCommand } from './commands/diff.js';
+import { dryRunCommand } from './commands/dry-run.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, checkCommand, groupsListCommand, groupsShowCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, checkCommand, diffCommand, dryRunCommand, groupsListCommand, groupsShowCommand, validateCommand];

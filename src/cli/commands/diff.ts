@@ -1,0 +1,47 @@
+// `gic diff --before DIR --after DIR`: who gains or loses access between two meshes (docs/cli.md
+// "gic diff"): every class of requests whose decision differs, as a `match`, a witness request and a
+// reviewer's sentence. Differences are results, not failures: exit 0.
+import { AppError } from '../../errors.js';
+import type { Command } from '../command.js';
+import { writeJson } from '../output/write-json.js';
+import { readSources } from '../read-sources.js';
+
+function stringList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+export const diffCommand: Command = {
+  name: 'diff',
+  description: 'list exactly which requests gain or lose access between two meshes, with witness requests',
+  usage: 'gic diff --before PATH [--before PATH...] --after PATH [--after PATH...] [-o human|json]',
+  examples: ['gic diff --before main/policies --after change/policies -o json'],
+  options: {
+    before: { type: 'string', multiple: true, valueName: 'PATH', description: 'the mesh before the change (file or directory, read recursively)' },
+    after: { type: 'string', multiple: true, valueName: 'PATH', description: 'the mesh after the change (file or directory, read recursively)' },
+  },
+  formats: ['human', 'json'],
+  async run({ values, format, io, logger }) {
+    const beforePaths = stringList(values['before']);
+    const afterPaths = stringList(values['after']);
+    if (beforePaths.length === 0 || afterPaths.length === 0) throw new AppError('usage', 'give both meshes: --before PATH and --after PATH');
+    const [beforeSources, afterSources] = [await readSources(beforePaths), await readSources(afterPaths)];
+    const [{ parseMesh }, { diffMeshes }] = await Promise.all([import('../../policy/parse/parse-mesh.js'), import('../../policy/diff/access-diff.js')]);
+    const before = parseMesh(beforeSources);
+    const after = parseMesh(afterSources);
+    for (const [side, findings] of [['before', before.findings], ['after', after.findings]] as const) {
+      for (const finding of findings) {
+        const { level, ...rest } = finding;
+        logger.warn(`${side} mesh input ${level}: ${finding.message}`, { ...rest, severity: level });
+      }
+    }
+    const report = diffMeshes(before.mesh, after.mesh);
+    if (format === 'json') writeJson(io, report);
+    else {
+      const { granted, revoked, changed } = report.summary;
+      const lines = report.changes.map((c) => `${c.before} -> ${c.after}  ${c.summary}`);
+      io.stdout(`${lines.length === 0 ? 'no request changes its decision' : lines.join('\n')}\n\n${granted} granted, ${revoked} revoked, ${changed} changed\n`);
+    }
+    return { status: 'ok' };
+  },
+};

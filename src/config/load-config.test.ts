@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+
+import { loadConfig } from './load-config.js';
+
+const files: Record<string, string> = {
+  'gic.yaml': 'gerrit:\n  url: https://file.example.com/\n  user: file-user\n  password: from-file\n  timeoutMs: 5000\naccess:\n  claim: {claim: teams}\n',
+  'secret.txt': 'from-password-file\nignored second line\n',
+  'bad.yaml': 'gerrit: [unclosed',
+  'unknown.yaml': 'gerrit:\n  urll: https://typo.example.com/\n',
+};
+const readFile = (path: string): Promise<string> => {
+  const text = files[path];
+  return text === undefined ? Promise.reject(new Error(`ENOENT: ${path}`)) : Promise.resolve(text);
+};
+
+describe('loadConfig', () => {
+  it('gives defaults with nothing set', async () => {
+    const { config, file } = await loadConfig({ env: {}, flags: {}, readFile });
+    expect(file).toBeUndefined();
+    expect(config.gerrit).toEqual({ timeoutMs: 30_000, connections: 8, concurrency: 8, retry: { maxAttempts: 4, baseDelayMs: 250, maxDelayMs: 10_000 } });
+    expect(config.access.claim).toEqual({ claim: 'groups', valueKind: 'name' });
+  });
+
+  it('layers defaults <- file (GIC_CONFIG) <- environment <- flags', async () => {
+    const fileOnly = await loadConfig({ env: { GIC_CONFIG: 'gic.yaml' }, readFile });
+    expect(fileOnly.file).toBe('gic.yaml');
+    expect(fileOnly.config.gerrit).toMatchObject({ url: 'https://file.example.com/', user: 'file-user', password: 'from-file', timeoutMs: 5_000, concurrency: 8 });
+    expect(fileOnly.config.access.claim).toEqual({ claim: 'teams', valueKind: 'name' });
+
+    const env = { GIC_CONFIG: 'gic.yaml', GIC_GERRIT_URL: 'https://env.example.com/', GIC_GERRIT_USER: 'env-user', GIC_GERRIT_CONCURRENCY: '4', GIC_GROUPS_CLAIM_VALUES: 'uuid' };
+    const withEnv = await loadConfig({ env, readFile });
+    expect(withEnv.config.gerrit).toMatchObject({ url: 'https://env.example.com/', user: 'env-user', password: 'from-file', concurrency: 4, timeoutMs: 5_000 });
+    expect(withEnv.config.access.claim).toEqual({ claim: 'teams', valueKind: 'uuid' });
+
+    const withFlags = await loadConfig({ env, readFile, flags: { 'gerrit-url': 'https://flag.example.com/', 'gerrit-password-file': 'secret.txt', 'groups-claim': 'groups' } });
+    expect(withFlags.config.gerrit).toMatchObject({ url: 'https://flag.example.com/', user: 'env-user', password: 'from-password-file' });
+    expect(withFlags.config.access.claim).toEqual({ claim: 'groups', valueKind: 'uuid' });
+  });
+
+  it('--config beats GIC_CONFIG; GIC_GERRIT_PASSWORD beats a password file from the file layer', async () => {
+    const { config, file } = await loadConfig({ env: { GIC_CONFIG: 'missing.yaml', GIC_GERRIT_PASSWORD: 'from-env' }, flags: { config: 'gic.yaml' }, readFile });
+    expect(file).toBe('gic.yaml');
+    expect(config.gerrit.password).toBe('from-env');
+  });
+
+  it('reports bad input with the right error codes', async () => {
+    await expect(loadConfig({ env: {}, flags: { config: 'nope.yaml' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
+    await expect(loadConfig({ env: {}, flags: { config: 'bad.yaml' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+    await expect(loadConfig({ env: {}, flags: { config: 'unknown.yaml' }, readFile })).rejects.toThrow(/gerrit: Unrecognized key/);
+    await expect(loadConfig({ env: { GIC_GERRIT_TIMEOUT_MS: 'soon' }, readFile })).rejects.toThrow('GIC_GERRIT_TIMEOUT_MS must be a whole number');
+    await expect(loadConfig({ env: { GIC_GERRIT_URL: 'ftp://x' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+    await expect(loadConfig({ env: { GIC_GROUPS_CLAIM_VALUES: 'email' }, readFile })).rejects.toThrow(/valueKind/);
+    await expect(loadConfig({ env: {}, flags: { 'gerrit-password-file': 'absent.txt' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
+  });
+});
