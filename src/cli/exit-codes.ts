@@ -1,6 +1,7 @@
 // The one table from outcomes and typed errors to process exit codes (docs/cli.md "Exit codes"):
 // 0 success, 2 usage error or bad request JSON, 3 findings at or above the failure threshold,
-// 4 input that cannot be read. Anything else (a bug) is 1. Only main.ts turns this into process.exit.
+// 4 input that cannot be read (also a named object that does not exist), and, as an extension,
+// 5 a live system (Gerrit, the cluster, the model) that failed. Anything else (a bug) is 1. Only main.ts turns this into process.exit.
 import { AppError } from '../errors.js';
 import type { CommandStatus } from './command.js';
 
@@ -11,9 +12,16 @@ export const EXIT_CODES = {
   'bad-request': 2,
   findings: 3,
   'input-unreadable': 4,
+  /** A named object (a Gerrit group, a workload) does not exist: the input cannot be read. */
+  'not-found': 4,
+  /** A live system (Gerrit, the cluster, the model) failed, refused the credentials or timed out. */
+  unavailable: 5,
 } as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable', number>>;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** Error codes of the adapters (`gerrit-unauthorized`, `kube-timeout`, ...). */
+const LIVE_SYSTEM_ERROR = /^(gerrit|kube|model)-/;
 
 /** Exit code of a command that returned normally. */
 export function exitCodeForStatus(status: CommandStatus): ExitCode {
@@ -24,6 +32,9 @@ export function exitCodeForStatus(status: CommandStatus): ExitCode {
 export function exitCodeForError(error: unknown): ExitCode {
   if (AppError.isInstance(error) && error.code !== 'ok' && Object.hasOwn(EXIT_CODES, error.code)) {
     return EXIT_CODES[error.code as keyof typeof EXIT_CODES];
+  }
+  if (AppError.isInstance(error) && LIVE_SYSTEM_ERROR.test(error.code)) {
+    return error.code.endsWith('-not-found') ? EXIT_CODES['not-found'] : EXIT_CODES.unavailable;
   }
   return EXIT_CODES.internal;
 }

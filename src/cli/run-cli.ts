@@ -17,7 +17,7 @@ export const VERSION = '0.1.0';
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly Command[] = ALL_COMMANDS): Promise<ExitCode> {
   const [first, ...rest] = argv;
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-    const topic = first === 'help' ? commands.find((c) => c.name === rest[0]) : undefined;
+    const topic = first === 'help' ? commands.find((c) => c.name === rest.join(' ')) ?? commands.find((c) => c.name === rest[0]) : undefined;
     io.stdout(topic !== undefined ? commandHelp(topic) : programHelp(commands));
     return first === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
@@ -25,14 +25,17 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
     io.stdout(`gic ${VERSION}\n`);
     return EXIT_CODES.ok;
   }
-  const command = commands.find((c) => c.name === first);
+  // Commands may have two words (`gic groups list`): the longer name wins.
+  const twoWord = rest[0] === undefined ? undefined : commands.find((c) => c.name === `${first} ${rest[0]}`);
+  const command = twoWord ?? commands.find((c) => c.name === first);
+  const args = twoWord === undefined ? rest : rest.slice(1);
   if (command === undefined) {
     io.stderr(`gic: unknown command "${first}"; commands: ${commands.map((c) => c.name).join(', ')}\n`);
     return EXIT_CODES.usage;
   }
   let logLevel: LogLevel = 'warn';
   try {
-    const parsed = parseFlags(command, rest);
+    const parsed = parseFlags(command, args);
     if (parsed.values['help'] === true) {
       io.stdout(commandHelp(command));
       return EXIT_CODES.ok;

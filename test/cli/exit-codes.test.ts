@@ -7,7 +7,16 @@ import { AppError } from '../../src/errors.js';
 
 describe('exit codes', () => {
   it('matches the documented table', () => {
-    expect(EXIT_CODES).toEqual({ ok: 0, internal: 1, usage: 2, 'bad-request': 2, findings: 3, 'input-unreadable': 4 });
+    expect(EXIT_CODES).toEqual({
+      ok: 0,
+      internal: 1,
+      usage: 2,
+      'bad-request': 2,
+      findings: 3,
+      'input-unreadable': 4,
+      'not-found': 4,
+      unavailable: 5,
+    });
   });
 
   it.each([
@@ -24,12 +33,17 @@ describe('exit codes', () => {
     ['input-unreadable', 4],
     ['findings', 3],
     ['internal', 1],
+    ['not-found', 4],
+    ['gerrit-not-found', 4],
+    ['gerrit-unauthorized', 5],
+    ['gerrit-timeout', 5],
+    ['kube-unavailable', 5],
   ])('maps AppError code %s to %i', (code, exit) => {
     expect(exitCodeForError(new AppError(code, 'x'))).toBe(exit);
   });
 
   it('treats unknown codes, plain errors, non-errors and a thrown "ok" as internal errors', () => {
-    expect(exitCodeForError(new AppError('gerrit-unreachable', 'x'))).toBe(1);
+    expect(exitCodeForError(new AppError('someone-elses-code', 'x'))).toBe(1);
     expect(exitCodeForError(new AppError('ok', 'x'))).toBe(1);
     expect(exitCodeForError(new Error('boom'))).toBe(1);
     expect(exitCodeForError(Object.assign(new Error('x'), { code: 'usage' }))).toBe(1);
