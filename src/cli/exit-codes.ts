@@ -16,7 +16,7 @@ export const EXIT_CODES = {
   'not-found': 4,
   /** A live system (Gerrit, the cluster, the model) failed, refused the credentials or timed out. */
   unavailable: 5,
-} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable', number>>;
+} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable' | 'not-found' | 'unavailable', number>>;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
