@@ -43,6 +43,7 @@ export const analyzeCommand: Command = {
     const [{ analyzeSources, failsAt }, { VERSION }] = await Promise.all([import('../../policy/analyze/analyze-report.js'), import('../run-cli.js')]);
     const report = analyzeSources(sources, { outputThreshold: output });
     for (const s of report.skipped) logger.debug('analyzer skipped: input missing', { analyzer: s.name, missing: s.missing });
+    for (const failure of report.failures ?? []) logger.error('analyzer failed on a resource (a gic bug; its other findings stand)', { failure });
     if (format === 'json') writeJson(io, report);
     else if (format === 'sarif') writeJson(io, renderSarif(report, VERSION));
     else io.stdout(renderAnalyzeReport(report));

@@ -1,0 +1,104 @@
+// `gic analyze` end to end (the real bin/gic.js in a child process): the cli.md JSON shape, SARIF 2.1.0
+// with rules from the catalog and file/line locations, human text, --failure-threshold / exit 3,
+// --output-threshold, usage errors (exit 2), unreadable input (exit 4), malformed YAML as a finding.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { MESSAGES } from '../../src/policy/analyze/messages.js';
+import { jsonOf, runGic } from '../cli/run-gic.js';
+
+const fixture = (name: string): string => `test/fixtures/istio/analyze/${name}`;
+const tmp = mkdtempSync(join(tmpdir(), 'gic-analyze-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+interface JsonFinding {
+  code: string;
+  level: string;
+  resource: { kind: string; namespace: string; name: string } | null;
+  field: string;
+  source: string;
+  message: string;
+  refs: string[];
+  fix?: string;
+  witness?: { request: unknown; decision: string };
+}
+
+describe('gic analyze', () => {
+  it('prints the cli.md JSON shape and exits 3 on errors (default failure threshold)', async () => {
+    const run = await runGic(['analyze', '--mesh', fixture('authz-references.yaml'), '-o', 'json']);
+    expect(run.code).toBe(3);
+    const report = jsonOf(run) as { findings: JsonFinding[]; summary: { errors: number } };
+    const ghost = report.findings.find((f) => f.code === 'GIC102');
+    expect(ghost).toMatchObject({
+      level: 'error',
+      resource: { kind: 'AuthorizationPolicy', namespace: 'foo', name: 'allow-from-ghost' },
+      field: 'spec.rules[0].from[0].source.namespaces[1]',
+      refs: ['IST0101', 'KIA0101'],
+    });
+    expect(ghost?.source).toMatch(/authz-references\.yaml:\d+$/);
+    expect(report.summary.errors).toBeGreaterThan(0);
+    for (const f of report.findings) expect(Object.keys(f).slice(0, 7)).toEqual(['code', 'level', 'resource', 'field', 'source', 'message', 'refs']);
+  });
+
+  it('exits 0 on a clean mesh, and 3 with --failure-threshold info when an info finding exists', async () => {
+    const clean = await runGic(['analyze', '--mesh', fixture('clean-mesh.yaml'), '-o', 'json']);
+    expect(clean.code).toBe(0);
+    const strict = await runGic(['analyze', '--mesh', fixture('clean-mesh.yaml'), '-o', 'json', '--failure-threshold', 'info']);
+    expect(strict.code).toBe(3);
+    const warn = await runGic(['analyze', '--mesh', fixture('clean-mesh.yaml'), '--failure-threshold', 'warning', '-o', 'json']);
+    expect(warn.code).toBe(0);
+  });
+
+  it('--output-threshold hides lower levels but the failure threshold still sees them', async () => {
+    const run = await runGic(['analyze', '--mesh', fixture('authz-structure.yaml'), '-o', 'json', '--output-threshold', 'warning', '--failure-threshold', 'info']);
+    expect(run.code).toBe(3);
+    const report = jsonOf(run) as { findings: JsonFinding[]; summary: { info: number } };
+    expect(report.findings.map((f) => f.level)).not.toContain('info');
+    expect(report.summary.info).toBeGreaterThan(0);
+  });
+
+  it('writes SARIF 2.1.0 with the catalog as rules and file/line locations', async () => {
+    const run = await runGic(['analyze', '--mesh', fixture('authz-values.yaml'), '-o', 'sarif']);
+    expect(run.code).toBe(3);
+    const sarif = jsonOf(run) as { version: string; runs: { tool: { driver: { name: string; rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    const [r] = sarif.runs;
+    expect(r?.tool.driver.name).toBe('gic');
+    expect(r?.tool.driver.rules.map((x) => x.id)).toEqual(expect.arrayContaining(Object.keys(MESSAGES)));
+    expect(r?.results.length).toBeGreaterThan(5);
+    for (const res of r?.results ?? []) {
+      expect(r?.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+      expect(['error', 'warning', 'note']).toContain(res.level);
+      expect(res.locations[0]?.physicalLocation.artifactLocation.uri).toBe(fixture('authz-values.yaml'));
+      expect(res.locations[0]?.physicalLocation.region.startLine).toBeGreaterThan(0);
+    }
+  });
+
+  it('prints human text with the fix and a runnable witness request', async () => {
+    const run = await runGic(['analyze', '--mesh', fixture('authz-protocols.yaml'), '-o', 'human']);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toMatch(/ERROR\s+GIC107 AuthorizationPolicy plain\/web-from-client/);
+    expect(run.stdout).toContain('fix: ');
+    expect(run.stdout).toMatch(/gic check --request '\{"to":/);
+    expect(run.stdout).toMatch(/^FAIL: \d+ errors?, \d+ warnings?, \d+ info$/m);
+  });
+
+  it('reports malformed YAML as a finding with its line (exit 3, not 4)', async () => {
+    const file = join(tmp, 'broken.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata: {name: foo\n');
+    const run = await runGic(['analyze', '--mesh', file, '-o', 'json']);
+    expect(run.code).toBe(3);
+    const report = jsonOf(run) as { findings: JsonFinding[] };
+    expect(report.findings[0]).toMatchObject({ code: 'yaml.syntax', level: 'error' });
+    expect(report.findings[0]?.source).toMatch(/broken\.yaml:\d+$/);
+  });
+
+  it('exits 2 on usage errors and 4 on unreadable input', async () => {
+    expect((await runGic(['analyze', '-o', 'json'])).code).toBe(2);
+    expect((await runGic(['analyze', '--mesh', fixture('clean-mesh.yaml'), '--failure-threshold', 'fatal'])).code).toBe(2);
+    expect((await runGic(['analyze', '--mesh', join(tmp, 'missing-dir')])).code).toBe(4);
+  });
+});
