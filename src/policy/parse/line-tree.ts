@@ -1,6 +1,7 @@
 // A compact map from field paths to source lines, shaped like the document itself: a leaf is a line
-// number, a branch holds its own line and its children by key or index. Built once from the yaml AST
-// (without following aliases); `lookupLine` walks it and falls back to the nearest existing ancestor.
+// number, a branch holds its own line and its children by key or index. Built from the yaml AST
+// (without following aliases), by the JSON scanner, or by the block-YAML scanner on a document's first
+// `lineOf` call; `lookupLine` walks it and falls back to the nearest existing ancestor.
 import { parseFieldPath } from './field-path.js';
 
 export type LineNode = number | LineBranch;

@@ -3,11 +3,16 @@
 // `kind: List` (and `*List` with `items`) documents are expanded into their items. Malformed or hostile
 // input becomes findings with file and line, never an exception, a hang or unbounded memory: sizes,
 // nesting, aliases, document and finding counts are bounded by ParseLimits (parameters, not globals).
+// Speed: block-style documents (nearly all Kubernetes YAML) are read by block-yaml-scanner.ts, whose
+// line tree is built only on a document's first `lineOf` call; anything else goes to the yaml library,
+// which the scanner is held equal to (block-yaml-scanner.differential.test.ts). JSON has scan-json.ts.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
+import { scanBlockYaml } from './block-yaml-scanner.js';
 import { type LineBranch, type LineNode, lineOfNode, lookupLine } from './line-tree.js';
 import { PARSE_RULES, type ParseLimits, resolveParseLimits } from './parse-limits.js';
 import type { ParsedDocument, ParseFinding, ParseResult } from './parsed-document.js';
+import { plainScalarResolver } from './plain-scalar.js';
 import { findBinary, findExcessDepth, splitDocuments, type TextChunk } from './prescan.js';
 import { KUBE_YAML_SCHEMA, YAML12_SCHEMA } from './kube-yaml.js';
 import { JsonDepthError, scanJson } from './scan-json.js';
@@ -22,6 +27,12 @@ export interface ParseOptions extends Partial<ParseLimits> {
    * (go.yaml.in/yaml/v2 resolve.go). Default true; false reads them as strings (YAML 1.2 core).
    */
   readonly yaml11Booleans?: boolean;
+  /**
+   * Read block-style documents with the fast scanner (block-yaml-scanner.ts), which gives the same
+   * values, lines and findings as the full yaml parser or defers to it. Default true; false always
+   * uses the full parser (for differential tests and comparisons).
+   */
+  readonly fastPath?: boolean;
 }
 
 class FindingSink {
@@ -29,14 +40,21 @@ class FindingSink {
   private dropped = 0;
   constructor(
     private readonly file: string,
-    private readonly max: number,
+    private readonly maxFindings: number,
   ) {}
   add(rule: string, level: 'error' | 'warning', line: number, column: number, message: string): void {
-    if (this.findings.length >= this.max) {
+    if (this.findings.length >= this.maxFindings) {
       this.dropped++;
       return;
     }
     this.findings.push({ rule, level, file: this.file, line: Math.max(1, line), column: Math.max(1, column), message });
+  }
+  /** Counts `count` findings left out without building them (they would be dropped anyway). */
+  skip(count: number): void {
+    this.dropped += count;
+  }
+  get max(): number {
+    return this.maxFindings;
   }
   finish(): ParseFinding[] {
     if (this.dropped > 0) {
@@ -134,23 +152,17 @@ interface Emit {
   readonly sink: FindingSink;
   readonly maxDocuments: number;
   readonly yaml11Booleans: boolean;
+  readonly fastPath: boolean;
   limitReported: boolean;
 }
 
-function pushDocument(emit: Emit, value: Record<string, unknown>, tree: LineNode, column: number): void {
+function pushDocument(emit: Emit, value: Record<string, unknown>, line: number, column: number, lineOf: (fieldPath: string) => number): void {
   if (emit.documents.length >= emit.maxDocuments) {
-    if (!emit.limitReported) emit.sink.add(PARSE_RULES.documents, 'error', lineOfNode(tree), 1, `more than ${emit.maxDocuments} documents; the rest of the file is ignored`);
+    if (!emit.limitReported) emit.sink.add(PARSE_RULES.documents, 'error', line, 1, `more than ${emit.maxDocuments} documents; the rest of the file is ignored`);
     emit.limitReported = true;
     return;
   }
-  const line = lineOfNode(tree);
-  emit.documents.push({
-    file: emit.file,
-    index: emit.documents.length,
-    source: { file: emit.file, line, column },
-    value,
-    lineOf: (fieldPath) => lookupLine(tree, fieldPath),
-  });
+  emit.documents.push({ file: emit.file, index: emit.documents.length, source: { file: emit.file, line, column }, value, lineOf });
 }
 
 /** Emits an object document, expanding List kinds (recursively) into their items. */
@@ -170,7 +182,33 @@ function emitValue(emit: Emit, value: unknown, tree: LineNode, column: number, l
     });
     return;
   }
-  pushDocument(emit, value, tree, column);
+  pushDocument(emit, value, lineOfNode(tree), column, (fieldPath) => lookupLine(tree, fieldPath));
+}
+
+/**
+ * The fast path: a block-style document read by block-yaml-scanner.ts. Its line tree is built only
+ * when a caller first asks for a line (most documents never produce a finding), by scanning the same
+ * text again. False when the scanner defers to the full parser.
+ */
+function readBlockYaml(chunk: TextChunk, limits: ParseLimits, emit: Emit): boolean {
+  const resolver = plainScalarResolver(emit.yaml11Booleans);
+  const scanned = scanBlockYaml(chunk.text, chunk.line, resolver, limits.maxDepth, false, emit.sink.max);
+  if (scanned === undefined) return false;
+  for (const d of scanned.duplicateKeys) emit.sink.add(PARSE_RULES.duplicateKey, 'error', d.line, d.column, `duplicate key "${d.key}" (the last value wins)`);
+  emit.sink.skip(scanned.moreDuplicateKeys);
+  if (isListKind(scanned.value)) {
+    const withTree = scanBlockYaml(chunk.text, chunk.line, resolver, limits.maxDepth, true);
+    emitValue(emit, withTree?.value ?? scanned.value, withTree?.tree ?? scanned.line, scanned.column, 0);
+    return true;
+  }
+  const text = chunk.text;
+  let tree: LineNode | undefined;
+  const lineOf = (fieldPath: string): number => {
+    tree ??= scanBlockYaml(text, chunk.line, resolver, limits.maxDepth, true)?.tree ?? scanned.line;
+    return lookupLine(tree, fieldPath);
+  };
+  pushDocument(emit, scanned.value, scanned.line, scanned.column, lineOf);
+  return true;
 }
 
 const EMPTY_CHUNK = /^(?:(?:(?:---|\.\.\.)(?=[ \t\r\n]|$)|%[^\n]*)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$))*$/;
@@ -197,6 +235,8 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
     sink.add(PARSE_RULES.documentSize, 'error', chunk.line, 1, `document of ${chunk.text.length} characters exceeds the limit of ${limits.maxDocumentSize}; ignored`);
     return;
   }
+  // The fast path accepts only documents the depth pre-scan passes (collections nest < maxDepth deep).
+  if (emit.fastPath && readBlockYaml(chunk, limits, emit)) return;
   const excess = findExcessDepth(chunk.text, limits.maxDepth);
   if (excess !== undefined) {
     sink.add(PARSE_RULES.depth, 'error', chunk.line + excess.line - 1, 1, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
@@ -316,7 +356,7 @@ export function parseDocuments(text: string, file: string, options?: ParseOption
   }
   const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const json = /\.json$/i.test(file);
-  const emit: Emit = { file, documents, sink, maxDocuments: resolved.maxDocuments, yaml11Booleans: options?.yaml11Booleans ?? true, limitReported: false };
+  const emit: Emit = { file, documents, sink, maxDocuments: resolved.maxDocuments, yaml11Booleans: options?.yaml11Booleans ?? true, fastPath: options?.fastPath ?? true, limitReported: false };
   let chunks = 0;
   for (const chunk of splitDocuments(body)) {
     if (emit.limitReported) break;

@@ -83,15 +83,33 @@ export function readHeader(doc: ParsedDocument): ObjectHeader | undefined {
 
 /**
  * Drops `null` object fields recursively, as the API server prunes nulls of non-nullable CRD fields
- * before validation. Array items are kept (a null item is a schema error there too).
+ * before validation. Array items are kept (a null item is a schema error there too). Values without
+ * such nulls come back as they are (the same objects, not copies): callers must not mutate the result.
  */
 export function pruneNulls(value: unknown): unknown {
+  return hasNullField(value) ? pruneNullFields(value) : value;
+}
+
+function hasNullField(value: unknown): boolean {
+  if (Array.isArray(value)) return value.some(hasNullField);
+  if (!isPlainObject(value)) return false;
+  // for-in sees own keys only here: parsed values are plain objects whose prototype has no enumerable keys.
+  for (const key in value) {
+    const item = value[key];
+    if (item === null || (typeof item === 'object' && hasNullField(item))) return true;
+  }
+  return false;
+}
+
+function pruneNullFields(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((item) => pruneNulls(item));
   if (!isPlainObject(value)) return value;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     if (item === null) continue;
-    out[key] = pruneNulls(item);
+    // A `__proto__` key is data here (the parser defines it as an own property), never the prototype.
+    if (key === '__proto__') Object.defineProperty(out, key, { value: pruneNulls(item), writable: true, enumerable: true, configurable: true });
+    else out[key] = pruneNulls(item);
   }
   return out;
 }
