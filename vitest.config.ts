@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          setupFiles: ['test/support/fast-check-setup.ts'],
           include: ['src/**/*.test.ts', 'tools/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/architecture/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/cli/**/*.test.ts'],
           testTimeout: 30_000,
         },
@@ -15,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          setupFiles: ['test/support/fast-check-setup.ts'],
           include: ['test/integration/**/*.test.ts', 'test/peers/**/*.test.ts'],
           testTimeout: 300_000,
           hookTimeout: 900_000,
