@@ -9,7 +9,8 @@
 # Needs Go >= 1.26 and the Go module proxy (or a filled module cache). Downloads nothing else.
 set -euo pipefail
 
-ISTIO_API_VERSION=v1.32.0
+# The same istio.io/api as the Istio oracle's go.mod and test/support/istio-crds.ts: one pin for all.
+ISTIO_API_VERSION=v1.31.0-rc.0.0.20260824154656-b943409680a7
 GATEWAY_API_VERSION=v1.6.3
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

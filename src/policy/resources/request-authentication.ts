@@ -21,7 +21,6 @@ export const JwtRuleSchema = z.strictObject({
   outputClaimToHeaders: z.array(ClaimToHeaderSchema).optional(),
   timeout: z.string().optional(),
   spaceDelimitedClaims: z.array(z.string()).optional(),
-  presence: z.enum(['OPTIONAL', 'REQUIRED']).optional(),
 });
 export type JwtRule = z.infer<typeof JwtRuleSchema>;
 
