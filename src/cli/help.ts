@@ -19,7 +19,7 @@ export function programHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`),
     '',
     'Run `gic COMMAND --help` for the options of a command.',
-    'Exit codes: 0 ok, 2 usage error or bad request, 3 findings, 4 unreadable input.',
+    'Exit codes: 0 ok, 2 usage error or bad request, 3 findings, 4 unreadable input or unknown object, 5 a live system failed.',
   ];
   return `${lines.join('\n')}\n`;
 }
