@@ -6,8 +6,9 @@ import type { AuthorizationAction } from '../resources/authorization-policy.js';
 import type { DecisionReason } from './decision.js';
 import type { AuthorizationPolicy, Gateway, Mesh, Namespace, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
-import { compileEnvoyRules, type CompiledRuleSet } from './envoy-rules.js';
+import { compileEnvoyRules, type CompiledRule, type CompiledRuleSet } from './envoy-rules.js';
 import { mergeJwtRules, type MergedJwtRule } from './jwt-authentication.js';
+import type { Pred } from './predicate.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, oldestFirst } from './mtls-mode.js';
 import { peerFor, type PeerIdentity } from './request-attributes.js';
 import { trustDomainBundle, type TrustDomainBundle } from './trust-domain.js';
@@ -60,6 +61,35 @@ export interface ProxyTarget {
   readonly peer: PeerIdentity;
   /** Envoy policy buckets when this target is not a waypoint, filled on first use. */
   envoy: EnvoyPolicies | undefined;
+  /** Composed PeerAuthentication and ztunnel policies of this target, filled on first use. */
+  pa?: ComposedPeerAuthentication | undefined;
+  zt?: ZtunnelPolicies | undefined;
+}
+
+/**
+ * The enforced DENY and ALLOW rules of one proxy for one filter chain, flattened in evaluation order
+ * (policy order, then rule order) with the policy of each rule: what a decision without trace scans.
+ */
+export interface EnvoyRulePlan {
+  readonly denyRules: readonly CompiledRule[];
+  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
+  readonly allowRules: readonly CompiledRule[];
+  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
+  /** The reasons of a default deny (no enforced ALLOW rule matches), in `allowEnforced` order. */
+  readonly defaultDeny: readonly DecisionReason[];
+  /** Per destination port (-1: none), the rules whose `ports` admit it, built on first use. */
+  readonly byPort: Map<number, EnvoyPortPlan>;
+}
+
+/** The rules of an EnvoyRulePlan that can match one destination port (same order), with their predicates. */
+export interface EnvoyPortPlan {
+  /** `denyRules[i].match` with the port known (PORT leaves folded away); rules that cannot match are absent. */
+  readonly denyMatch: readonly Pred[];
+  readonly allowMatch: readonly Pred[];
+  readonly denyRules: readonly CompiledRule[];
+  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
+  readonly allowRules: readonly CompiledRule[];
+  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
 }
 
 export interface ProviderInfo {
@@ -81,6 +111,8 @@ export interface EnvoyPolicies {
   readonly customProviders: readonly string[];
   readonly jwtRules: readonly MergedJwtRule[];
   readonly requestAuthentications: readonly string[];
+  /** Flattened rule plans for the HTTP [0] and TCP [1] filter chains, built on first use (evaluate-request.ts). */
+  readonly plans: [EnvoyRulePlan | undefined, EnvoyRulePlan | undefined];
 }
 
 /** The policies ztunnel enforces for one ambient workload (no targetRefs; ALLOW and DENY only). */
@@ -103,6 +135,10 @@ export interface CompiledMesh {
   readonly namespaces: ReadonlyMap<string, Namespace>;
   /** `namespace/name` -> Service. */
   readonly services: ReadonlyMap<string, Service>;
+  /** The same Services by namespace, then name (the last one wins, as in `services`). */
+  readonly servicesByName: ReadonlyMap<string, ReadonlyMap<string, Service>>;
+  /** Per-Service waypoint resolution, filled on first use (evaluate-request.ts `waypointFor`). */
+  readonly waypointOf: Map<Service, { readonly waypoint: ProxyTarget | undefined; readonly note: string | undefined }>;
   readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
   readonly policyCount: number;
   /** `namespace/name` -> Gateway. */
@@ -242,6 +278,8 @@ export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget 
     protocols: new Map(),
     peer: peerFor(trustDomain, w.namespace, w.serviceAccount),
     envoy: undefined,
+    pa: undefined,
+    zt: undefined,
   };
 }
 
@@ -262,6 +300,8 @@ export function adHocTarget(namespace: string, labels: Readonly<Record<string, s
     protocols: new Map(),
     peer: peerFor(trustDomain, namespace, serviceAccount),
     envoy: undefined,
+    pa: undefined,
+    zt: undefined,
   };
 }
 
@@ -305,7 +345,13 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     if (t.isWaypoint && t.gatewayName !== undefined && !waypoints.has(`${t.namespace}/${t.gatewayName}`)) waypoints.set(`${t.namespace}/${t.gatewayName}`, t);
   }
   const services = new Map<string, Service>();
-  for (const s of mesh.services) services.set(`${s.namespace}/${s.name}`, s);
+  const servicesByName = new Map<string, Map<string, Service>>();
+  for (const s of mesh.services) {
+    services.set(`${s.namespace}/${s.name}`, s);
+    let inNs = servicesByName.get(s.namespace);
+    if (inNs === undefined) servicesByName.set(s.namespace, (inNs = new Map()));
+    inNs.set(s.name, s);
+  }
   const servicesByNamespace = group(mesh.services);
   const providers = resolveProviders(mesh);
 
@@ -355,6 +401,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
       customProviders: [...new Set(custom.map((c) => c.provider ?? ''))].sort(),
       jwtRules: mergeJwtRules(ras),
       requestAuthentications: ras.map((r) => `${r.namespace}/${r.name}`),
+      plans: [undefined, undefined],
     };
     if (cacheKey !== undefined) envoyCache.set(cacheKey, result);
     if (svc === undefined) t.envoy = result;
@@ -362,9 +409,10 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
   };
 
   const ztunnelPolicies = (t: ProxyTarget): ZtunnelPolicies => {
+    if (t.zt !== undefined) return t.zt;
     if (t.key !== undefined) {
       const hit = ztunnelCache.get(t.key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return (t.zt = hit);
     }
     const deny: CompiledAuthorizationPolicy[] = [];
     const allow: CompiledAuthorizationPolicy[] = [];
@@ -379,17 +427,20 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     }
     const result = { deny: deny.sort(byRef), allow: allow.sort(byRef), ignored: ignored.sort(byRef) };
     if (t.key !== undefined) ztunnelCache.set(t.key, result);
+    t.zt = result;
     return result;
   };
 
   const peerAuthentication = (t: ProxyTarget): ComposedPeerAuthentication => {
+    if (t.pa !== undefined) return t.pa;
     if (t.key !== undefined) {
       const hit = paCache.get(t.key);
-      if (hit !== undefined) return hit;
+      if (hit !== undefined) return (t.pa = hit);
     }
     const candidates: PeerAuthentication[] = oldestFirst([...(paByNs.get(rootNamespace) ?? []), ...(t.namespace === rootNamespace ? [] : (paByNs.get(t.namespace) ?? []))]);
     const result = composePeerAuthentication(candidates, rootNamespace, t.namespace, t.labels);
     if (t.key !== undefined) paCache.set(t.key, result);
+    t.pa = result;
     return result;
   };
 
@@ -410,6 +461,8 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     workloadsByNamespace,
     namespaces: mesh.namespaces,
     services,
+    servicesByName,
+    waypointOf: new Map(),
     servicesByNamespace,
     policyCount: compiledPolicies.length,
     gateways,

@@ -2,17 +2,22 @@
 // "gic check"): mTLS (PeerAuthentication) first, then at each Envoy proxy CUSTOM -> JWT -> AUDIT -> DENY
 // -> ALLOW, or at ztunnel DENY -> ALLOW on L4 attributes; through a waypoint when the request is
 // addressed to a Service that uses one. Never throws on input; the trace is optional (hot path).
+// Without a trace (hot path) the enforced DENY/ALLOW rules are scanned through flattened per-proxy,
+// per-port plans, and derived values (paths, principals, hosts, waypoints) are memoized; the header
+// map is built only if a predicate reads it. The traced path walks policies one by one: same result.
 import type { AccessRequest, Protocol } from './access-request.js';
 import type { Decision, DecisionKind, DecisionReason } from './decision.js';
 import type { Service } from '../resources/mesh.js';
-import { adHocTarget, type CompiledAuthorizationPolicy, type CompiledMesh, type EnvoyPolicies, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
-import { firstMatch, type CompiledRuleSet } from './envoy-rules.js';
+import { adHocTarget, type CompiledAuthorizationPolicy, type CompiledMesh, type EnvoyPolicies, type EnvoyPortPlan, type EnvoyRulePlan, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
+import { type CompiledRule, type CompiledRuleSet, firstMatch } from './envoy-rules.js';
 import { parseIp } from './ip-matcher.js';
 import { authenticateJwt } from './jwt-authentication.js';
 import { mtlsForPort } from './mtls-mode.js';
-import { normalizePath } from './path-normalization.js';
+import { type NormalizedPath, normalizePath, type PathNormalizationMode } from './path-normalization.js';
 import { type InferredProtocol, inferProtocol, selectsTarget, targetPortOf } from './protocol-inference.js';
+import { evalPred, FALSE, K, not, Pred, T, TRUE } from './predicate.js';
 import { peerFor, peerFromPrincipal, type PeerIdentity, type RequestAttributes } from './request-attributes.js';
+import { RequestHeaders } from './request-headers.js';
 import { ztunnelFirstMatch } from './ztunnel-rules.js';
 
 export interface EvaluateOptions {
@@ -88,17 +93,128 @@ function describeNoMatch(c: CompiledAuthorizationPolicy, set: CompiledRuleSet): 
   return `none of the ${set.rules.length} rule(s) of ${c.ref} match`;
 }
 
+/** The flattened enforced DENY/ALLOW rules of `policies` for one filter chain, built once. */
+function planFor(policies: EnvoyPolicies, http: boolean): EnvoyRulePlan {
+  const slot = http ? 0 : 1;
+  const hit = policies.plans[slot];
+  if (hit !== undefined) return hit;
+  const denyRules: CompiledRule[] = [];
+  const denyOwners: CompiledAuthorizationPolicy[] = [];
+  for (const c of policies.deny) {
+    if (c.dryRun) continue;
+    for (const r of ruleSetFor(c, http).rules) {
+      denyRules.push(r);
+      denyOwners.push(c);
+    }
+  }
+  const allowRules: CompiledRule[] = [];
+  const allowOwners: CompiledAuthorizationPolicy[] = [];
+  for (const c of policies.allowEnforced) {
+    for (const r of ruleSetFor(c, http).rules) {
+      allowRules.push(r);
+      allowOwners.push(c);
+    }
+  }
+  const kind = http ? REASON.DEFAULT_DENY_HTTP : REASON.DEFAULT_DENY_TCP;
+  const plan: EnvoyRulePlan = { denyRules, denyOwners, allowRules, allowOwners, defaultDeny: policies.allowEnforced.map((c) => reasonFor(c, kind, -1)), byPort: new Map() };
+  policies.plans[slot] = plan;
+  return plan;
+}
+
+function admits(r: CompiledRule, port: number | undefined): boolean {
+  return r.ports === null || (port !== undefined && r.ports.includes(port));
+}
+
+/**
+ * `p` with the destination port known: PORT leaves become TRUE/FALSE and AND/OR/NOT fold around them
+ * (predicates are pure, so the result is the same for every request on that port). Unchanged
+ * subtrees are shared; CLAIM/REQUEST_PRINCIPAL children are string tests and are left alone.
+ */
+function specializePort(p: Pred, port: number | undefined): Pred {
+  switch (p.k) {
+    case K.PORT:
+      return port === p.n ? TRUE : FALSE;
+    case K.NOT: {
+      const kid = (p.kids as readonly Pred[])[0] as Pred;
+      const s = specializePort(kid, port);
+      return s === kid ? p : s === TRUE ? FALSE : s === FALSE ? TRUE : not(s);
+    }
+    case K.AND:
+    case K.OR: {
+      const and = p.k === K.AND;
+      const kids = p.kids as readonly Pred[];
+      const out: Pred[] = [];
+      let changed = false;
+      for (const kid of kids) {
+        const s = specializePort(kid, port);
+        if (s !== kid) changed = true;
+        if (s === (and ? FALSE : TRUE)) return s;
+        if (s !== (and ? TRUE : FALSE)) out.push(s);
+      }
+      if (!changed) return p;
+      if (out.length === 0) return and ? TRUE : FALSE;
+      if (out.length === 1) return out[0] as Pred;
+      return new Pred(p.k, T.ANY, '', '', 0, null, null, out);
+    }
+    default:
+      return p;
+  }
+}
+
+/** The rules of `plan` whose port list admits `port`, in plan order; built once per port. */
+function portPlanFor(plan: EnvoyRulePlan, port: number | undefined): EnvoyPortPlan {
+  const key = port ?? -1;
+  const hit = plan.byPort.get(key);
+  if (hit !== undefined) return hit;
+  const denyRules: CompiledRule[] = [];
+  const denyOwners: CompiledAuthorizationPolicy[] = [];
+  const allowRules: CompiledRule[] = [];
+  const allowOwners: CompiledAuthorizationPolicy[] = [];
+  const denyMatch: Pred[] = [];
+  const allowMatch: Pred[] = [];
+  // A rule whose predicate cannot match on this port is left out: it cannot be the first match.
+  plan.denyRules.forEach((r, i) => {
+    const match = admits(r, port) ? specializePort(r.match, port) : FALSE;
+    if (match === FALSE) return;
+    denyMatch.push(match);
+    denyRules.push(r);
+    denyOwners.push(plan.denyOwners[i] as CompiledAuthorizationPolicy);
+  });
+  plan.allowRules.forEach((r, i) => {
+    const match = admits(r, port) ? specializePort(r.match, port) : FALSE;
+    if (match === FALSE) return;
+    allowMatch.push(match);
+    allowRules.push(r);
+    allowOwners.push(plan.allowOwners[i] as CompiledAuthorizationPolicy);
+  });
+  const portPlan: EnvoyPortPlan = { denyMatch, allowMatch, denyRules, denyOwners, allowRules, allowOwners };
+  plan.byPort.set(key, portPlan);
+  return portPlan;
+}
+
+/** Index in `rules` of the first rule whose predicate matches, or -1 (ports are already filtered). */
+function firstPlanMatch(matches: readonly Pred[], a: RequestAttributes): number {
+  for (let i = 0; i < matches.length; i++) if (evalPred(matches[i] as Pred, a)) return i;
+  return -1;
+}
+
+/** `<label> <namespace>/<name>` of the proxy: built only when a message needs it. */
+function proxyName(label: string, t: ProxyTarget): string {
+  return `${label} ${t.namespace}/${t.name}`;
+}
+
 /** CUSTOM -> JWT -> AUDIT -> DENY -> ALLOW at one Envoy proxy (sidecar, gateway or waypoint). */
-function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: RequestAttributes, request: AccessRequest, trace: Trace, where: string): StageResult {
+function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: RequestAttributes, request: AccessRequest, trace: Trace, whereLabel: string, whereTarget: ProxyTarget): StageResult {
   const http = a.http;
   let provider: string | undefined;
-  const reasons: DecisionReason[] = [];
+  let reasons: DecisionReason[] | undefined;
 
   // 1. CUSTOM (ext_authz), before authentication.
   if (policies.custom.length > 0) {
     const providers = policies.customProviders;
     const info = providers.length === 1 ? compiled.providers.get(providers[0] as string) : undefined;
     let bad: string | undefined;
+    const where = proxyName(whereLabel, whereTarget);
     if (providers.length > 1) bad = `more than one CUSTOM provider on ${where} (${providers.join(', ')}) without PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS: every CUSTOM rule becomes a DENY rule`;
     else if (info === undefined) bad = `provider ${JSON.stringify(providers[0])} is not an envoyExtAuthzHttp/envoyExtAuthzGrpc extensionProvider of MeshConfig: its CUSTOM rules become DENY rules`;
     else if (info.error !== undefined) bad = `provider ${JSON.stringify(info.name)} is invalid (${info.error}): its CUSTOM rules become DENY rules`;
@@ -124,7 +240,7 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
         const i = firstMatch(set, a);
         if (i >= 0) {
           provider = info.name;
-          reasons.push({ policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches: the ${info.kind === 'http' ? 'HTTP' : 'gRPC'} ext-authz provider ${info.name} decides` });
+          reasons = [{ policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches: the ${info.kind === 'http' ? 'HTTP' : 'gRPC'} ext-authz provider ${info.name} decides` }];
           trace?.push(`CUSTOM: ${c.ref} rule ${i} matches: provider ${info.name} is called and decides (if it allows, evaluation continues)`);
           break;
         }
@@ -158,7 +274,20 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
     trace.push(i >= 0 ? `AUDIT: ${c.ref} rule ${i} matches: the request is marked for audit logging (no effect on the decision)` : `AUDIT: ${c.ref} does not match`);
   }
 
-  // 4. DENY.
+  // 4. DENY. Without a trace: the flattened plan (same order, same first match).
+  if (trace === undefined) {
+    const plan = planFor(policies, http);
+    const byPort = portPlanFor(plan, attrs.port);
+    const d = firstPlanMatch(byPort.denyMatch, attrs);
+    if (d >= 0) return { decision: 'DENY', reasons: [reasonFor(byPort.denyOwners[d] as CompiledAuthorizationPolicy, REASON.DENY, (byPort.denyRules[d] as CompiledRule).index)] };
+    if (policies.allowEnforced.length === 0) return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons: reasons ?? [] } : { decision: 'ALLOW', reasons: reasons ?? [] };
+    const m = firstPlanMatch(byPort.allowMatch, attrs);
+    if (m < 0) return { decision: 'DENY', reasons: plan.defaultDeny.slice() };
+    const allowed = reasonFor(byPort.allowOwners[m] as CompiledAuthorizationPolicy, REASON.ALLOW, (byPort.allowRules[m] as CompiledRule).index);
+    if (reasons === undefined) reasons = [allowed];
+    else reasons.push(allowed);
+    return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
+  }
   for (const c of policies.deny) {
     const set = ruleSetFor(c, http);
     if (c.dryRun) {
@@ -189,7 +318,7 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
   }
   if (enforced.length === 0) {
     trace?.push(policies.allow.length > 0 ? 'ALLOW: only dry-run ALLOW policies apply: no enforced ALLOW layer, allowed' : 'ALLOW: no ALLOW policy applies: allowed');
-    return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
+    return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons: reasons ?? [] } : { decision: 'ALLOW', reasons: reasons ?? [] };
   }
   for (const c of enforced) {
     const set = ruleSetFor(c, http);
@@ -197,6 +326,7 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
     const i = firstMatch(set, attrs);
     if (i >= 0) {
       trace?.push(`ALLOW: ${c.ref} rule ${i} matches: allowed`);
+      if (reasons === undefined) reasons = [];
       reasons.push(reasonFor(c, REASON.ALLOW, i));
       return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
     }
@@ -250,6 +380,19 @@ function evaluateZtunnel(compiled: CompiledMesh, target: ProxyTarget, a: Request
   };
 }
 
+const MEMO_LIMIT = 4096;
+const principalMemo = new Map<string, PeerIdentity>();
+
+/** `peerFromPrincipal`, memoized (identities are immutable values). */
+function peerOfPrincipal(principal: string): PeerIdentity {
+  const hit = principalMemo.get(principal);
+  if (hit !== undefined) return hit;
+  const id = peerFromPrincipal(principal);
+  if (principalMemo.size >= MEMO_LIMIT) principalMemo.clear();
+  principalMemo.set(principal, id);
+  return id;
+}
+
 interface Caller {
   readonly identity: PeerIdentity | undefined;
   readonly inMesh: boolean;
@@ -261,17 +404,17 @@ function resolveCaller(compiled: CompiledMesh, request: AccessRequest, describe:
   const from = request.from;
   if (from === undefined) return { identity: undefined, inMesh: false, namespace: undefined, description: 'an unidentified plaintext client' };
   if ('principal' in from) {
-    const id = peerFromPrincipal(from.principal);
-    return { identity: id, inMesh: true, namespace: id.namespace, description: `mTLS peer ${id.principal}` };
+    const id = peerOfPrincipal(from.principal);
+    return { identity: id, inMesh: true, namespace: id.namespace, description: describe ? `mTLS peer ${id.principal}` : '' };
   }
   if ('workload' in from) {
     const w = compiled.workloadsByNamespace.get(from.namespace)?.get(from.workload);
     if (w === undefined) {
       const id = peerFor(compiled.trustDomain, from.namespace, 'default');
-      return { identity: id, inMesh: true, namespace: from.namespace, description: `workload ${from.namespace}/${from.workload} (not in the snapshot: assumed in the mesh with service account default)` };
+      return { identity: id, inMesh: true, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (not in the snapshot: assumed in the mesh with service account default)` : '' };
     }
     // Gateways and waypoints are Envoy proxies with a mesh identity whatever their pod spec says.
-    if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return { identity: undefined, inMesh: false, namespace: from.namespace, description: `workload ${from.namespace}/${from.workload} (not in the mesh: plaintext)` };
+    if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return { identity: undefined, inMesh: false, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (not in the mesh: plaintext)` : '' };
     return { identity: w.peer, inMesh: true, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (${w.dataplane}, identity ${w.peer.principal})` : '' };
   }
   return { identity: undefined, inMesh: false, namespace: from.namespace, description: 'a plaintext client' };
@@ -323,28 +466,56 @@ function syntheticGateway(namespace: string, name: string, serviceAccount: strin
     protocols: new Map(),
     peer: peerFor(trustDomain, namespace, serviceAccount),
     envoy: undefined,
+    pa: undefined,
+    zt: undefined,
   };
 }
 
 /** cli.md "Addressing": the Service a `host` names (`name`, `name.ns`, `name.ns.svc`, FQDN; any port). */
 function serviceForHost(compiled: CompiledMesh, host: string | undefined, defaultNs: string): Service | undefined {
   if (host === undefined || host === '' || host.startsWith('[')) return undefined;
+  const named = hostName(host);
+  if (named === null) return undefined;
+  return compiled.servicesByName.get(named.ns ?? defaultNs)?.get(named.svc);
+}
+
+/** A host's Service name and namespace (undefined namespace: the default one); null when it names none. */
+interface HostName {
+  readonly svc: string;
+  readonly ns: string | undefined;
+}
+
+const hostMemo = new Map<string, HostName | null>();
+
+function hostName(host: string): HostName | null {
+  const hit = hostMemo.get(host);
+  if (hit !== undefined) return hit;
   let name = host.toLowerCase();
   const colon = name.lastIndexOf(':');
   if (colon >= 0 && /^\d*$/.test(name.slice(colon + 1))) name = name.slice(0, colon);
   if (name.endsWith('.')) name = name.slice(0, -1);
   const parts = name.split('.');
-  let svc: string | undefined;
-  let ns: string | undefined;
-  if (parts.length === 1) [svc, ns] = [parts[0], defaultNs];
-  else if (parts.length === 2) [svc, ns] = [parts[0], parts[1]];
-  else if (parts[2] === 'svc') [svc, ns] = [parts[0], parts[1]];
-  if (svc === undefined || ns === undefined) return undefined;
-  return compiled.services.get(`${ns}/${svc}`);
+  let named: HostName | null = null;
+  if (parts.length === 1) named = { svc: parts[0] as string, ns: undefined };
+  else if (parts.length === 2 || parts[2] === 'svc') named = { svc: parts[0] as string, ns: parts[1] as string };
+  if (hostMemo.size >= MEMO_LIMIT) hostMemo.clear();
+  hostMemo.set(host, named);
+  return named;
 }
 
 /** The waypoint that serves a Service (`istio.io/use-waypoint` on the Service, else its namespace). */
 function waypointFor(compiled: CompiledMesh, service: Service, trace: Trace): ProxyTarget | undefined {
+  let memo = compiled.waypointOf.get(service);
+  if (memo === undefined) {
+    const notes: string[] = [];
+    memo = { waypoint: resolveWaypoint(compiled, service, notes), note: notes[0] };
+    compiled.waypointOf.set(service, memo);
+  }
+  if (memo.note !== undefined) trace?.push(memo.note);
+  return memo.waypoint;
+}
+
+function resolveWaypoint(compiled: CompiledMesh, service: Service, trace: string[]): ProxyTarget | undefined {
   const nsl = nsLabels(compiled, service.namespace);
   const onService = service.labels['istio.io/use-waypoint'];
   const name = onService ?? nsl['istio.io/use-waypoint'];
@@ -360,6 +531,21 @@ function waypointFor(compiled: CompiledMesh, service: Service, trace: Trace): Pr
   if (deployed !== undefined) return deployed;
   // The waypoint Deployment is generated by istiod from the Gateway: its service account is the Gateway name.
   return syntheticGateway(wpNs, name, name, true, compiled.trustDomain);
+}
+
+const WHITESPACE = /\s/;
+const pathMemo = new Map<PathNormalizationMode, Map<string, NormalizedPath>>();
+
+/** `normalizePath`, memoized per mode (results are immutable values). */
+function normalizedPath(raw: string, mode: PathNormalizationMode): NormalizedPath {
+  let memo = pathMemo.get(mode);
+  if (memo === undefined) pathMemo.set(mode, (memo = new Map()));
+  const hit = memo.get(raw);
+  if (hit !== undefined) return hit;
+  const normalized = normalizePath(raw, mode);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(raw, normalized);
+  return normalized;
 }
 
 interface BaseAttributes {
@@ -381,28 +567,19 @@ function buildAttributes(compiled: CompiledMesh, request: AccessRequest, protoco
   if (http) {
     method = request.method ?? (protocol === 'grpc' ? 'POST' : 'GET');
     const raw = request.path ?? '/';
-    const normalized = normalizePath(raw, compiled.mesh.meshConfig.pathNormalization);
+    const normalized = normalizedPath(raw, compiled.mesh.meshConfig.pathNormalization);
     if (normalized.rejected !== undefined) rejected = normalized.rejected;
     path = normalized.path;
     host = request.host;
-    const h = new Map<string, string>();
     if (request.headers !== undefined) {
-      for (const [k, v] of Object.entries(request.headers)) {
-        if (/\s/.test(k)) rejected ??= `header name ${JSON.stringify(k)} contains whitespace (Envoy answers 400)`;
-        const name = k.toLowerCase();
-        const value = Array.isArray(v) ? v.join(',') : v;
-        const prev = h.get(name);
-        h.set(name, prev === undefined ? value : `${prev},${value}`);
+      for (const k in request.headers) {
+        if (WHITESPACE.test(k)) {
+          rejected ??= `header name ${JSON.stringify(k)} contains whitespace (Envoy answers 400)`;
+          break;
+        }
       }
     }
-    h.set(':method', method);
-    const q = raw.search(/[?#]/);
-    h.set(':path', (path ?? raw) + (q >= 0 ? raw.slice(q) : ''));
-    if (host !== undefined) {
-      h.set(':authority', host);
-      h.delete('host');
-    }
-    headers = h;
+    headers = new RequestHeaders(request.headers, method, raw, path, host);
   }
   return {
     attrs: { http, peer, sourceIp, remoteIp, destinationIp, port: request.to.port, sni: request.sni, method, path, host, headers, jwt: undefined },
@@ -457,7 +634,7 @@ export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, 
         trace?.push(`waypoint: ${base.rejected}`);
         return finish(protocol, { decision: 'DENY', reasons: [{ policy: `waypoint ${waypoint.namespace}/${waypoint.name}`, action: 'DENY', message: base.rejected }] }, trace);
       }
-      const stage1 = evaluateEnvoy(compiled, compiled.envoyPolicies(waypoint, service), base.attrs, request, trace, `waypoint ${waypoint.namespace}/${waypoint.name}`);
+      const stage1 = evaluateEnvoy(compiled, compiled.envoyPolicies(waypoint, service), base.attrs, request, trace, 'waypoint', waypoint);
       if (stage1.decision === 'DENY' || stage1.decision === 'UNAUTHENTICATED') return finish(protocol, stage1, trace);
       const wpIdentity = peerFor(compiled.trustDomain, waypoint.namespace, waypoint.serviceAccount);
       trace?.push(`destination ztunnel: the connection comes from the waypoint (identity ${wpIdentity.principal}; source IP is the waypoint's)`);
@@ -501,6 +678,5 @@ export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, 
     trace?.push(`HTTP: ${base.rejected}`);
     return finish(protocol, { decision: 'DENY', reasons: [{ policy: `${target.namespace}/${target.name}`, action: 'DENY', message: base.rejected }] }, trace);
   }
-  const where = `${target.isGateway ? 'gateway' : 'sidecar'} ${target.namespace}/${target.name}`;
-  return finish(protocol, evaluateEnvoy(compiled, compiled.envoyPolicies(target), base.attrs, request, trace, where), trace);
+  return finish(protocol, evaluateEnvoy(compiled, compiled.envoyPolicies(target), base.attrs, request, trace, target.isGateway ? 'gateway' : 'sidecar', target), trace);
 }

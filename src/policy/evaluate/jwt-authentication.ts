@@ -61,11 +61,14 @@ function audiencesOf(jwt: JwtClaims): string[] {
   return [];
 }
 
+// Outcomes that depend on nothing but their case: shared (immutable) values.
+const NO_RULES_NO_TOKEN: JwtOutcome = Object.freeze({ kind: 'none', message: 'no RequestAuthentication applies and no token was sent' });
+const NO_RULES: JwtOutcome = Object.freeze({ kind: 'none', message: 'no RequestAuthentication applies: the token is not inspected and no JWT attributes exist' });
+const NO_TOKEN: JwtOutcome = Object.freeze({ kind: 'none', message: 'no token: the request continues without a request principal' });
+
 export function authenticateJwt(rules: readonly MergedJwtRule[], jwt: JwtClaims | 'invalid' | undefined): JwtOutcome {
-  if (rules.length === 0) {
-    return { kind: 'none', message: jwt === undefined ? 'no RequestAuthentication applies and no token was sent' : 'no RequestAuthentication applies: the token is not inspected and no JWT attributes exist' };
-  }
-  if (jwt === undefined) return { kind: 'none', message: 'no token: the request continues without a request principal' };
+  if (rules.length === 0) return jwt === undefined ? NO_RULES_NO_TOKEN : NO_RULES;
+  if (jwt === undefined) return NO_TOKEN;
   const param = jwt === 'invalid' ? undefined : jwt.param;
   const header = (jwt === 'invalid' ? undefined : jwt.header)?.toLowerCase() ?? (param === undefined ? 'authorization' : undefined);
   const located = rules.filter((r) => (header !== undefined && r.headers.includes(header)) || (param !== undefined && r.params.includes(param)));

@@ -42,9 +42,14 @@ export function servicePortProtocol(portName: string | undefined, proto: string,
 }
 
 export function selectsTarget(s: Service, t: ProxyTarget): boolean {
-  if (s.selector === undefined || Object.keys(s.selector).length === 0) return false;
-  for (const [k, v] of Object.entries(s.selector)) if (t.labels[k] !== v) return false;
-  return true;
+  const selector = s.selector;
+  if (selector === undefined) return false;
+  let any = false;
+  for (const k of Object.keys(selector)) {
+    any = true;
+    if (t.labels[k] !== selector[k]) return false;
+  }
+  return any;
 }
 
 /** The workload port a Service port sends to. */
