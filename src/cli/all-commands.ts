@@ -6,6 +6,7 @@ import { diffCommand } from './commands/diff.js';
 import { dryRunCommand } from './commands/dry-run.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
+import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, checkCommand, diffCommand, dryRunCommand, groupsListCommand, groupsShowCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, checkCommand, diffCommand, dryRunCommand, groupsListCommand, groupsShowCommand, proposeCommand, validateCommand];

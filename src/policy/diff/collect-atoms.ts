@@ -1,0 +1,211 @@
+// The atoms of one destination workload: every literal or pattern that a policy, PeerAuthentication
+// port, Service port or RequestAuthentication of EITHER mesh can test for that workload, as match
+// fields (`paths: ["/a*"]`, `principals` after trust-domain alias expansion, `request.auth.claims[groups]`,
+// ...), plus the token locations the jwtRules read. Over-collecting only refines the partition;
+// missing an atom would merge requests that decide differently, so when unsure, collect.
+import type { AuthorizationPolicy, Service } from '../resources/mesh.js';
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
+import { mergeJwtRules, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
+import { selectsTarget } from '../evaluate/protocol-inference.js';
+import { claimField, claimPath, fieldInfo, type DimKey, type ValueTest } from './match-fields.js';
+
+export interface Atom {
+  readonly field: string;
+  /** ORed values of the field (several after trust-domain alias expansion). */
+  readonly patterns: readonly string[];
+  readonly test: ValueTest;
+  /** Added for a reason other than a policy rule (mTLS, protocol, JWT authentication, waypoint addressing). */
+  structural: boolean;
+}
+
+export interface TargetAtoms {
+  readonly byDim: Map<DimKey, Atom[]>;
+  /** `header:authorization`, `param:access_token`, ... read by some jwtRule of either mesh. */
+  readonly tokenLocations: Set<string>;
+  readonly jwtApplies: boolean;
+  readonly splitClaims: Set<string>;
+}
+
+export function newTargetAtoms(): TargetAtoms {
+  return { byDim: new Map(), tokenLocations: new Set(), jwtApplies: false, splitClaims: new Set(['scope', 'permission']) };
+}
+
+function add(out: TargetAtoms, field: string, patterns: readonly string[], structural = false): void {
+  const info = fieldInfo(field);
+  if (info === undefined || patterns.length === 0) return;
+  let list = out.byDim.get(info.dim);
+  if (list === undefined) out.byDim.set(info.dim, (list = []));
+  const key = JSON.stringify(patterns);
+  const existing = list.find((a) => a.field === field && JSON.stringify(a.patterns) === key);
+  if (existing !== undefined) {
+    if (structural) existing.structural = true;
+    return;
+  }
+  const tests = patterns.map((p) => info.test(p));
+  list.push({ field, patterns, test: tests.length === 1 ? (tests[0] as ValueTest) : (v) => tests.some((t) => t(v)), structural });
+}
+
+/** `requestPrincipals` value -> iss and sub patterns in claim syntax (generator.go requestPrincipalGenerator). */
+export function requestPrincipalParts(value: string): { iss: string; sub: string } {
+  const idx = value.lastIndexOf('/');
+  const found = idx >= 0;
+  const iss = found ? value.slice(0, idx) : value;
+  const sub = found ? value.slice(idx + 1) : '';
+  if (value === '*') return { iss: '*', sub: '*' };
+  if (value.startsWith('*')) {
+    if (found) return { iss: iss === '*' ? '*' : iss, sub: exactly(sub) };
+    return { iss: '*', sub: value };
+  }
+  if (value.endsWith('*')) {
+    if (found) return { iss: exactly(iss), sub: sub === '*' ? '*' : sub };
+    return { iss: value, sub: '*' };
+  }
+  return { iss: exactly(iss), sub: exactly(sub) };
+}
+
+/** A claim pattern that means "exactly s": a `*` at either end would read as a wildcard. */
+function exactly(s: string): string {
+  return s;
+}
+
+function addValues(out: TargetAtoms, field: string, values: readonly string[] | undefined, expand: (v: string) => readonly string[] = (v) => [v]): void {
+  for (const v of values ?? []) add(out, field, expand(v));
+}
+
+function addRequestPrincipals(out: TargetAtoms, values: readonly string[] | undefined): void {
+  for (const v of values ?? []) {
+    const { iss, sub } = requestPrincipalParts(v);
+    add(out, claimField(['iss']), [iss]);
+    add(out, claimField(['sub']), [sub]);
+  }
+}
+
+function addPolicy(out: TargetAtoms, policy: AuthorizationPolicy, compiled: CompiledMesh): void {
+  const bundle = compiled.bundle;
+  const principal = (v: string): readonly string[] => bundle.replaceAliases([v]);
+  const domain = (v: string): readonly string[] => bundle.expand([v]);
+  const sa = (v: string): readonly string[] => [v.includes('/') ? v : `${policy.namespace}/${v}`];
+  for (const rule of policy.spec.rules ?? []) {
+    if (rule === null || rule === undefined) continue;
+    for (const f of rule.from ?? []) {
+      const s = f?.source;
+      if (s === undefined || s === null) continue;
+      addValues(out, 'principals', [...(s.principals ?? []), ...(s.notPrincipals ?? [])], principal);
+      addValues(out, 'namespaces', [...(s.namespaces ?? []), ...(s.notNamespaces ?? [])]);
+      addValues(out, 'serviceAccounts', [...(s.serviceAccounts ?? []), ...(s.notServiceAccounts ?? [])], sa);
+      addValues(out, 'trustDomains', [...(s.trustDomains ?? []), ...(s.notTrustDomains ?? [])], domain);
+      addValues(out, 'ipBlocks', [...(s.ipBlocks ?? []), ...(s.notIpBlocks ?? [])]);
+      addValues(out, 'remoteIpBlocks', [...(s.remoteIpBlocks ?? []), ...(s.notRemoteIpBlocks ?? [])]);
+      addRequestPrincipals(out, [...(s.requestPrincipals ?? []), ...(s.notRequestPrincipals ?? [])]);
+    }
+    for (const t of rule.to ?? []) {
+      const o = t?.operation;
+      if (o === undefined || o === null) continue;
+      addValues(out, 'hosts', [...(o.hosts ?? []), ...(o.notHosts ?? [])]);
+      addValues(out, 'methods', [...(o.methods ?? []), ...(o.notMethods ?? [])]);
+      addValues(out, 'paths', [...(o.paths ?? []), ...(o.notPaths ?? [])]);
+      addValues(out, 'ports', [...(o.ports ?? []), ...(o.notPorts ?? [])]);
+    }
+    for (const c of rule.when ?? []) {
+      if (c === null || c === undefined) continue;
+      const values = [...(c.values ?? []), ...(c.notValues ?? [])];
+      switch (c.key) {
+        case 'source.ip':
+          addValues(out, 'ipBlocks', values);
+          break;
+        case 'remote.ip':
+          addValues(out, 'remoteIpBlocks', values);
+          break;
+        case 'destination.ip':
+        case 'connection.sni':
+          addValues(out, c.key, values);
+          break;
+        case 'destination.port':
+          addValues(out, 'ports', values);
+          break;
+        case 'source.namespace':
+          addValues(out, 'namespaces', values);
+          break;
+        case 'source.principal':
+          addValues(out, 'principals', values, principal);
+          break;
+        case 'source.serviceAccount':
+          addValues(out, 'serviceAccounts', values, sa);
+          break;
+        case 'source.trustDomain':
+          addValues(out, 'trustDomains', values, domain);
+          break;
+        case 'request.auth.principal':
+          addRequestPrincipals(out, values);
+          break;
+        case 'request.auth.audiences':
+        case 'request.auth.presenter':
+          addValues(out, c.key, values);
+          break;
+        default:
+          if (c.key.startsWith('request.auth.claims') && claimPath(c.key) !== undefined) addValues(out, c.key, values);
+          else if (c.key.startsWith('request.headers[')) addValues(out, c.key, values);
+      }
+    }
+  }
+}
+
+function addJwtRules(out: TargetAtoms, rules: readonly MergedJwtRule[]): void {
+  if (rules.length > 0) (out as { jwtApplies: boolean }).jwtApplies = true;
+  for (const r of rules) {
+    for (const h of r.headers) out.tokenLocations.add(`header:${h}`);
+    for (const p of r.params) out.tokenLocations.add(`param:${p}`);
+    if (r.rule.issuer !== undefined && r.rule.issuer !== '') add(out, claimField(['iss']), [r.rule.issuer], true);
+    for (const a of r.rule.audiences ?? []) add(out, 'request.auth.audiences', [a], true);
+    for (const c of r.rule.spaceDelimitedClaims ?? []) out.splitClaims.add(c);
+  }
+}
+
+function isAmbientNode(t: ProxyTarget): boolean {
+  return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
+}
+
+/** The policies that can decide for `t` in `compiled` (a superset for ambient: waypoint policies of its namespaces). */
+export function relevantPolicies(compiled: CompiledMesh, t: ProxyTarget): AuthorizationPolicy[] {
+  if (t.dataplane === 'none' && t.gatewayName === undefined && !t.isWaypoint) return [];
+  if (!isAmbientNode(t)) {
+    const e = compiled.envoyPolicies(t);
+    return [...e.custom, ...e.audit, ...e.deny, ...e.allow].map((c) => c.policy);
+  }
+  const z = compiled.ztunnelPolicies(t);
+  const out = [...z.deny, ...z.allow, ...z.ignored].map((c) => c.policy);
+  for (const p of compiled.mesh.authorizationPolicies) {
+    if ((p.namespace === t.namespace || p.namespace === compiled.rootNamespace) && ((p.spec.targetRefs?.length ?? 0) > 0 || p.spec.targetRef !== undefined)) out.push(p);
+  }
+  return out;
+}
+
+export function relevantJwtRules(compiled: CompiledMesh, t: ProxyTarget): MergedJwtRule[] {
+  if (!isAmbientNode(t)) return t.dataplane === 'none' && t.gatewayName === undefined ? [] : [...compiled.envoyPolicies(t).jwtRules];
+  return mergeJwtRules(compiled.mesh.requestAuthentications.filter((r) => r.namespace === t.namespace || r.namespace === compiled.rootNamespace));
+}
+
+export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
+  return (compiled.servicesByNamespace.get(t.namespace) ?? []).filter((s) => selectsTarget(s, t));
+}
+
+/** Adds everything `compiled` can test for `t` to `out`. */
+export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyTarget): void {
+  // mTLS or plaintext always matters (PeerAuthentication, ambient waypoint paths).
+  add(out, 'principals', ['*'], true);
+  for (const p of relevantPolicies(compiled, t)) addPolicy(out, p, compiled);
+  addJwtRules(out, relevantJwtRules(compiled, t));
+  // Ports where mTLS differs from other ports.
+  const pa = compiled.peerAuthentication(t).workload;
+  for (const port of Object.keys(pa?.spec.portLevelMtls ?? {})) add(out, 'ports', [port], true);
+  for (const s of servicesOf(compiled, t)) {
+    if (isAmbientNode(t)) {
+      // A host naming the Service sends the request through its waypoint (cli.md "Addressing").
+      for (const h of [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`]) {
+        add(out, 'hosts', [h], true);
+        add(out, 'hosts', [`${h}:*`], true);
+      }
+      add(out, 'hosts', [`${s.name}.${s.namespace}.svc.*`], true);
+    }
+  }
+}

@@ -1,0 +1,71 @@
+// One line a reviewer would write for a change: "group release-managers may now POST /api/builds on
+// builds/build-trigger", "bar/sleep may no longer GET /admin* on foo/httpbin". Reads only the match;
+// the match and witness stay the precise statement.
+import type { DecisionKind } from '../evaluate/decision.js';
+import type { DiffMatch } from './diff-match.js';
+
+export type ChangeKind = 'granted' | 'revoked' | 'changed';
+
+export function changeKind(before: DecisionKind, after: DecisionKind): ChangeKind {
+  const denied = (d: DecisionKind): boolean => d === 'DENY' || d === 'UNAUTHENTICATED';
+  if (denied(before) && after === 'ALLOW') return 'granted';
+  if (before === 'ALLOW' && denied(after)) return 'revoked';
+  return 'changed';
+}
+
+function list(all: readonly string[]): string {
+  const xs = [...new Set(all)];
+  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1] ?? ''}`;
+}
+
+function principalName(p: string): string {
+  const m = /^[^/]+\/ns\/([^/]+)\/sa\/([^/]+)$/.exec(p);
+  return m !== null ? `${m[1]}/${m[2]}` : p;
+}
+
+function who(m: DiffMatch): string {
+  const parts: string[] = [];
+  const from = m.from ?? {};
+  const when = new Map(m.when.map((c) => [c.key, c]));
+  const groups = when.get('request.auth.claims[groups]');
+  if (groups?.values !== undefined) parts.push(`group${groups.values.length > 1 ? 's' : ''} ${list(groups.values)}`);
+  const sub = when.get('request.auth.claims[sub]');
+  if (sub?.values !== undefined && !sub.values.includes('*')) parts.push(`user ${list(sub.values)}`);
+  const principals = (from['principals'] ?? []).filter((p) => p !== '*');
+  if (principals.length > 0) parts.push(list(principals.map(principalName)));
+  else if (from['principals'] !== undefined) parts.push('mTLS callers');
+  if (from['serviceAccounts'] !== undefined) parts.push(list(from['serviceAccounts']));
+  if (from['namespaces'] !== undefined) parts.push(`namespace ${list(from['namespaces'])}`);
+  if (from['notPrincipals']?.includes('*') === true) parts.push('plaintext clients');
+  else if (from['notPrincipals'] !== undefined || from['notNamespaces'] !== undefined || from['notServiceAccounts'] !== undefined) {
+    const not = [...(from['notPrincipals'] ?? []).map(principalName), ...(from['notNamespaces'] ?? []).map((n) => `namespace ${n}`), ...(from['notServiceAccounts'] ?? [])];
+    parts.push(`callers other than ${list(not)}`);
+  }
+  if (m.token !== undefined) {
+    const t = m.token.in;
+    if (t.every((s) => s === 'absent')) parts.push('requests without a token');
+    else if (t.every((s) => s.startsWith('invalid'))) parts.push('requests with an invalid token');
+    else if (t.every((s) => s.startsWith('valid@'))) parts.push(parts.length === 0 ? 'authenticated users' : 'with a valid token');
+  }
+  if (from['ipBlocks'] !== undefined) parts.push(`from ${list(from['ipBlocks'])}`);
+  return parts.length > 0 ? parts.join(' ') : 'anyone';
+}
+
+function what(m: DiffMatch): string {
+  const to = m.to ?? {};
+  const tcpOnly = m.protocols !== undefined && m.protocols.every((p) => p === 'tcp');
+  const ports = m.ports !== undefined ? ` on port ${list(m.ports)}` : to['notPorts'] !== undefined ? ` on ports other than ${list(to['notPorts'])}` : '';
+  if (tcpOnly) return `open TCP connections${ports}`;
+  const methods = to['methods'] !== undefined ? list(to['methods']) : to['notMethods'] !== undefined ? `use methods other than ${list(to['notMethods'])}` : 'send';
+  const paths = to['paths'] !== undefined ? ` ${list(to['paths'])}` : to['notPaths'] !== undefined ? ` paths other than ${list(to['notPaths'])}` : to['methods'] !== undefined ? ' any path' : ' requests';
+  const hosts = to['hosts'] !== undefined ? ` for host ${list(to['hosts'])}` : '';
+  return `${methods}${paths}${hosts}${ports}`;
+}
+
+export function describeChange(workload: { namespace: string; name: string }, before: DecisionKind, after: DecisionKind, m: DiffMatch): string {
+  const on = `${workload.namespace}/${workload.name}`;
+  const kind = changeKind(before, after);
+  if (kind === 'granted') return `${who(m)} may now ${what(m)} on ${on}`;
+  if (kind === 'revoked') return `${who(m)} may no longer ${what(m)} on ${on}`;
+  return `${who(m)} ${what(m)} on ${on}: ${before} before, ${after} now`;
+}

@@ -1,0 +1,118 @@
+// A set of cells of one dimension -> match fields that select exactly those cells: `notValues` alone
+// when excluding some atoms is enough, else `values` from one field (plus `notValues`). When no such
+// pair exists the caller splits the set; a single cell that needs two positive patterns of one field
+// gets the second one in `also`. Exactness is checked on the truth vectors, never assumed.
+import type { Atom } from './collect-atoms.js';
+import type { Dim } from './request-space.js';
+
+export interface FieldRender {
+  readonly field: string;
+  readonly values?: readonly string[];
+  readonly notValues?: readonly string[];
+}
+
+export interface DimRender {
+  readonly fields: readonly FieldRender[];
+  readonly also: readonly { readonly field: string; readonly values: readonly string[] }[];
+}
+
+function setEq(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
+  if (a.size !== b.size) return false;
+  for (const x of a) if (!b.has(x)) return false;
+  return true;
+}
+
+function selected(dim: Dim, pos: readonly number[] | undefined, neg: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  dim.cells.forEach((c, i) => {
+    if (pos !== undefined && !pos.some((a) => c.truth[a])) return;
+    if (neg.some((a) => c.truth[a])) return;
+    out.add(i);
+  });
+  return out;
+}
+
+function minimize(list: number[], ok: (l: number[]) => boolean): number[] {
+  let cur = [...list];
+  for (const a of list) {
+    const next = cur.filter((x) => x !== a);
+    if (ok(next)) cur = next;
+  }
+  return cur;
+}
+
+function patternsOf(atoms: readonly Atom[], idx: readonly number[]): string[] {
+  return [...new Set(idx.flatMap((i) => (atoms[i] as Atom).patterns))];
+}
+
+function fieldsFor(dim: Dim, pos: number[] | undefined, neg: number[]): FieldRender[] {
+  const out = new Map<string, { values: string[]; notValues: string[] }>();
+  const entry = (f: string): { values: string[]; notValues: string[] } => {
+    let e = out.get(f);
+    if (e === undefined) out.set(f, (e = { values: [], notValues: [] }));
+    return e;
+  };
+  if (pos !== undefined) for (const a of pos) entry((dim.atoms[a] as Atom).field).values.push(...patternsOf(dim.atoms, [a]));
+  for (const a of neg) entry((dim.atoms[a] as Atom).field).notValues.push(...patternsOf(dim.atoms, [a]));
+  return [...out.entries()].map(([field, e]) => ({
+    field,
+    ...(e.values.length > 0 ? { values: [...new Set(e.values)] } : {}),
+    ...(e.notValues.length > 0 ? { notValues: [...new Set(e.notValues)] } : {}),
+  }));
+}
+
+/** Fields for exactly the cells `s`; undefined when one values/notValues pair cannot say it. */
+export function renderCells(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
+  if (s.size === dim.cells.length) return { fields: [], also: [] };
+  const n = dim.atoms.length;
+  const allAtoms = [...Array(n).keys()];
+  const neg = allAtoms.filter((a) => ![...s].some((i) => dim.cells[i]?.truth[a]));
+  const allowed = selected(dim, undefined, neg);
+  if (setEq(allowed, s)) {
+    const negMin = minimize(neg, (l) => setEq(selected(dim, undefined, l), s));
+    return { fields: fieldsFor(dim, undefined, negMin), also: [] };
+  }
+  const fields = [...new Set(dim.atoms.map((a) => a.field))];
+  for (const f of fields) {
+    const pos = allAtoms.filter((a) => {
+      if ((dim.atoms[a] as Atom).field !== f) return false;
+      let any = false;
+      for (const i of allowed) {
+        if (!dim.cells[i]?.truth[a]) continue;
+        if (!s.has(i)) return false;
+        any = true;
+      }
+      return any;
+    });
+    if (pos.length === 0 || !setEq(selected(dim, pos, neg), s)) continue;
+    const posMin = minimize(pos, (l) => l.length > 0 && setEq(selected(dim, l, neg), s));
+    const negMin = minimize(neg, (l) => setEq(selected(dim, posMin, l), s));
+    return { fields: fieldsFor(dim, posMin, negMin), also: [] };
+  }
+  if (s.size !== 1) return undefined;
+  // One cell that only a conjunction of positive patterns describes.
+  const cell = dim.cells[[...s][0] as number];
+  if (cell === undefined) return undefined;
+  const trueAtoms = allAtoms.filter((a) => cell.truth[a]);
+  const first = trueAtoms[0];
+  if (first === undefined) return undefined;
+  const negMin = minimize(neg, (l) => setEq(selectedAll(dim, trueAtoms, l), s));
+  if (!setEq(selectedAll(dim, trueAtoms, negMin), s)) return undefined;
+  const restPos = minimize(
+    trueAtoms.filter((a) => a !== first),
+    (l) => setEq(selectedAll(dim, [first, ...l], negMin), s),
+  );
+  return {
+    fields: fieldsFor(dim, [first], negMin),
+    also: restPos.map((a) => ({ field: (dim.atoms[a] as Atom).field, values: [...(dim.atoms[a] as Atom).patterns] })),
+  };
+}
+
+/** Cells where every atom of `all` holds and none of `neg`. */
+function selectedAll(dim: Dim, all: readonly number[], neg: readonly number[]): Set<number> {
+  const out = new Set<number>();
+  dim.cells.forEach((c, i) => {
+    if (all.every((a) => c.truth[a]) && !neg.some((a) => c.truth[a])) out.add(i);
+  });
+  return out;
+}

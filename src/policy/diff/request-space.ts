@@ -1,0 +1,260 @@
+// The request space of one destination workload, cut into cells: per dimension, candidate values are
+// built from the atoms (each literal; inside and just outside each prefix, suffix, template and CIDR;
+// prefix x suffix combinations; "something else"; absent), and candidates with the same truth vector
+// over the atoms form one cell with that candidate as its honest representative. Two dimensions are
+// fixed lists instead: the protocol (http, grpc, tcp) and the token state (absent / invalid / valid at
+// each location a jwtRule reads, or elsewhere). Pure data building; evaluates nothing.
+import type { PathNormalizationMode } from '../evaluate/path-normalization.js';
+import { normalizePath } from '../evaluate/path-normalization.js';
+import { parseCidr, parseIp } from '../evaluate/ip-matcher.js';
+import { peerFromPrincipal, type PeerIdentity } from '../evaluate/request-attributes.js';
+import type { Atom, TargetAtoms } from './collect-atoms.js';
+import type { DimKey, DimValue } from './match-fields.js';
+
+export type Guard = 'always' | 'http' | 'jwt';
+
+export interface Cell {
+  /** Truth vector over the dimension's atoms (`1`/`0`), or a fixed label (protocol, token). */
+  readonly key: string;
+  readonly rep: DimValue;
+  readonly truth: readonly boolean[];
+}
+
+export interface Dim {
+  readonly key: DimKey;
+  readonly guard: Guard;
+  readonly atoms: readonly Atom[];
+  readonly cells: readonly Cell[];
+}
+
+export const OTHER_LOCATION = 'elsewhere';
+/** Claims read as one string (iss and sub form the request principal; azp is one value). */
+const SCALAR_CLAIMS = new Set(['claim:["iss"]', 'claim:["sub"]', 'claim:["azp"]']);
+const FILL = 'gic';
+
+function uniq<T>(xs: readonly T[]): T[] {
+  return [...new Set(xs)];
+}
+
+function cellsOf(atoms: readonly Atom[], candidates: readonly DimValue[]): Cell[] {
+  const seen = new Map<string, Cell>();
+  for (const c of candidates) {
+    const truth = atoms.map((a) => a.test(c));
+    const key = truth.map((b) => (b ? '1' : '0')).join('');
+    if (!seen.has(key)) seen.set(key, { key, rep: c, truth });
+  }
+  return [...seen.values()];
+}
+
+function templateInstances(p: string): string[] {
+  let out = [p];
+  for (const [token, fills] of [
+    ['{**}', ['', FILL, `${FILL}/${FILL}`]],
+    ['{*}', [FILL]],
+  ] as const) {
+    out = out.flatMap((s) => (s.includes(token) ? fills.map((f) => s.replaceAll(token, f)) : [s]));
+  }
+  return out;
+}
+
+/** Candidate strings from string patterns (`x`, `x*`, `*x`, `*`, path templates). */
+function stringCandidates(patterns: readonly string[], other: string): string[] {
+  const out: string[] = [other, ''];
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  for (const p of patterns) {
+    if (p.includes('{*}') || p.includes('{**}')) {
+      out.push(...templateInstances(p));
+      continue;
+    }
+    if (p === '*') {
+      out.push(FILL);
+    } else if (p.startsWith('*')) {
+      const s = p.slice(1);
+      suffixes.push(s);
+      out.push(s, `${FILL}${s}`, `/${FILL}${s}`);
+    } else if (p.endsWith('*')) {
+      const s = p.slice(0, -1);
+      prefixes.push(s);
+      out.push(s, `${s}${FILL}`, `${s}/${FILL}`);
+    } else {
+      out.push(p, p.toUpperCase(), `${p}${FILL}`);
+    }
+  }
+  for (const a of prefixes) for (const b of suffixes) out.push(`${a}${b}`, `${a}${FILL}${b}`);
+  return uniq(out);
+}
+
+function formatV4(n: number): string {
+  return [24, 16, 8, 0].map((s) => String(Math.floor(n / 2 ** s) % 256)).join('.');
+}
+
+function formatV6(n: bigint): string {
+  const groups: string[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(((n >> BigInt(i * 16)) & 0xffffn).toString(16));
+  return groups.join(':');
+}
+
+function ipCandidates(patterns: readonly string[]): DimValue[] {
+  const texts = ['192.0.2.77', '2001:db8:ffff::77'];
+  for (const p of patterns) {
+    const r = parseCidr(p);
+    if (r === undefined) continue;
+    if (!r.v6) {
+      const size = 2 ** (32 - r.bits);
+      const first = r.v4;
+      const last = first + size - 1;
+      for (const n of [first, last, first - 1, last + 1]) if (n >= 0 && n <= 0xffffffff) texts.push(formatV4(n));
+    } else {
+      const size = 1n << BigInt(128 - r.bits);
+      const first = r.v6n;
+      const last = first + size - 1n;
+      for (const n of [first, last, first - 1n, last + 1n]) if (n >= 0n && n < 1n << 128n) texts.push(formatV6(n));
+    }
+  }
+  // Absent last: a cell that holds addresses too gets an address as its representative (a request
+  // with a source address cannot have an absent remote address).
+  const out: DimValue[] = [];
+  for (const t of uniq(texts)) {
+    const ip = parseIp(t);
+    if (ip !== undefined) out.push(ip);
+  }
+  out.push(undefined);
+  return out;
+}
+
+function identityCandidates(atoms: readonly Atom[], trustDomains: readonly string[]): DimValue[] {
+  const tds = new Set<string>([...trustDomains, 'cluster.local', `${FILL}.td`]);
+  const nss = new Set<string>([`${FILL}-ns`]);
+  // Service-account names that some pattern tests regardless of the namespace (suffix principals).
+  const freeSas = new Set<string>([`${FILL}-sa`]);
+  const pairs = new Set<string>();
+  const principals = new Set<string>();
+  const fill = (p: string): string[] => (p === '*' ? [FILL] : p.startsWith('*') ? [p.slice(1), `${FILL}${p.slice(1)}`] : p.endsWith('*') ? [p.slice(0, -1), `${p.slice(0, -1)}${FILL}`] : [p]);
+  for (const a of atoms) {
+    for (const p of a.patterns) {
+      switch (a.field) {
+        case 'principals':
+          for (const v of fill(p)) {
+            principals.add(v);
+            principals.add(`${v}/${FILL}`);
+            const id = peerFromPrincipal(v);
+            if (id.namespace !== '') nss.add(id.namespace);
+            if (id.namespace !== '' && id.serviceAccount !== '') pairs.add(`${id.namespace}/${id.serviceAccount}`);
+            if (p.startsWith('*') && id.serviceAccount !== '') freeSas.add(id.serviceAccount);
+            if (v.split('/').length === 5) tds.add(id.trustDomain);
+          }
+          break;
+        case 'namespaces':
+          if (!p.includes('*')) nss.add(p);
+          else for (const f of [FILL, '']) nss.add(p.replaceAll('*', f));
+          break;
+        case 'serviceAccounts':
+          pairs.add(p);
+          nss.add(p.slice(0, p.indexOf('/')));
+          break;
+        case 'trustDomains':
+          for (const v of fill(p)) tds.add(v);
+          break;
+      }
+    }
+  }
+  const out: DimValue[] = [undefined];
+  for (const td of tds) {
+    for (const ns of nss) for (const sa of freeSas) out.push(peerFromPrincipal(`${td}/ns/${ns}/sa/${sa}`));
+    for (const pair of pairs) {
+      const i = pair.indexOf('/');
+      out.push(peerFromPrincipal(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
+    }
+  }
+  for (const p of principals) out.push(peerFromPrincipal(p));
+  return out;
+}
+
+function portCandidates(atoms: readonly Atom[]): DimValue[] {
+  const used = new Set<number>();
+  for (const a of atoms) for (const p of a.patterns) if (/^\d+$/.test(p)) used.add(Number(p));
+  let other = 8888;
+  while (used.has(other)) other++;
+  return [other, ...[...used].sort((x, y) => x - y)];
+}
+
+/** Claim values are lists: the reachable truth vectors are the OR-closure of single-element vectors. */
+function claimCells(atoms: readonly Atom[], patterns: readonly string[], scalar: boolean): Cell[] {
+  const singles = cellsOf(atoms, stringCandidates(patterns, `${FILL}-other`).map((s) => [s]));
+  const byKey = new Map<string, Cell>([[atoms.map(() => '0').join(''), { key: atoms.map(() => '0').join(''), rep: [], truth: atoms.map(() => false) }]]);
+  const queue: Cell[] = [...byKey.values()];
+  for (const s of singles) {
+    if (byKey.has(s.key)) continue;
+    byKey.set(s.key, s);
+    queue.push(s);
+  }
+  if (scalar) return [...byKey.values()];
+  // Close under union (bounded: atoms per claim are few in practice).
+  for (let i = 0; i < queue.length && byKey.size < 512; i++) {
+    for (const s of singles) {
+      const a = queue[i] as Cell;
+      const truth = a.truth.map((b, j) => b || (s.truth[j] as boolean));
+      const key = truth.map((b) => (b ? '1' : '0')).join('');
+      if (byKey.has(key)) continue;
+      const cell = { key, rep: [...(a.rep as string[]), ...(s.rep as string[])], truth };
+      byKey.set(key, cell);
+      queue.push(cell);
+    }
+  }
+  return [...byKey.values()];
+}
+
+export interface SpaceOptions {
+  readonly trustDomains: readonly string[];
+  readonly pathModes: readonly PathNormalizationMode[];
+}
+
+function guardOf(dim: DimKey): Guard {
+  if (dim.startsWith('claim:')) return 'jwt';
+  if (dim === 'method' || dim === 'path' || dim === 'host' || dim.startsWith('header:')) return 'http';
+  return 'always';
+}
+
+/** Every dimension with its cells, in enumeration order (cheap, coarse dimensions first). */
+export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
+  const dims: Dim[] = [];
+  const portAtoms = atoms.byDim.get('port') ?? [];
+  dims.push({ key: 'port', guard: 'always', atoms: portAtoms, cells: cellsOf(portAtoms, portCandidates(portAtoms)) });
+  dims.push({ key: 'protocol', guard: 'always', atoms: [], cells: ['http', 'grpc', 'tcp'].map((p) => ({ key: p, rep: p, truth: [] })) });
+  if (atoms.jwtApplies) {
+    const locations = [...atoms.tokenLocations].sort();
+    const cells: Cell[] = [{ key: 'absent', rep: 'absent', truth: [] }, { key: 'invalid@header:authorization', rep: 'invalid@header:authorization', truth: [] }];
+    for (const l of [...locations, OTHER_LOCATION]) cells.push({ key: `valid@${l}`, rep: `valid@${l}`, truth: [] });
+    dims.push({ key: 'token', guard: 'http', atoms: [], cells });
+  }
+  const rest = [...atoms.byDim.keys()].filter((k) => k !== 'port').sort();
+  for (const key of rest) {
+    const list = atoms.byDim.get(key) ?? [];
+    if (list.length === 0) continue;
+    const patterns = uniq(list.flatMap((a) => a.patterns));
+    let cells: Cell[];
+    if (key === 'identity') cells = cellsOf(list, identityCandidates(list, options.trustDomains));
+    else if (key.startsWith('ip:')) cells = cellsOf(list, ipCandidates(patterns));
+    else if (key.startsWith('claim:')) {
+      if (!atoms.jwtApplies) continue;
+      cells = claimCells(list, patterns, SCALAR_CLAIMS.has(key));
+    } else {
+      let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
+      if (key === 'path') {
+        candidates = candidates.filter((c) => typeof c === 'string' && c !== '' && !/[?#]/.test(c) && options.pathModes.every((m) => normalizePath(c, m).path === c));
+      } else if (key === 'method') {
+        candidates = candidates.filter((c) => c !== '');
+      } else if (key !== 'sni') {
+        candidates.push(undefined);
+      }
+      cells = cellsOf(list, candidates);
+    }
+    dims.push({ key, guard: guardOf(key), atoms: list, cells });
+  }
+  return dims;
+}
+
+export function isPeer(v: DimValue): v is PeerIdentity {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'uri' in v;
+}
