@@ -11,6 +11,7 @@ import { mergeJwtRules, type MergedJwtRule } from './jwt-authentication.js';
 import type { Pred } from './predicate.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, oldestFirst } from './mtls-mode.js';
 import { peerFor, type PeerIdentity } from './request-attributes.js';
+import type { TargetPortRecord } from './target-port-record.js';
 import { trustDomainBundle, type TrustDomainBundle } from './trust-domain.js';
 import { compileZtunnelPolicy, type ZtunnelPolicy } from './ztunnel-rules.js';
 
@@ -64,6 +65,8 @@ export interface ProxyTarget {
   /** Composed PeerAuthentication and ztunnel policies of this target, filled on first use. */
   pa?: ComposedPeerAuthentication | undefined;
   zt?: ZtunnelPolicies | undefined;
+  /** Per destination port and protocol hint, what a decision without trace needs (evaluate-request.ts). */
+  portRecords?: Map<number, TargetPortRecord> | undefined;
 }
 
 /**
@@ -280,6 +283,7 @@ export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget 
     envoy: undefined,
     pa: undefined,
     zt: undefined,
+    portRecords: undefined,
   };
 }
 
@@ -302,6 +306,7 @@ export function adHocTarget(namespace: string, labels: Readonly<Record<string, s
     envoy: undefined,
     pa: undefined,
     zt: undefined,
+    portRecords: undefined,
   };
 }
 

@@ -18,6 +18,7 @@ import { type InferredProtocol, inferProtocol, selectsTarget, targetPortOf } fro
 import { evalPred, FALSE, K, not, Pred, T, TRUE } from './predicate.js';
 import { peerFor, peerFromPrincipal, type PeerIdentity, type RequestAttributes } from './request-attributes.js';
 import { RequestHeaders } from './request-headers.js';
+import { ROUTE, type TargetPortRecord } from './target-port-record.js';
 import { ztunnelFirstMatch } from './ztunnel-rules.js';
 
 export interface EvaluateOptions {
@@ -204,18 +205,26 @@ function proxyName(label: string, t: ProxyTarget): string {
 }
 
 /** CUSTOM -> JWT -> AUDIT -> DENY -> ALLOW at one Envoy proxy (sidecar, gateway or waypoint). */
-function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: RequestAttributes, request: AccessRequest, trace: Trace, whereLabel: string, whereTarget: ProxyTarget): StageResult {
+function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: RequestAttributes, request: AccessRequest, trace: Trace, whereLabel: string, whereTarget: ProxyTarget, rec?: TargetPortRecord): StageResult {
   const http = a.http;
   let provider: string | undefined;
   let reasons: DecisionReason[] | undefined;
 
   // 1. CUSTOM (ext_authz), before authentication.
-  if (policies.custom.length > 0) {
+  if (rec !== undefined) {
+    if (rec.customMatch.length > 0) {
+      const i = firstPlanMatch(rec.customMatch, a);
+      if (i >= 0) {
+        if (rec.customDenies) return { decision: 'DENY', reasons: [rec.customReasons[i] as DecisionReason] };
+        provider = rec.customProvider;
+        reasons = [rec.customReasons[i] as DecisionReason];
+      }
+    }
+  } else if (policies.custom.length > 0) {
     const providers = policies.customProviders;
     const info = providers.length === 1 ? compiled.providers.get(providers[0] as string) : undefined;
     let bad: string | undefined;
-    const where = proxyName(whereLabel, whereTarget);
-    if (providers.length > 1) bad = `more than one CUSTOM provider on ${where} (${providers.join(', ')}) without PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS: every CUSTOM rule becomes a DENY rule`;
+    if (providers.length > 1) bad = `more than one CUSTOM provider on ${proxyName(whereLabel, whereTarget)} (${providers.join(', ')}) without PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS: every CUSTOM rule becomes a DENY rule`;
     else if (info === undefined) bad = `provider ${JSON.stringify(providers[0])} is not an envoyExtAuthzHttp/envoyExtAuthzGrpc extensionProvider of MeshConfig: its CUSTOM rules become DENY rules`;
     else if (info.error !== undefined) bad = `provider ${JSON.stringify(info.name)} is invalid (${info.error}): its CUSTOM rules become DENY rules`;
     if (bad !== undefined) {
@@ -275,6 +284,17 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
   }
 
   // 4. DENY. Without a trace: the flattened plan (same order, same first match).
+  if (rec !== undefined) {
+    const d = firstPlanMatch(rec.denyMatch, attrs);
+    if (d >= 0) return { decision: 'DENY', reasons: [rec.denyReasons[d] as DecisionReason] };
+    if (!rec.hasAllowLayer) return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons: reasons ?? [] } : { decision: 'ALLOW', reasons: reasons ?? [] };
+    const m = firstPlanMatch(rec.allowMatch, attrs);
+    if (m < 0) return { decision: 'DENY', reasons: rec.defaultDeny.slice() };
+    const allowed = rec.allowReasons[m] as DecisionReason;
+    if (reasons === undefined) reasons = [allowed];
+    else reasons.push(allowed);
+    return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
+  }
   if (trace === undefined) {
     const plan = planFor(policies, http);
     const byPort = portPlanFor(plan, attrs.port);
@@ -468,6 +488,7 @@ function syntheticGateway(namespace: string, name: string, serviceAccount: strin
     envoy: undefined,
     pa: undefined,
     zt: undefined,
+    portRecords: undefined,
   };
 }
 
@@ -605,10 +626,137 @@ function finish(protocol: Protocol, r: StageResult, trace: Trace): Decision {
     : { decision: r.decision, protocol, reasons: r.reasons, trace: trace ?? [] };
 }
 
+/** The record of `target` for the request's port and protocol hint, built on first use. */
+function portRecordFor(compiled: CompiledMesh, target: ProxyTarget, request: AccessRequest): TargetPortRecord {
+  const to = request.to;
+  const given = to.protocol;
+  const hint = given === undefined ? (request.method !== undefined || request.path !== undefined ? 1 : 0) : given === 'http' ? 2 : given === 'grpc' ? 3 : 4;
+  // Ports are 0-65535 (70000: none): one number keys the port and the protocol hint.
+  const key = (to.port ?? 70000) * 8 + hint;
+  let records = target.portRecords;
+  if (records === undefined) target.portRecords = records = new Map();
+  const hit = records.get(key);
+  if (hit !== undefined) return hit;
+  const rec = buildPortRecord(compiled, target, protocolOf(compiled, target, request), to.port);
+  records.set(key, rec);
+  return rec;
+}
+
+const NO_PREDS: readonly Pred[] = [];
+const NO_REASONS: readonly DecisionReason[] = [];
+
+function buildPortRecord(compiled: CompiledMesh, target: ProxyTarget, inferred: InferredProtocol, port: number | undefined): TargetPortRecord {
+  const http = inferred.protocol !== 'tcp';
+  const none = { inferred, http, mtlsDisable: false, customMatch: NO_PREDS, customReasons: NO_REASONS, customDenies: false, customProvider: undefined, plaintextDenied: undefined, policies: undefined, denyMatch: NO_PREDS, denyReasons: NO_REASONS, hasAllowLayer: false, allowMatch: NO_PREDS, allowReasons: NO_REASONS, defaultDeny: NO_REASONS };
+  if (target.dataplane === 'none' && !target.isGateway && !target.isWaypoint) return { ...none, route: ROUTE.OPEN };
+  if (target.dataplane === 'ambient' && !target.isWaypoint && target.gatewayName === undefined) return { ...none, route: ROUTE.AMBIENT };
+  let mtlsDisable = false;
+  let plaintextDenied: DecisionReason | undefined;
+  if (!target.isGateway) {
+    const eff = target.isWaypoint ? ({ mode: 'STRICT', level: 'default' } as const) : mtlsForPort(compiled.peerAuthentication(target), port);
+    mtlsDisable = eff.mode === 'DISABLE';
+    if (eff.mode === 'STRICT') {
+      plaintextDenied = target.isWaypoint
+        ? { policy: `waypoint ${target.namespace}/${target.name}`, action: 'MTLS', message: 'a waypoint accepts only HBONE (mTLS) connections: the plaintext connection is rejected' }
+        : { policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` };
+    }
+  }
+  const policies = compiled.envoyPolicies(target);
+  const custom = customPlan(compiled, policies, http, port, target);
+  const plan = planFor(policies, http);
+  const byPort = portPlanFor(plan, port);
+  return {
+    inferred,
+    http,
+    route: ROUTE.ENVOY,
+    mtlsDisable,
+    plaintextDenied,
+    ...custom,
+    policies,
+    denyMatch: byPort.denyMatch,
+    denyReasons: byPort.denyRules.map((r, i) => reasonFor(byPort.denyOwners[i] as CompiledAuthorizationPolicy, REASON.DENY, r.index)),
+    hasAllowLayer: policies.allowEnforced.length > 0,
+    allowMatch: byPort.allowMatch,
+    allowReasons: byPort.allowRules.map((r, i) => reasonFor(byPort.allowOwners[i] as CompiledAuthorizationPolicy, REASON.ALLOW, r.index)),
+    defaultDeny: plan.defaultDeny,
+  };
+}
+
+type CustomPlan = Pick<TargetPortRecord, 'customMatch' | 'customReasons' | 'customDenies' | 'customProvider'>;
+
+/** The CUSTOM stage of `evaluateEnvoy` (trace off) for one port, flattened: same first match, same reasons. */
+function customPlan(compiled: CompiledMesh, policies: EnvoyPolicies, http: boolean, port: number | undefined, target: ProxyTarget): CustomPlan {
+  const empty: CustomPlan = { customMatch: NO_PREDS, customReasons: NO_REASONS, customDenies: false, customProvider: undefined };
+  if (policies.custom.length === 0) return empty;
+  const providers = policies.customProviders;
+  const info = providers.length === 1 ? compiled.providers.get(providers[0] as string) : undefined;
+  let bad: string | undefined;
+  if (providers.length > 1) bad = `more than one CUSTOM provider on ${proxyName(target.isGateway ? 'gateway' : 'sidecar', target)} (${providers.join(', ')}) without PILOT_ENABLE_MULTIPLE_CUSTOM_AUTHZ_PROVIDERS: every CUSTOM rule becomes a DENY rule`;
+  else if (info === undefined) bad = `provider ${JSON.stringify(providers[0])} is not an envoyExtAuthzHttp/envoyExtAuthzGrpc extensionProvider of MeshConfig: its CUSTOM rules become DENY rules`;
+  else if (info.error !== undefined) bad = `provider ${JSON.stringify(info.name)} is invalid (${info.error}): its CUSTOM rules become DENY rules`;
+  if (bad === undefined && (info === undefined || (!http && info.kind === 'http'))) return empty;
+  const customMatch: Pred[] = [];
+  const customReasons: DecisionReason[] = [];
+  for (const c of policies.custom) {
+    if (bad !== undefined && c.dryRun) continue;
+    for (const r of ruleSetFor(c, http).rules) {
+      const match = admits(r, port) ? specializePort(r.match, port) : FALSE;
+      if (match === FALSE) continue;
+      const i = r.index;
+      customMatch.push(match);
+      customReasons.push(
+        bad !== undefined
+          ? { policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches and ${bad} (${c.ref}-deny-due-to-bad-CUSTOM-action)` }
+          : { policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches: the ${info!.kind === 'http' ? 'HTTP' : 'gRPC'} ext-authz provider ${info!.name} decides` },
+      );
+    }
+  }
+  return { customMatch, customReasons, customDenies: bad !== undefined, customProvider: bad !== undefined ? undefined : info!.name };
+}
+
+/** The caller's mTLS identity, as `resolveCaller` resolves it, without describing it. */
+function callerIdentity(compiled: CompiledMesh, request: AccessRequest): PeerIdentity | undefined {
+  const from = request.from;
+  if (from === undefined) return undefined;
+  if ('principal' in from) return peerOfPrincipal(from.principal);
+  if ('workload' in from) {
+    const w = compiled.workloadsByNamespace.get(from.namespace)?.get(from.workload);
+    if (w === undefined) return peerFor(compiled.trustDomain, from.namespace, 'default');
+    if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return undefined;
+    return w.peer;
+  }
+  return undefined;
+}
+
+/** The hot path (no trace) for a target of the snapshot: one cached record per (target, port, hint). */
+function evaluateUntraced(compiled: CompiledMesh, request: AccessRequest, target: ProxyTarget): Decision {
+  const rec = portRecordFor(compiled, target, request);
+  const protocol = rec.inferred.protocol;
+  if (rec.route === ROUTE.OPEN) return { decision: 'ALLOW', protocol, reasons: [], trace: [] };
+  if (rec.route === ROUTE.AMBIENT) return evaluateResolved(compiled, request, undefined, target, rec.inferred);
+  let peer = callerIdentity(compiled, request);
+  if (!target.isGateway) {
+    if (peer !== undefined && rec.mtlsDisable) peer = undefined;
+    if (peer === undefined && rec.plaintextDenied !== undefined) return { decision: 'DENY', protocol, reasons: [rec.plaintextDenied], trace: [] };
+  }
+  const base = buildAttributes(compiled, request, protocol, peer);
+  if (base.rejected !== undefined) return finish(protocol, { decision: 'DENY', reasons: [{ policy: `${target.namespace}/${target.name}`, action: 'DENY', message: base.rejected }] }, undefined);
+  return finish(protocol, evaluateEnvoy(compiled, rec.policies as EnvoyPolicies, base.attrs, request, undefined, target.isGateway ? 'gateway' : 'sidecar', target, rec), undefined);
+}
+
 export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, options: EvaluateOptions = {}): Decision {
+  if (options.trace === false) {
+    const to = request.to;
+    const target = to.workload === undefined ? undefined : compiled.workloadsByNamespace.get(to.namespace)?.get(to.workload);
+    if (target !== undefined) return evaluateUntraced(compiled, request, target);
+  }
   const trace: Trace = options.trace === false ? undefined : [];
   const target = resolveTarget(compiled, request, trace);
-  const inferred = protocolOf(compiled, target, request);
+  return evaluateResolved(compiled, request, trace, target, protocolOf(compiled, target, request));
+}
+
+/** Everything after the target and its protocol are known (traced, or not on the hot path). */
+function evaluateResolved(compiled: CompiledMesh, request: AccessRequest, trace: Trace, target: ProxyTarget, inferred: InferredProtocol): Decision {
   const protocol = inferred.protocol;
   const caller = resolveCaller(compiled, request, trace !== undefined);
   trace?.push(
