@@ -126,6 +126,7 @@ export function generateMesh(seed: number, size: MeshSize = BENCH_MESH_SIZE): Ge
 
   // Workloads: spread over namespaces, each with a ServiceAccount (sometimes shared) and a Service.
   const workloads: GeneratedWorkload[] = [];
+  const defaultSaDeclared = new Set<string>();
   for (let i = 0; i < size.workloads; i++) {
     const ns = namespaces[i % namespaces.length] ?? namespaces[0]!;
     const app = `${APPS[Math.floor(i / namespaces.length) % APPS.length]}-${i}`;
@@ -153,7 +154,13 @@ export function generateMesh(seed: number, size: MeshSize = BENCH_MESH_SIZE): Ge
       servicePorts.push(sp);
     }
     const mode = modes.get(ns) ?? 'sidecar';
-    if (sa !== 'default' || !rnd.chance(0.5)) push(ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns } });
+    // One `default` ServiceAccount per namespace at most (a second one is a duplicate object); the random
+    // draw stays as it was so the rest of the mesh does not change.
+    const declareSa = sa !== 'default' || !rnd.chance(0.5);
+    if (declareSa && (sa !== 'default' || !defaultSaDeclared.has(ns))) {
+      if (sa === 'default') defaultSaDeclared.add(ns);
+      push(ns, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace: ns } });
+    }
     push(ns, deployment(ns, app, sa, labels, containerPorts, false));
     push(ns, { apiVersion: 'v1', kind: 'Service', metadata: { name: app, namespace: ns }, spec: { selector: { app }, ports: servicePorts } });
     workloads.push({ namespace: ns, name: app, serviceAccount: sa, labels, ports, mode });

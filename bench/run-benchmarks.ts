@@ -9,9 +9,15 @@
 //                                      validateSources are reported separately, no target)
 //   peak RSS of `gic check`            < 512 MB   (a child process runs the CLI's check on the mesh
 //                                      and 10,000 requests; the benchmark process's own peak is reported too)
+// Then, each in a child process (its JSON folded into this document; a missing script is listed in `notRun`):
+//   analyze-benchmarks.ts: full `gic analyze` < 2 s, re-analysis after one change < 50 ms (median),
+//                          peak RSS of `gic analyze` < 1 GB
+//   diff-benchmarks.ts:    access diff after one policy edit < 200 ms (worst of the edits)
+//   parse-benchmarks.ts:   parseDocuments on the mesh and on 10,000 policies (no target)
+// Not here: bench/gerrit-group-resolution.ts needs a live Gerrit (see bench/README.md).
 // Usage: npm run bench [-- --seed N]
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -198,6 +204,55 @@ try {
 }
 record('peak-rss-benchmark-process', process.resourceUsage().maxRSS / 1024, 'MB', null, { rssAfterPhaseMB: rssAfter });
 
+// The benchmarks that live in their own scripts run as child processes (each with its own memory, so
+// their RSS figures are theirs alone); their JSON is folded in here. A missing script is listed as
+// not run; a failed one records NaN, which never passes.
+const benchDir = dirname(fileURLToPath(import.meta.url));
+const notRun: string[] = [];
+/** Runs `bench/<script>` with tsx and returns its stdout JSON, or undefined when it failed. */
+function runScript(script: string, args: readonly string[]): unknown {
+  const file = join(benchDir, script);
+  if (!existsSync(file)) {
+    notRun.push(script);
+    progress(`${script} not present: not run`);
+    return undefined;
+  }
+  progress(`running ${script} in a child process`);
+  // A stuck script must not hang `npm run bench`: 15 minutes each at most.
+  const child = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'], timeout: 15 * 60_000 });
+  try {
+    if (child.status !== 0) throw new Error(child.signal === null ? `exit status ${child.status}` : `killed by ${child.signal}${child.error === undefined ? '' : ` (${child.error.message})`}`);
+    return JSON.parse(child.stdout) as unknown;
+  } catch (error) {
+    progress(`${script} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+// gic analyze (analyze-benchmarks.ts): full analysis, re-analysis after one edit, peak RSS of the CLI.
+const analyze = runScript('analyze-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[]; findings?: { total: number; withVerifiedWitness: number } } | undefined;
+if (analyze?.results === undefined) record('analyze-full', Number.NaN, 'ms', { max: 2000 });
+else
+  for (const r of analyze.results) {
+    const details = r.name === 'analyze-full' ? { ...r.details, findings: analyze.findings?.total, verifiedWitnesses: analyze.findings?.withVerifiedWitness } : r.details;
+    record(r.name, r.value, r.unit, r.target, details);
+  }
+
+// The exact access diff (diff-benchmarks.ts): one edited policy, worst and median of the edits.
+const diffPresent = existsSync(join(benchDir, 'diff-benchmarks.ts'));
+const diff = runScript('diff-benchmarks.ts', ['--seed', String(seed)]) as { medianMs?: number; worstMs?: number; compileMs?: number; timings?: unknown[]; target?: Target } | undefined;
+if (diffPresent) record('diff-one-policy-edit-worst', diff?.worstMs ?? Number.NaN, 'ms', diff?.target ?? { max: 200 }, { medianMs: diff?.medianMs, edits: diff?.timings?.length, compileMs: diff?.compileMs });
+
+// Parsing (parse-benchmarks.ts): parse-mesh is measured above; its other figures come from here.
+const parse = runScript('parse-benchmarks.ts', ['--seed', String(seed)]) as { figures?: Record<string, { wallMs?: number; cpuMs?: number } & Record<string, unknown>>; peakRssMB?: number } | undefined;
+if (parse?.figures !== undefined) {
+  for (const [name, figure] of Object.entries(parse.figures)) {
+    if (name === 'parse-mesh' || typeof figure.wallMs !== 'number') continue;
+    const { wallMs, ...details } = figure;
+    record(name === 'parse-10000-policies' ? 'parse-10000-policies-median' : name, wallMs, 'ms', null, name === 'parse-documents-mesh' ? { ...details, fastPathShare: parse.figures['fast-path-share'], lineLookups: parse.figures['line-lookups-mesh'] } : details);
+  }
+} else if (existsSync(join(benchDir, 'parse-benchmarks.ts'))) record('parse-documents-mesh', Number.NaN, 'ms', null);
+
 const cpuList = cpus();
 const output = {
   machine: {
@@ -213,6 +268,7 @@ const output = {
   seed,
   mesh: { ...generated.counts, files: generated.sources.length, megabytes: round(bytes / 1e6), generateMs: round(generateMs) },
   benchmarks: results,
+  ...(notRun.length === 0 ? {} : { notRun }),
   pass: results.every((r) => r.pass !== false),
 };
 process.stdout.write(`${JSON.stringify(output, null, 2)}\n`);

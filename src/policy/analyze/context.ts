@@ -44,19 +44,33 @@ export function dependencyKey(kind: string, namespace: string): string {
   return key;
 }
 
+/** A set that keeps nothing: the reads of a one-off full analysis, which nobody asks for. */
+class IgnoredReads extends Set<string> {
+  override add(): this {
+    return this;
+  }
+}
+
+/** Pass as `reads` when the dependency keys are not needed (a one-off full run): reads cost nothing then. */
+export const IGNORED_READS: Set<string> = new IgnoredReads();
+
 export class AnalysisContext {
   readonly findings: Finding[] = [];
+  private readonly tracking: boolean;
 
   constructor(
     private readonly index: MeshIndex,
     /** Dependency keys read so far; shared by the caller to learn what a subject depended on. */
     readonly reads: Set<string>,
-  ) {}
+  ) {
+    this.tracking = reads !== IGNORED_READS;
+  }
 
   private lastKind = '';
   private lastNamespace = '';
 
   private read(kind: string, namespace: string): void {
+    if (!this.tracking) return;
     // Loops read the same key over and over: skip the lookup for a repeat of the previous read.
     if (kind === this.lastKind && namespace === this.lastNamespace) return;
     this.lastKind = kind;
@@ -242,7 +256,7 @@ export class AnalysisContext {
     const t = input.target;
     const resource: ObjectRef = isValidated(t) ? t.ref : { kind: t.kind, namespace: t.namespace, name: t.name };
     const file = isValidated(t) ? t.doc.file : t.source.file;
-    const line = isValidated(t) ? t.doc.lineOf(input.field) : t.lineOf(input.field);
+    const line = this.index.lineOf(t, input.field, isValidated(t) ? (f) => t.doc.lineOf(f) : (f) => t.lineOf(f));
     const entry = MESSAGES[code];
     const problem = renderMessage(code, input.args);
     this.findings.push({

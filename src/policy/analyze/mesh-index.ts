@@ -9,6 +9,7 @@ import { selectsTarget, servicePortProtocol, targetPortOf } from '../evaluate/pr
 import type { AuthorizationPolicy, Gateway, Mesh, PeerAuthentication, RequestAuthentication, Service, ServicePort, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
 import type { AnalysisSnapshot } from './analysis-snapshot.js';
+import { valueMatches } from './rule-facts.js';
 
 export interface AttachedAuthorization {
   readonly custom: readonly AuthorizationPolicy[];
@@ -53,6 +54,54 @@ export function workloadKey(w: { readonly namespace: string; readonly name: stri
   return `${w.namespace}/${w.name}`;
 }
 
+/** First index of `sorted` whose value is >= `key` (binary search). */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function reversed(s: string): string {
+  let out = '';
+  for (let i = s.length - 1; i >= 0; i--) out += s[i];
+  return out;
+}
+
+/**
+ * Answers `values.some((v) => valueMatches(pattern, v))` without scanning: a set for exact values, the
+ * sorted values for `prefix*`, the sorted reversed values for `*suffix` (same results as the scan).
+ */
+class IdentitySearch {
+  private readonly exact: ReadonlySet<string>;
+  private readonly sorted: readonly string[];
+  private readonly sortedReversed: readonly string[];
+  private readonly anyNonEmpty: boolean;
+
+  constructor(values: readonly string[]) {
+    this.exact = new Set(values);
+    this.sorted = [...values].sort();
+    this.sortedReversed = values.map(reversed).sort();
+    this.anyNonEmpty = values.some((v) => v.length > 0);
+  }
+
+  matches(pattern: string): boolean {
+    if (pattern === '*') return this.anyNonEmpty;
+    if (pattern.startsWith('*')) return startsWithIn(this.sortedReversed, reversed(pattern.slice(1)));
+    if (pattern.endsWith('*')) return startsWithIn(this.sorted, pattern.slice(0, -1));
+    return this.exact.has(pattern);
+  }
+}
+
+function startsWithIn(sorted: readonly string[], prefix: string): boolean {
+  const i = lowerBound(sorted, prefix);
+  return i < sorted.length && sorted[i]!.startsWith(prefix);
+}
+
 export class MeshIndex {
   readonly mesh: Mesh;
   readonly rootNamespace: string;
@@ -73,7 +122,9 @@ export class MeshIndex {
   private readonly compiledMemo = new Map<string, CompiledMesh>();
   private readonly workloadsOfMemo = new WeakMap<object, Workload[]>();
   private readonly portsMemo = new Map<string, number[]>();
-  private readonly protocolMemo = new Map<string, PortProtocol | undefined>();
+  private readonly protocolMemo = new Map<string, Map<number, PortProtocol | undefined>>();
+  /** `workloadKey` per workload object, so that memo lookups on hot paths build no string. */
+  private readonly keys = new WeakMap<Workload, string>();
   private readonly identityMemo = new Map<string, boolean>();
   private readonly tcpMemo = new Map<string, readonly number[]>();
   private identities: string[] | undefined;
@@ -115,6 +166,23 @@ export class MeshIndex {
     this.serviceAccounts = sas;
   }
 
+  private readonly lines = new WeakMap<object, Map<string, number>>();
+
+  /** `lineOf(field)` of a finding's target, memoised: several findings often point at the same field. */
+  lineOf(target: object, field: string, lineOf: (fieldPath: string) => number): number {
+    let byField = this.lines.get(target);
+    if (byField === undefined) this.lines.set(target, (byField = new Map()));
+    let line = byField.get(field);
+    if (line === undefined) byField.set(field, (line = lineOf(field)));
+    return line;
+  }
+
+  private keyOf(w: Workload): string {
+    let key = this.keys.get(w);
+    if (key === undefined) this.keys.set(w, (key = workloadKey(w)));
+    return key;
+  }
+
   hasServiceAccount(namespace: string, name: string): boolean {
     return this.serviceAccounts.has(`${namespace}/${name}`);
   }
@@ -147,9 +215,15 @@ export class MeshIndex {
       const [ns, sa] = id.split('/');
       return [...new Set([...this.trustDomains, 'cluster.local'])].map((td) => `${td}/ns/${ns}/sa/${sa}`);
     });
-    const found = this.identities.some((id) => matches(pattern, id));
+    const found = matches === valueMatches ? this.identityIndex().matches(pattern) : this.identities.some((id) => matches(pattern, id));
     this.identityMemo.set(pattern, found);
     return found;
+  }
+
+  private identitySearch: IdentitySearch | undefined;
+
+  private identityIndex(): IdentitySearch {
+    return (this.identitySearch ??= new IdentitySearch(this.identities ?? []));
   }
 
   private computeWorkloadsOf(policy: Selectable): Workload[] {
@@ -174,7 +248,7 @@ export class MeshIndex {
   }
 
   authorizationFor(w: Workload): AttachedAuthorization {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     const hit = this.authzMemo.get(key);
     if (hit !== undefined) return hit;
     const out = { custom: [] as AuthorizationPolicy[], audit: [] as AuthorizationPolicy[], deny: [] as AuthorizationPolicy[], allow: [] as AuthorizationPolicy[] };
@@ -191,7 +265,7 @@ export class MeshIndex {
   }
 
   requestAuthenticationsFor(w: Workload): readonly RequestAuthentication[] {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     const hit = this.raMemo.get(key);
     if (hit !== undefined) return hit;
     const out: RequestAuthentication[] = [];
@@ -202,7 +276,7 @@ export class MeshIndex {
   }
 
   peerAuthenticationFor(w: Workload): ComposedPeerAuthentication {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     const hit = this.paMemo.get(key);
     if (hit !== undefined) return hit;
     const candidates = oldestFirst([...(this.peerAuthnByNs.get(this.rootNamespace) ?? []), ...(w.namespace === this.rootNamespace ? [] : (this.peerAuthnByNs.get(w.namespace) ?? []))]);
@@ -216,7 +290,7 @@ export class MeshIndex {
   }
 
   servicesFor(w: Workload): readonly Service[] {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     const hit = this.servicesMemo.get(key);
     if (hit !== undefined) return hit;
     const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
@@ -227,7 +301,7 @@ export class MeshIndex {
 
   /** Ports the workload receives on: container ports and the target ports of its Services. */
   portsOf(w: Workload): number[] {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     const hit = this.portsMemo.get(key);
     if (hit !== undefined) return hit;
     const out = this.computePortsOf(w);
@@ -246,7 +320,7 @@ export class MeshIndex {
   }
 
   tcpPortsOf(w: Workload): readonly number[] {
-    const key = workloadKey(w);
+    const key = this.keyOf(w);
     let hit = this.tcpMemo.get(key);
     if (hit === undefined) this.tcpMemo.set(key, (hit = this.portsOf(w).filter((p) => this.protocolOf(w, p)?.protocol === 'tcp')));
     return hit;
@@ -254,10 +328,12 @@ export class MeshIndex {
 
   /** The protocol a Service declares for a workload port (undefined: not declared, sniffed). */
   protocolOf(w: Workload, port: number): PortProtocol | undefined {
-    const key = `${workloadKey(w)}|${port}`;
-    if (this.protocolMemo.has(key)) return this.protocolMemo.get(key);
+    const key = this.keyOf(w);
+    let byPort = this.protocolMemo.get(key);
+    if (byPort === undefined) this.protocolMemo.set(key, (byPort = new Map()));
+    if (byPort.has(port)) return byPort.get(port);
     const out = this.computeProtocolOf(w, port);
-    this.protocolMemo.set(key, out);
+    byPort.set(port, out);
     return out;
   }
 

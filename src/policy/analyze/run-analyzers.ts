@@ -4,7 +4,7 @@
 // analysis read, which is what AnalysisSession uses to recompute only affected subjects.
 import type { AnalysisSnapshot, ValidatedDocument } from './analysis-snapshot.js';
 import type { Analyzer, InputKind, SubjectKind, SubjectTypes } from './analyzer.js';
-import { AnalysisContext } from './context.js';
+import { AnalysisContext, IGNORED_READS } from './context.js';
 import { compareFindings, type Finding } from './finding.js';
 import { MeshIndex } from './mesh-index.js';
 
@@ -58,17 +58,22 @@ export function documentSubjectId(v: ValidatedDocument): string {
   return `${v.ref.kind}/${v.ref.namespace}/${v.ref.name}@${v.doc.file}#${v.doc.index}`;
 }
 
-/** Judges one subject with one analyzer. */
-export function analyzeSubject(analyzer: Analyzer, index: MeshIndex, subject: unknown): SubjectResult {
-  const reads = new Set<string>();
+const NO_READS: readonly string[] = [];
+
+/**
+ * Judges one subject with one analyzer. `trackReads` false (a one-off full run) records no dependency
+ * keys: the result's `reads` is then empty.
+ */
+export function analyzeSubject(analyzer: Analyzer, index: MeshIndex, subject: unknown, trackReads = true): SubjectResult {
+  const reads = trackReads ? new Set<string>() : IGNORED_READS;
   const ctx = new AnalysisContext(index, reads);
   try {
     (analyzer as Analyzer<SubjectKind>).analyze(ctx, subject as never);
   } catch (error) {
     // One analyzer tripping on one odd resource must not take the whole analysis down.
-    return { findings: [], reads: [...reads], failure: `${analyzer.metadata.name}: ${error instanceof Error ? error.message : String(error)}` };
+    return { findings: [], reads: trackReads ? [...reads] : NO_READS, failure: `${analyzer.metadata.name}: ${error instanceof Error ? error.message : String(error)}` };
   }
-  return { findings: ctx.findings, reads: [...reads] };
+  return { findings: ctx.findings, reads: trackReads ? [...reads] : NO_READS };
 }
 
 /** Runs every applicable analyzer over the whole snapshot. */
@@ -87,8 +92,8 @@ export function runAnalyzers(snapshot: AnalysisSnapshot, analyzers: readonly Ana
     }
     ran.push(analyzer.metadata.name);
     for (const [id, subject] of subjectsOf(analyzer.metadata.subject, snapshot)) {
-      const r = analyzeSubject(analyzer, index, subject);
-      findings.push(...r.findings);
+      const r = analyzeSubject(analyzer, index, subject, false);
+      for (const f of r.findings) findings.push(f);
       if (r.failure !== undefined) failures.push(`${id}: ${r.failure}`);
     }
   }

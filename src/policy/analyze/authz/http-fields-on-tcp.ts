@@ -3,6 +3,7 @@
 // declares TCP (port name or appProtocol). On a TCP filter chain istiod drops the whole ALLOW rule (so
 // the TCP traffic it was meant to allow is denied) and drops only the field from DENY / AUDIT / CUSTOM
 // rules (so they match more). The witness is the TCP connection.
+import type { Workload } from '../../resources/mesh.js';
 import { defineAnalyzer } from '../analyzer.js';
 import { fieldUses, isHttpOnly } from '../rule-facts.js';
 import { requestMatching } from '../witness.js';
@@ -19,10 +20,12 @@ export const httpFieldsOnTcp = defineAnalyzer({
   analyze(ctx, p) {
     const action = p.spec.action ?? 'ALLOW';
     // Gateways decide the protocol from their Gateway servers (TLS termination), not the Service port name.
-    const workloads = ctx.workloadsOf(p).filter((w) => w.dataplane === 'sidecar' && w.gatewayName === undefined && !/gateway$/.test(w.labels['istio'] ?? ''));
+    // Computed at the first rule with HTTP-only fields: most policies have none.
+    let workloads: readonly Workload[] | undefined;
     (p.spec.rules ?? []).forEach((rule, r) => {
       const http = fieldUses(rule, r).filter(isHttpOnly);
       if (http.length === 0) return;
+      workloads ??= ctx.workloadsOf(p).filter((w) => w.dataplane === 'sidecar' && w.gatewayName === undefined && !/gateway$/.test(w.labels['istio'] ?? ''));
       for (const w of workloads) {
         if (ctx.tcpPortsOf(w).length === 0) continue;
         let hit: { port: number; why: string } | undefined;

@@ -1,6 +1,8 @@
 // authz.IneffectiveRules (GIC113): a rule that can never take effect: an ALLOW rule whose every request
 // is denied by DENY rules on every workload it applies to (the witness is such a request, denied), or a
 // rule that another rule of the same policy already matches in full (redundant).
+import type { Rule } from '../../resources/authorization-policy.js';
+import type { AuthorizationPolicy, Workload } from '../../resources/mesh.js';
 import { defineAnalyzer } from '../analyzer.js';
 import { isDryRun } from '../rule-facts.js';
 import { requestMatching } from '../witness.js';
@@ -39,6 +41,16 @@ export const ineffectiveRules = defineAnalyzer({
     // scope (no selector, or the same selector) surely cover it on all of them.
     const sameScope = (d: typeof p): boolean => d.spec.selector === undefined || JSON.stringify(d.spec.selector.matchLabels ?? {}) === JSON.stringify(p.spec.selector?.matchLabels ?? {});
     const rootDenies = root ? ctx.authorizationPoliciesIn(p.namespace).filter((d) => d.spec.action === 'DENY' && !isDryRun(d.annotations) && (d.spec.targetRefs ?? []).length === 0 && d.spec.targetRef === undefined && sameScope(d)) : [];
+    // The enforced DENY rules of each workload, listed once per policy (not once per rule).
+    const denyRules = new Map<Workload, { d: AuthorizationPolicy; dr: Rule; k: number }[]>();
+    const denyRulesOf = (w: Workload): { d: AuthorizationPolicy; dr: Rule; k: number }[] => {
+      let list = denyRules.get(w);
+      if (list === undefined) {
+        const deny = ctx.authorizationFor(w).deny.filter((d) => !isDryRun(d.annotations));
+        denyRules.set(w, (list = deny.flatMap((d) => (d.spec.rules ?? []).map((dr, k) => ({ d, dr, k })))));
+      }
+      return list;
+    };
     rules.forEach((rule, r) => {
       if (reported.has(r)) return;
       let by: string | undefined;
@@ -47,8 +59,7 @@ export const ineffectiveRules = defineAnalyzer({
         if (hit !== undefined) by = `DENY policy ${hit.d.namespace}/${hit.d.name} rule ${hit.k}`;
       } else {
         for (const w of workloads) {
-          const deny = ctx.authorizationFor(w).deny.filter((d) => !isDryRun(d.annotations));
-          const hit = deny.flatMap((d) => (d.spec.rules ?? []).map((dr, k) => ({ d, dr, k }))).find(({ dr }) => ruleCovers(dr, rule));
+          const hit = denyRulesOf(w).find(({ dr }) => ruleCovers(dr, rule));
           if (hit === undefined) return;
           by ??= `DENY policy ${hit.d.namespace}/${hit.d.name} rule ${hit.k}`;
         }
