@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
 import { PeerUnavailableError } from '../peer.js';
 import type { RunningPeer } from '../peer.js';
@@ -131,10 +131,33 @@ export async function startKube(): Promise<RunningPeer<KubePeerInfo>> {
         }
       });
     });
+    await waitForCustomResourceStorage(info);
     return { info, stop: cleanup };
   } catch (error) {
     await cleanup();
     throw error;
+  }
+}
+
+/**
+ * An Established CRD can still answer 429 "storage is (re)initializing" for a moment while its watch
+ * cache starts: wait until every Istio security kind lists in both versions, so tests never see it.
+ */
+async function waitForCustomResourceStorage(info: KubePeerInfo): Promise<void> {
+  const custom = kubeConfigFor(info).makeApiClient(CustomObjectsApi);
+  const deadline = Date.now() + 60_000;
+  for (const plural of ['authorizationpolicies', 'peerauthentications', 'requestauthentications']) {
+    for (const version of ['v1', 'v1beta1']) {
+      for (;;) {
+        try {
+          await custom.listClusterCustomObject({ group: 'security.istio.io', version, plural });
+          break;
+        } catch (error) {
+          if (Date.now() > deadline) throw new Error(`${plural}.${version} not listable after 60s: ${String(error)}`, { cause: error });
+          await new Promise((resolve) => setTimeout(resolve, 250));
+        }
+      }
+    }
   }
 }
 
