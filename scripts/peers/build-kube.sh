@@ -16,46 +16,19 @@ GATEWAY_API_VERSION=v1.6.3
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 src="$repo_root/test/peers/kube/go"
 
-log() { printf 'build-kube: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+peer_name=build-kube
+# shellcheck source=lib/go-peer.sh
+source "$repo_root/scripts/peers/lib/go-peer.sh"
 
-command -v go >/dev/null 2>&1 || die "Go is not installed (need go >= 1.26 on PATH)"
-go_version="$(go env GOVERSION)"
-# Go builds the module with the toolchain named by go.mod or newer; refuse clearly when it is older.
-case "$go_version" in
-  go1.2[6-9]* | go1.[3-9][0-9]* | go[2-9]*) ;;
-  *) die "Go $go_version is too old: kube-apiserver v1.36 needs go >= 1.26" ;;
-esac
-
-hash="$(
-  cd "$src"
-  { echo "$go_version"; for f in go.mod go.sum $(ls -- *.go | LC_ALL=C sort); do echo "== $f"; cat "$f"; done; } |
-    sha256sum | cut -c1-16
-)"
-out_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gic/peers"
-binary="$out_dir/kube-apiserver-$hash"
-
-built=false
-if [[ -x "$binary" ]]; then
-  log "reusing $binary"
-else
-  mkdir -p "$out_dir"
-  k8s_version="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$src/go.mod")"
-  [[ -n "$k8s_version" ]] || die "k8s.io/kubernetes not found in $src/go.mod"
-  minor="${k8s_version#v1.}"; minor="${minor%%.*}"
-  pkg=k8s.io/component-base/version
-  ldflags="-s -w -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
-  log "building kube-apiserver $k8s_version peer with $go_version (first build downloads ~200 MB of modules and compiles for several minutes)"
-  start=$(date +%s)
-  tmp="$binary.tmp.$$"
-  trap 'rm -f "$tmp"' EXIT
-  (cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "$ldflags" -o "$tmp" .) ||
-    die "go build failed in $src"
-  mv -f "$tmp" "$binary"
-  trap - EXIT
-  built=true
-  log "built $binary in $(( $(date +%s) - start ))s"
-fi
+go_peer_require_go "kube-apiserver v1.36"
+go_peer_binary "$src" kube-apiserver
+k8s_version="$(awk '$1 == "k8s.io/kubernetes" { print $2; exit }' "$src/go.mod")"
+[[ -n "$k8s_version" ]] || die "k8s.io/kubernetes not found in $src/go.mod"
+minor="${k8s_version#v1.}"; minor="${minor%%.*}"
+pkg=k8s.io/component-base/version
+ldflags="-s -w -X $pkg.gitVersion=$k8s_version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+go_peer_build "$src" "$ldflags" \
+  "building kube-apiserver $k8s_version peer with $go_version (first build downloads ~200 MB of modules and compiles for several minutes)"
 
 # Module directories in the module cache, resolved outside any module so go.mod stays untouched.
 module_dir() {

@@ -11,37 +11,11 @@ set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 src="$repo_root/test/peers/kustomize/go"
 
-log() { printf 'build-kustomize: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+peer_name=build-kustomize
+# shellcheck source=lib/go-peer.sh
+source "$repo_root/scripts/peers/lib/go-peer.sh"
 
-command -v go >/dev/null 2>&1 || die "Go is not installed (need go >= 1.26 on PATH)"
-go_version="$(go env GOVERSION)"
-case "$go_version" in
-  go1.2[6-9]* | go1.[3-9][0-9]* | go[2-9]*) ;;
-  *) die "Go $go_version is too old: the kustomize API needs go >= 1.26" ;;
-esac
-
-hash="$(
-  cd "$src"
-  { echo "$go_version"; for f in go.mod go.sum $(ls -- *.go | LC_ALL=C sort); do echo "== $f"; cat "$f"; done; } |
-    sha256sum | cut -c1-16
-)"
-out_dir="${XDG_CACHE_HOME:-$HOME/.cache}/gic/peers"
-binary="$out_dir/kustomize-render-$hash"
-
-built=false
-if [[ -x "$binary" ]]; then
-  log "reusing $binary"
-else
-  mkdir -p "$out_dir"
-  log "building the kustomize renderer with $go_version"
-  start=$(date +%s)
-  tmp="$binary.tmp.$$"
-  trap 'rm -f "$tmp"' EXIT
-  (cd "$src" && GOFLAGS=-mod=readonly go build -trimpath -ldflags "-s -w" -o "$tmp" .) || die "go build failed in $src"
-  mv -f "$tmp" "$binary"
-  trap - EXIT
-  built=true
-  log "built $binary in $(( $(date +%s) - start ))s"
-fi
+go_peer_require_go "the kustomize API"
+go_peer_binary "$src" kustomize-render
+go_peer_build "$src" "-s -w" "building the kustomize renderer with $go_version"
 printf '{"binary":"%s","built":%s}\n' "$binary" "$built"

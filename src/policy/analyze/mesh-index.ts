@@ -2,7 +2,7 @@
 // by namespace, which AuthorizationPolicies / RequestAuthentications / PeerAuthentications apply to a
 // workload (through the evaluator's own attachment rules), the Services and ports of a workload and
 // the protocol Istio infers for a port. Immutable once built: a changed snapshot gets a new index.
-import { type CompiledMesh, compileMesh, shouldAttach, targetOfWorkload } from '../evaluate/compile-mesh.js';
+import { type CompiledMesh, compileMesh, groupByNamespace, selectorMatches, selectorOf, shouldAttach, targetOfWorkload, targetRefsOf } from '../evaluate/compile-mesh.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, type EffectiveMtls, mtlsForPort, oldestFirst } from '../evaluate/mtls-mode.js';
 import type { Protocol } from '../evaluate/access-request.js';
 import { selectsTarget, servicePortProtocol, targetPortOf } from '../evaluate/protocol-inference.js';
@@ -31,24 +31,8 @@ export interface Selectable {
   readonly spec: { readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> | undefined } | undefined; readonly targetRef?: PolicyTargetReference | undefined; readonly targetRefs?: readonly PolicyTargetReference[] | undefined };
 }
 
-function groupBy<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const it of items) {
-    const list = out.get(it.namespace);
-    if (list === undefined) out.set(it.namespace, [it]);
-    else list.push(it);
-  }
-  return out;
-}
-
-export function targetRefsOf(spec: Selectable['spec']): readonly PolicyTargetReference[] {
-  if (spec.targetRefs !== undefined && spec.targetRefs.length > 0) return spec.targetRefs;
-  return spec.targetRef !== undefined ? [spec.targetRef] : [];
-}
-
-export function selectorOf(spec: Selectable['spec']): Readonly<Record<string, string>> | undefined {
-  return spec.selector === undefined ? undefined : (spec.selector.matchLabels ?? {});
-}
+// The analyzers read a policy's selector and targetRefs as the evaluator does.
+export { selectorOf, targetRefsOf } from '../evaluate/compile-mesh.js';
 
 export function workloadKey(w: { readonly namespace: string; readonly name: string }): string {
   return `${w.namespace}/${w.name}`;
@@ -147,11 +131,11 @@ export class MeshIndex {
     this.mesh = mesh;
     this.rootNamespace = mesh.meshConfig.rootNamespace;
     this.trustDomains = [mesh.meshConfig.trustDomain, ...mesh.meshConfig.trustDomainAliases];
-    this.workloadsByNs = groupBy(mesh.workloads);
-    this.servicesByNs = groupBy(mesh.services);
-    this.authorizationByNs = groupBy(mesh.authorizationPolicies);
-    this.peerAuthnByNs = groupBy(oldestFirst(mesh.peerAuthentications));
-    this.requestAuthnByNs = groupBy(mesh.requestAuthentications);
+    this.workloadsByNs = groupByNamespace(mesh.workloads);
+    this.servicesByNs = groupByNamespace(mesh.services);
+    this.authorizationByNs = groupByNamespace(mesh.authorizationPolicies);
+    this.peerAuthnByNs = groupByNamespace(oldestFirst(mesh.peerAuthentications));
+    this.requestAuthnByNs = groupByNamespace(mesh.requestAuthentications);
     this.gateways = new Map(mesh.gateways.map((g) => [`${g.namespace}/${g.name}`, g]));
     const known = new Set<string>(mesh.namespaces.keys());
     for (const list of [mesh.workloads, mesh.services, mesh.serviceAccounts, mesh.authorizationPolicies, mesh.peerAuthentications, mesh.requestAuthentications]) {
@@ -241,10 +225,7 @@ export class MeshIndex {
     if (w.dataplane !== 'ambient' || w.isWaypoint) return false;
     if (targetRefsOf(policy.spec).length > 0) return false;
     if (policy.namespace !== this.rootNamespace && policy.namespace !== w.namespace) return false;
-    const selector = selectorOf(policy.spec);
-    if (selector === undefined) return true;
-    for (const k in selector) if (w.labels[k] !== selector[k]) return false;
-    return true;
+    return selectorMatches(selectorOf(policy.spec), w.labels);
   }
 
   authorizationFor(w: Workload): AttachedAuthorization {

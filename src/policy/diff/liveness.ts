@@ -91,8 +91,12 @@ function leafDims(p: Pred): DimKey[] {
   }
 }
 
-/** 0 false, 1 true, 2 unknown; dims of unknown leaves go to `dims`. */
-function eval3(p: Pred, known: (d: DimKey) => boolean, a: RequestAttributes, dims: Set<DimKey>): 0 | 1 | 2 {
+/**
+ * Three-valued evaluation of `p` against a partial request: 0 false, 1 true, 2 unknown. Each leaf that
+ * reads a dimension not yet `known` is unknown and is handed to `onUnknown` with the dimensions it reads;
+ * what that puts in `acc` is kept only when the subtree holding the leaf stays unknown.
+ */
+function eval3<T>(p: Pred, known: (d: DimKey) => boolean, a: RequestAttributes, acc: T[], onUnknown: (leaf: Pred, need: readonly DimKey[], acc: T[]) => void): 0 | 1 | 2 {
   switch (p.k) {
     case K.TRUE:
       return 1;
@@ -102,25 +106,24 @@ function eval3(p: Pred, known: (d: DimKey) => boolean, a: RequestAttributes, dim
     case K.OR: {
       const isAnd = p.k === K.AND;
       let unknown = false;
-      const local = new Set<DimKey>();
+      const local: T[] = [];
       for (const kid of p.kids ?? []) {
-        const v = eval3(kid, known, a, local);
+        const v = eval3(kid, known, a, local, onUnknown);
         if (v === 2) unknown = true;
         else if ((v === 1) !== isAnd) return isAnd ? 0 : 1;
       }
       if (!unknown) return isAnd ? 1 : 0;
-      for (const d of local) dims.add(d);
+      for (const x of local) acc.push(x);
       return 2;
     }
     case K.NOT: {
-      const v = eval3((p.kids as readonly Pred[])[0] as Pred, known, a, dims);
+      const v = eval3((p.kids as readonly Pred[])[0] as Pred, known, a, acc, onUnknown);
       return v === 2 ? 2 : v === 1 ? 0 : 1;
     }
     default: {
       const need = leafDims(p);
-      const missing = need.filter((d) => !known(d));
-      if (missing.length > 0) {
-        for (const d of missing) dims.add(d);
+      if (need.some((d) => !known(d))) {
+        onUnknown(p, need, acc);
         return 2;
       }
       return evalPred(p, a) ? 1 : 0;
@@ -128,11 +131,16 @@ function eval3(p: Pred, known: (d: DimKey) => boolean, a: RequestAttributes, dim
   }
 }
 
+const collectNothing = (): void => {};
+
 /** Dimensions read by leaves of rules that the partial request leaves undecided. */
 export function liveDims(preds: readonly Pred[], known: (d: DimKey) => boolean, attrs: RequestAttributes): Set<DimKey> {
-  const out = new Set<DimKey>();
-  for (const p of preds) eval3(p, known, attrs, out);
-  return out;
+  const out: DimKey[] = [];
+  const missing = (_leaf: Pred, need: readonly DimKey[], acc: DimKey[]): void => {
+    for (const d of need) if (!known(d)) acc.push(d);
+  };
+  for (const p of preds) eval3(p, known, attrs, out, missing);
+  return new Set(out);
 }
 
 /** One action layer of a sidecar on one filter chain: rules common to both meshes, and the differing ones. */
@@ -200,11 +208,11 @@ export function changedRules(before: CompiledMesh, tB: ProxyTarget, after: Compi
   return out;
 }
 
+/** 3-valued OR over some rule predicates. */
 function or3(preds: readonly Pred[], known: (d: DimKey) => boolean, a: RequestAttributes): 0 | 1 | 2 {
   let unknown = false;
-  const sink = new Set<DimKey>();
   for (const p of preds) {
-    const v = eval3(p, known, a, sink);
+    const v = eval3(p, known, a, [], collectNothing);
     if (v === 1) return 1;
     if (v === 2) unknown = true;
   }
@@ -242,16 +250,7 @@ export function changedDims(pairs: ChangedRules): Set<DimKey> {
 
 /** 3-valued OR over the rules of some policies on one filter chain. */
 function anyRule(policies: readonly CompiledAuthorizationPolicy[], tcp: boolean, known: (d: DimKey) => boolean, a: RequestAttributes): 0 | 1 | 2 {
-  let unknown = false;
-  const sink = new Set<DimKey>();
-  for (const c of policies) {
-    for (const r of (tcp ? c.tcp : c.http).rules) {
-      const v = eval3(r.match, known, a, sink);
-      if (v === 1) return 1;
-      if (v === 2) unknown = true;
-    }
-  }
-  return unknown ? 2 : 0;
+  return or3(policies.flatMap((c) => (tcp ? c.tcp : c.http).rules.map((r) => r.match)), known, a);
 }
 
 /**
@@ -288,41 +287,10 @@ export function decidedAtSidecar(c: CompiledMesh, t: ProxyTarget, tcp: boolean, 
 /** Leaves of still-undecided rules that read `dim` (three-valued, as `liveDims`). */
 export function undecidedLeaves(preds: readonly Pred[], known: (d: DimKey) => boolean, a: RequestAttributes, dim: DimKey): Pred[] {
   const out: Pred[] = [];
-  const walk = (p: Pred, acc: Pred[]): 0 | 1 | 2 => {
-    switch (p.k) {
-      case K.TRUE:
-        return 1;
-      case K.FALSE:
-        return 0;
-      case K.AND:
-      case K.OR: {
-        const isAnd = p.k === K.AND;
-        let unknown = false;
-        const local: Pred[] = [];
-        for (const kid of p.kids ?? []) {
-          const v = walk(kid, local);
-          if (v === 2) unknown = true;
-          else if ((v === 1) !== isAnd) return isAnd ? 0 : 1;
-        }
-        if (!unknown) return isAnd ? 1 : 0;
-        acc.push(...local);
-        return 2;
-      }
-      case K.NOT: {
-        const v = walk((p.kids as readonly Pred[])[0] as Pred, acc);
-        return v === 2 ? 2 : v === 1 ? 0 : 1;
-      }
-      default: {
-        const need = leafDims(p);
-        if (need.some((d) => !known(d))) {
-          if (need.includes(dim)) acc.push(p);
-          return 2;
-        }
-        return evalPred(p, a) ? 1 : 0;
-      }
-    }
+  const readsDim = (leaf: Pred, need: readonly DimKey[], acc: Pred[]): void => {
+    if (need.includes(dim)) acc.push(leaf);
   };
-  for (const p of preds) walk(p, out);
+  for (const p of preds) eval3(p, known, a, out, readsDim);
   return out;
 }
 

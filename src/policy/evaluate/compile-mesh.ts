@@ -159,9 +159,15 @@ export function parseDryRun(value: string | undefined): boolean {
   return ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(value);
 }
 
-function targetRefsOf(spec: { targetRef?: PolicyTargetReference | undefined; targetRefs?: PolicyTargetReference[] | undefined }): PolicyTargetReference[] {
+/** The `targetRefs` of a policy spec, or its deprecated single `targetRef`. */
+export function targetRefsOf(spec: { readonly targetRef?: PolicyTargetReference | undefined; readonly targetRefs?: readonly PolicyTargetReference[] | undefined }): readonly PolicyTargetReference[] {
   if (spec.targetRefs !== undefined && spec.targetRefs.length > 0) return spec.targetRefs;
   return spec.targetRef !== undefined ? [spec.targetRef] : [];
+}
+
+/** A policy's `selector.matchLabels`: undefined without a selector, `{}` (selects all) for an empty one. */
+export function selectorOf(spec: { readonly selector?: { readonly matchLabels?: Readonly<Record<string, string>> | undefined } | undefined }): Readonly<Record<string, string>> | undefined {
+  return spec.selector === undefined ? undefined : (spec.selector.matchLabels ?? {});
 }
 
 function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): CompiledAuthorizationPolicy {
@@ -182,7 +188,7 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
     dryRun,
     provider: action === 'CUSTOM' ? (policy.spec.provider?.name ?? '') : undefined,
     targetRefs,
-    selector: policy.spec.selector === undefined ? undefined : (policy.spec.selector.matchLabels ?? {}),
+    selector: selectorOf(policy.spec),
     ruleCount: policy.spec.rules?.length ?? 0,
     http: compileEnvoyRules(policy, action, false, bundle),
     get tcp(): CompiledRuleSet {
@@ -197,7 +203,8 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
   };
 }
 
-function subset(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
+/** Whether `labels` carry every label of `selector` (no selector selects everything). */
+export function selectorMatches(selector: Readonly<Record<string, string>> | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (selector === undefined) return true;
   for (const k in selector) if (labels[k] !== selector[k]) return false;
   return true;
@@ -217,11 +224,11 @@ interface Attachable {
 export function shouldAttach(p: Attachable, t: ProxyTarget, rootNamespace: string, service: Service | undefined): boolean {
   if (t.gatewayName === undefined) {
     if (p.targetRefs.length > 0) return false;
-    return subset(p.selector, t.labels);
+    return selectorMatches(p.selector, t.labels);
   }
   if (p.targetRefs.length === 0) {
     if (t.isWaypoint) return false;
-    return subset(p.selector, t.labels);
+    return selectorMatches(p.selector, t.labels);
   }
   for (const ref of p.targetRefs) {
     const group = canonicalGroup(ref.group);
@@ -314,7 +321,8 @@ function byRef<T extends { readonly ref: string }>(a: T, b: T): number {
   return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
 }
 
-function group<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
+/** Items by namespace, each list in input order. */
+export function groupByNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
   for (const it of items) {
     const list = out.get(it.namespace);
@@ -328,10 +336,10 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
   const rootNamespace = mesh.meshConfig.rootNamespace;
   const bundle = trustDomainBundle(mesh.meshConfig.trustDomain, mesh.meshConfig.trustDomainAliases);
   const compiledPolicies = mesh.authorizationPolicies.map((p) => compilePolicy(p, bundle)).sort(byRef);
-  const policiesByNs = group(compiledPolicies.map((c) => ({ namespace: c.policy.namespace, c }))) as Map<string, { namespace: string; c: CompiledAuthorizationPolicy }[]>;
+  const policiesByNs = groupByNamespace(compiledPolicies.map((c) => ({ namespace: c.policy.namespace, c }))) as Map<string, { namespace: string; c: CompiledAuthorizationPolicy }[]>;
   const requestAuthns = [...mesh.requestAuthentications].sort((a, b) => (`${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1));
-  const raByNs = group(requestAuthns.map((r) => ({ namespace: r.namespace, r, targetRefs: targetRefsOf(r.spec), selector: r.spec.selector === undefined ? undefined : (r.spec.selector.matchLabels ?? {}) })));
-  const paByNs = group(oldestFirst(mesh.peerAuthentications));
+  const raByNs = groupByNamespace(requestAuthns.map((r) => ({ namespace: r.namespace, r, targetRefs: targetRefsOf(r.spec), selector: selectorOf(r.spec) })));
+  const paByNs = groupByNamespace(oldestFirst(mesh.peerAuthentications));
   const workloads = new Map<string, ProxyTarget>();
   for (const w of mesh.workloads) {
     const key = `${w.namespace}/${w.name}`;
@@ -357,7 +365,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     if (inNs === undefined) servicesByName.set(s.namespace, (inNs = new Map()));
     inNs.set(s.name, s);
   }
-  const servicesByNamespace = group(mesh.services);
+  const servicesByNamespace = groupByNamespace(mesh.services);
   const providers = resolveProviders(mesh);
 
   const envoyCache = new Map<string, EnvoyPolicies>();
@@ -424,7 +432,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     const ignored: CompiledAuthorizationPolicy[] = [];
     for (const ns of candidateNamespaces(t, undefined)) {
       for (const { c } of policiesByNs.get(ns) ?? []) {
-        if (c.targetRefs.length > 0 || !subset(c.selector, t.labels)) continue;
+        if (c.targetRefs.length > 0 || !selectorMatches(c.selector, t.labels)) continue;
         if (c.ztunnel === undefined) ignored.push(c);
         else if (c.ztunnel.action === 'DENY') deny.push(c);
         else allow.push(c);
