@@ -272,9 +272,25 @@ function isClassicGateway(labels: Readonly<Record<string, string>>): boolean {
   return istio !== undefined && /gateway$/.test(istio);
 }
 
+/** What identifies a proxy target; newProxyTarget adds its identity and empty per-target caches. */
+export type ProxyTargetFacts = Omit<ProxyTarget, 'protocols' | 'peer' | 'envoy' | 'pa' | 'zt' | 'portRecords'>;
+
+/** A ProxyTarget with its mTLS identity and empty caches (filled on first use by evaluate-request.ts). */
+export function newProxyTarget(facts: ProxyTargetFacts, trustDomain: string): ProxyTarget {
+  return {
+    ...facts,
+    protocols: new Map(),
+    peer: peerFor(trustDomain, facts.namespace, facts.serviceAccount),
+    envoy: undefined,
+    pa: undefined,
+    zt: undefined,
+    portRecords: undefined,
+  };
+}
+
 export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget {
   const gatewayName = w.gatewayName ?? w.labels[LABEL_GATEWAY_NAME];
-  return {
+  return newProxyTarget({
     key: `${w.namespace}/${w.name}`,
     namespace: w.namespace,
     name: w.name,
@@ -285,19 +301,13 @@ export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget 
     isWaypoint: w.isWaypoint,
     isGateway: !w.isWaypoint && (gatewayName !== undefined || isClassicGateway(w.labels)),
     workload: w,
-    protocols: new Map(),
-    peer: peerFor(trustDomain, w.namespace, w.serviceAccount),
-    envoy: undefined,
-    pa: undefined,
-    zt: undefined,
-    portRecords: undefined,
-  };
+  }, trustDomain);
 }
 
 /** An ad-hoc target described by labels (not in the snapshot). */
 export function adHocTarget(namespace: string, labels: Readonly<Record<string, string>>, serviceAccount: string, dataplane: Workload['dataplane'], trustDomain: string): ProxyTarget {
   const gatewayName = labels[LABEL_GATEWAY_NAME];
-  return {
+  return newProxyTarget({
     key: undefined,
     namespace,
     name: '(ad-hoc)',
@@ -308,13 +318,7 @@ export function adHocTarget(namespace: string, labels: Readonly<Record<string, s
     isWaypoint: false,
     isGateway: gatewayName !== undefined || isClassicGateway(labels),
     workload: undefined,
-    protocols: new Map(),
-    peer: peerFor(trustDomain, namespace, serviceAccount),
-    envoy: undefined,
-    pa: undefined,
-    zt: undefined,
-    portRecords: undefined,
-  };
+  }, trustDomain);
 }
 
 function byRef<T extends { readonly ref: string }>(a: T, b: T): number {

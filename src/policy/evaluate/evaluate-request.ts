@@ -8,7 +8,7 @@
 import type { AccessRequest, Protocol } from './access-request.js';
 import type { Decision, DecisionKind, DecisionReason } from './decision.js';
 import type { Service } from '../resources/mesh.js';
-import { adHocTarget, type CompiledAuthorizationPolicy, type CompiledMesh, type EnvoyPolicies, type EnvoyPortPlan, type EnvoyRulePlan, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
+import { adHocTarget, type CompiledAuthorizationPolicy, newProxyTarget, type CompiledMesh, type EnvoyPolicies, type EnvoyPortPlan, type EnvoyRulePlan, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
 import { type CompiledRule, type CompiledRuleSet, firstMatch } from './envoy-rules.js';
 import { parseIp } from './ip-matcher.js';
 import { authenticateJwt } from './jwt-authentication.js';
@@ -472,7 +472,7 @@ function resolveTarget(compiled: CompiledMesh, request: AccessRequest, trace: Tr
 }
 
 function syntheticGateway(namespace: string, name: string, serviceAccount: string, isWaypoint: boolean, trustDomain: string): ProxyTarget {
-  return {
+  return newProxyTarget({
     key: `${namespace}/${name} (${isWaypoint ? 'waypoint' : 'gateway'})`,
     namespace,
     name,
@@ -483,13 +483,7 @@ function syntheticGateway(namespace: string, name: string, serviceAccount: strin
     isWaypoint,
     isGateway: !isWaypoint,
     workload: undefined,
-    protocols: new Map(),
-    peer: peerFor(trustDomain, namespace, serviceAccount),
-    envoy: undefined,
-    pa: undefined,
-    zt: undefined,
-    portRecords: undefined,
-  };
+  }, trustDomain);
 }
 
 /** cli.md "Addressing": the Service a `host` names (`name`, `name.ns`, `name.ns.svc`, FQDN; any port). */
