@@ -16,6 +16,8 @@ export const NAMESPACES = ['foo', 'bar'] as const;
 const APPS = ['a', 'b', 'c'] as const;
 const SERVICE_ACCOUNTS = ['sa1', 'sa2'] as const;
 const PORTS = [80, 9000] as const;
+/** The waypoint of namespace `bar` when a seed has one (Gateway `bar/wp`, class istio-waypoint). */
+export const WAYPOINT = 'wp';
 
 /** Metadata of a snapshot object (no source file: line 1 everywhere). */
 export function meshObject(kind: string, namespace: string, name: string, extra: { apiVersion?: string; labels?: Record<string, string>; annotations?: Record<string, string>; creationTimestamp?: string } = {}): MeshObject {
@@ -142,15 +144,18 @@ export function policySeedArb(action?: ActionName): fc.Arbitrary<PolicySeed> {
       namespace: fc.constantFrom(ROOT, ...NAMESPACES),
       action: action === undefined ? fc.constantFrom<ActionName>('ALLOW', 'ALLOW', 'DENY', 'DENY', 'AUDIT', 'CUSTOM') : fc.constant(action),
       selector: maybe(fc.constantFrom(...APPS).map((app) => ({ matchLabels: { app } })), 0.5),
+      // Attached to the waypoint of `bar` instead (it decides only in `bar` or the root namespace).
+      toWaypoint: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       rules: fc.array(ruleArb, { minLength: 0, maxLength: 3 }),
       provider: fc.constantFrom('ext-http', 'ext-grpc', 'missing'),
       dryRun: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       omitAction: fc.boolean(),
     })
-    .map(({ namespace, action: a, selector, rules, provider, dryRun, omitAction }) => {
+    .map(({ namespace, action: a, selector, toWaypoint, rules, provider, dryRun, omitAction }) => {
       // DENY and CUSTOM without rules are rejected by validation: give them one.
       const r = rules.length === 0 && (a === 'DENY' || a === 'CUSTOM') ? [{}] : rules;
-      const spec: AuthorizationPolicySpec = compact({ selector, action: a === 'ALLOW' && omitAction ? undefined : a, rules: r, provider: a === 'CUSTOM' ? { name: provider } : undefined });
+      const attachment = toWaypoint ? { targetRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: WAYPOINT }] } : { selector };
+      const spec: AuthorizationPolicySpec = compact({ ...attachment, action: a === 'ALLOW' && omitAction ? undefined : a, rules: r, provider: a === 'CUSTOM' ? { name: provider } : undefined });
       return { namespace, action: a, spec, dryRun: dryRun && (a === 'ALLOW' || a === 'DENY') };
     });
 }
@@ -183,6 +188,8 @@ export interface MeshSeed {
   readonly peerAuthentications: readonly { namespace: string; spec: PeerAuthenticationSpec; ts: string }[];
   readonly requestAuthentications: readonly { namespace: string; spec: RequestAuthenticationSpec }[];
   readonly trustDomainAliases: readonly string[];
+  /** Namespace `bar` sends its Services' traffic through the waypoint `bar/wp`. */
+  readonly waypoint?: boolean;
 }
 
 export const meshSeedArb: fc.Arbitrary<MeshSeed> = fc.record({
@@ -199,6 +206,7 @@ export const meshSeedArb: fc.Arbitrary<MeshSeed> = fc.record({
   peerAuthentications: fc.array(peerAuthenticationArb, { minLength: 0, maxLength: 2 }),
   requestAuthentications: fc.array(requestAuthenticationArb, { minLength: 0, maxLength: 1 }),
   trustDomainAliases: fc.constantFrom([], ['other.td']),
+  waypoint: fc.boolean(),
 });
 
 const meshConfig = (aliases: readonly string[]): MeshConfig => ({
@@ -232,7 +240,7 @@ function permute<T>(list: readonly T[], seed: number): T[] {
 export function buildMesh(seed: MeshSeed, options: BuildOptions = {}): Mesh {
   const apiVersion = options.apiVersion ?? 'security.istio.io/v1';
   const namespaces = new Map<string, MeshObject>();
-  for (const ns of [ROOT, ...NAMESPACES]) namespaces.set(ns, meshObject('Namespace', '', ns));
+  for (const ns of [ROOT, ...NAMESPACES]) namespaces.set(ns, meshObject('Namespace', '', ns, seed.waypoint === true && ns === 'bar' ? { labels: { 'istio.io/use-waypoint': WAYPOINT } } : {}));
   const workloads = seed.workloads.map((w) => workload(w.namespace, w.app, w.app, w.serviceAccount, w.dataplane));
   const services = seed.workloads.map((w) => service(w.namespace, w.app));
   let policies: AuthorizationPolicy[] = seed.policies.map((p, i) => authorizationPolicy(p, `p${i}`, apiVersion));
@@ -249,7 +257,7 @@ export function buildMesh(seed: MeshSeed, options: BuildOptions = {}): Mesh {
     workloads,
     services,
     serviceAccounts: [],
-    gateways: [],
+    gateways: seed.waypoint === true ? [{ ...meshObject('Gateway', 'bar', WAYPOINT, { apiVersion: 'gateway.networking.k8s.io/v1' }), gatewayClassName: 'istio-waypoint' }] : [],
     authorizationPolicies: policies,
     peerAuthentications: pas,
     requestAuthentications: ras,
@@ -259,9 +267,12 @@ export function buildMesh(seed: MeshSeed, options: BuildOptions = {}): Mesh {
 /** A request to one of the seed's workloads. */
 export function requestArb(seed: MeshSeed): fc.Arbitrary<AccessRequest> {
   const targets = seed.workloads;
+  return fc.constantFrom(...targets).chain((target) => requestTo(target, targets));
+}
+
+function requestTo(target: MeshSeed['workloads'][number], targets: MeshSeed['workloads']): fc.Arbitrary<AccessRequest> {
   return fc
     .record({
-      target: fc.constantFrom(...targets),
       port: fc.constantFrom<number | undefined>(80, 9000, 8081, undefined),
       protocol: fc.constantFrom<AccessRequest['to']['protocol']>(undefined, undefined, 'http', 'tcp', 'grpc'),
       from: fc.oneof(
@@ -272,7 +283,8 @@ export function requestArb(seed: MeshSeed): fc.Arbitrary<AccessRequest> {
       ),
       method: maybe(fc.constantFrom('GET', 'POST', 'DELETE'), 0.7),
       path: maybe(fc.constantFrom('/a', '/a/admin', '/a/x', '/z/b', '/x/1', '/y/1/2', '/a/../b', '/%61', '/a?q=1'), 0.7),
-      host: maybe(fc.constantFrom('h.example.com', 'H.Example.com:443', 'other.org'), 0.5),
+      // The target's own Service names send ambient requests through the waypoint of `bar` (cli.md "Addressing").
+      host: maybe(fc.oneof(fc.constantFrom('h.example.com', 'H.Example.com:443', 'other.org', 'a.foo'), fc.constantFrom(target.app, `${target.app}.${target.namespace}`, `${target.app}.${target.namespace}.svc.cluster.local`, `${target.app}.${target.namespace}:8080`)), 0.6),
       headers: maybe(fc.constantFrom({ 'x-k': 'v' }, { 'X-K': 'vv' }, { 'x-k': ['v', 'w'] }), 0.4),
       jwt: maybe(
         fc.oneof(
@@ -286,7 +298,7 @@ export function requestArb(seed: MeshSeed): fc.Arbitrary<AccessRequest> {
       sourceIp: maybe(fc.constantFrom('10.1.2.3', '192.168.3.4', '2001:db8::1'), 0.5),
       sni: maybe(fc.constantFrom('outbound_.80_._.a.foo.svc.cluster.local'), 0.3),
     })
-    .map(({ target, port, protocol, from, ...rest }) =>
+    .map(({ port, protocol, from, ...rest }) =>
       compact({
         to: compact({ namespace: target.namespace, workload: target.app, port, protocol }),
         from,

@@ -38,33 +38,44 @@ const caseArb = meshSeedArb.chain((seed) =>
   }),
 );
 
+/** Ambient workloads of `bar` behind its waypoint: the waypoint's and ztunnel's decisions both count. */
+const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
+  const apps = new Set<string>();
+  const workloads = seed.workloads.map((w) => ({ ...w, namespace: 'bar', dataplane: 'ambient' as const })).filter((w) => !apps.has(w.app) && apps.add(w.app) !== undefined);
+  const inBar = (r: AccessRequest): AccessRequest => ({ ...r, to: { ...r.to, namespace: 'bar', workload: apps.has(r.to.workload ?? '') ? r.to.workload : (workloads[0]?.app as string) } });
+  return { seed: { ...seed, waypoint: true, workloads }, edits, requests: (requests as AccessRequest[]).map(inBar) };
+});
+
+function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
+  const afterSeed = edits.reduce(applyEdit, seed);
+  const before = compileMesh(buildMesh(seed));
+  const after = compileMesh(buildMesh(afterSeed));
+  const report = diffCompiled(before, after);
+  for (const change of report.changes) {
+    expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
+    expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
+    expect(classContains(change, change.witness, after)).toBe(true);
+  }
+  for (const request of requests as AccessRequest[]) {
+    const b = evaluateRequest(before, request).decision;
+    const a = evaluateRequest(after, request).decision;
+    const holders = report.changes.filter((c) => classContains(c, request, after));
+    const context = JSON.stringify({ request, b, a, holders, policiesBefore: seed.policies, policiesAfter: afterSeed.policies });
+    if (a !== b) {
+      expect(holders.length, context).toBeGreaterThan(0);
+      for (const h of holders) expect([h.before, h.after], context).toEqual([b, a]);
+    } else {
+      expect(holders, context).toEqual([]);
+    }
+  }
+}
+
 describe('access diff exactness', () => {
   it('a request changes decision exactly when a reported class contains it; witnesses decide as reported', () => {
-    fc.assert(
-      fc.property(caseArb, ({ seed, edits, requests }) => {
-        const afterSeed = edits.reduce(applyEdit, seed);
-        const before = compileMesh(buildMesh(seed));
-        const after = compileMesh(buildMesh(afterSeed));
-        const report = diffCompiled(before, after);
-        for (const change of report.changes) {
-          expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
-          expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
-          expect(classContains(change, change.witness, after)).toBe(true);
-        }
-        for (const request of requests as AccessRequest[]) {
-          const b = evaluateRequest(before, request).decision;
-          const a = evaluateRequest(after, request).decision;
-          const holders = report.changes.filter((c) => classContains(c, request, after));
-          const context = JSON.stringify({ request, b, a, holders, policiesBefore: seed.policies, policiesAfter: afterSeed.policies });
-          if (a !== b) {
-            expect(holders.length, context).toBeGreaterThan(0);
-            for (const h of holders) expect([h.before, h.after], context).toEqual([b, a]);
-          } else {
-            expect(holders, context).toEqual([]);
-          }
-        }
-      }),
-      { numRuns: 300 },
-    );
+    fc.assert(fc.property(caseArb, checkExact), { numRuns: 300 });
+  }, 120_000);
+
+  it('is exact for ambient workloads behind a waypoint', () => {
+    fc.assert(fc.property(waypointCaseArb, checkExact), { numRuns: 300 });
   }, 120_000);
 });

@@ -1,27 +1,24 @@
 // The exact access diff between two meshes (cli.md "gic diff"). Per destination workload whose
 // applicable policies, mTLS/JWT configuration, Services or MeshConfig differ, the request space is cut
-// into cells (request-space.ts) from the atoms of EITHER mesh; every combination of cells is one
-// equivalence class, evaluated once in each mesh with evaluateRequest on its representative. Classes
-// whose decision differs are merged into boxes (products of cell sets) and written as `match` objects
-// with a witness request. Pure: no I/O, no clock.
+// into cells (request-space.ts) from the atoms of EITHER mesh, and the class search (class-search.ts)
+// finds the classes of requests whose decision differs, evaluating each distinct state once in each
+// mesh with evaluateRequest on its representative. Those classes are merged into boxes (products of
+// cell sets) and written as `match` objects with a witness request. Pure: no I/O, no clock.
 import type { AccessRequest, JwtClaims } from '../evaluate/access-request.js';
 import { compileMesh, type CompiledMesh, type ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
 import type { IpAddress } from '../evaluate/ip-matcher.js';
-import type { Pred } from '../evaluate/predicate.js';
-import type { PeerIdentity, RequestAttributes } from '../evaluate/request-attributes.js';
+import type { PeerIdentity } from '../evaluate/request-attributes.js';
 import type { AuthorizationPolicy, Mesh } from '../resources/mesh.js';
+import { searchChangedClasses } from './class-search.js';
 import { collectAtoms, newTargetAtoms, relevantJwtRules, relevantPolicies, servicesOf } from './collect-atoms.js';
 import { changeKind, describeChange } from './describe-change.js';
 import type { DiffMatch, MatchCondition } from './diff-match.js';
 import { fieldPlace, notField } from './match-fields.js';
-import { authenticateJwt, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
-import { mtlsForPort } from '../evaluate/mtls-mode.js';
-import { type ChangedRules, changedDims, changedRules, collectRulePreds, decidedAtSidecar, layersAgree, leafTruth, newRulePreds, undecidedLeaves, type RulePreds } from './liveness.js';
-import type { DimKey } from './match-fields.js';
 import { renderCells } from './render-cells.js';
 import { buildDims, type Dim, OTHER_LOCATION } from './request-space.js';
+import { DiffSpace, sideState } from './side-formulas.js';
 
 export interface DiffChange {
   readonly workload: { readonly namespace: string; readonly name: string };
@@ -153,13 +150,14 @@ function requestOf(t: ProxyTarget, dims: readonly Dim[], cells: readonly number[
   const remI = dims.findIndex((d) => d.key === 'ip:remote');
   if (remote !== undefined && !(groups !== undefined && remI >= 0 && groups[remI] === null)) req['remoteIp'] = ipText(remote);
   if (dst !== undefined) req['destinationIp'] = ipText(dst);
+  // The host also addresses a Service on TCP (ambient waypoint routing).
+  const host = rep('host') as string | undefined;
+  if (host !== undefined) req['host'] = host;
   const sni = rep('sni') as string | undefined;
   if (sni !== undefined && sni !== '') req['sni'] = sni;
   if (protocol !== 'tcp') {
     req['method'] = (rep('method') as string | undefined) ?? (protocol === 'grpc' ? 'POST' : 'GET');
     req['path'] = (rep('path') as string | undefined) ?? '/';
-    const host = rep('host') as string | undefined;
-    if (host !== undefined) req['host'] = host;
     const headers: Record<string, string> = {};
     dims.forEach((d, i) => {
       if (!d.key.startsWith('header:') || (cells[i] ?? -1) < 0) return;
@@ -173,68 +171,16 @@ function requestOf(t: ProxyTarget, dims: readonly Dim[], cells: readonly number[
   return req as AccessRequest;
 }
 
-function applies(d: Dim, dims: readonly Dim[], cells: readonly number[]): boolean {
-  if (d.guard === 'always') return true;
+/** Whether dimension `d` applies given the protocol and token cells: HTTP fields, then JWT claims. */
+function appliesFor(dims: readonly Dim[]): (d: Dim, cells: readonly number[]) => boolean {
   const pi = dims.findIndex((x) => x.key === 'protocol');
-  if (dims[pi]?.cells[cells[pi] as number]?.key === 'tcp') return false;
-  if (d.guard === 'http') return true;
   const ti = dims.findIndex((x) => x.key === 'token');
-  return ti >= 0 && (dims[ti]?.cells[cells[ti] as number]?.key.startsWith('valid@') ?? false);
-}
-
-/** Cells of a dimension grouped by their structural atoms only (one group when it has none). */
-function structuralGroups(d: Dim): number[][] {
-  const idx = d.atoms.map((a, i) => (a.structural ? i : -1)).filter((i) => i >= 0);
-  const groups = new Map<string, number[]>();
-  d.cells.forEach((c, ci) => {
-    const k = idx.map((i) => (c.truth[i] ? '1' : '0')).join('');
-    const g = groups.get(k);
-    if (g === undefined) groups.set(k, [ci]);
-    else g.push(ci);
-  });
-  return [...groups.values()];
-}
-
-/** Attributes of a partial class (assigned dimensions only), for three-valued rule evaluation. */
-interface MeshSide {
-  readonly compiled: CompiledMesh;
-  readonly target: ProxyTarget;
-  readonly preds: RulePreds;
-  readonly jwtRules: readonly MergedJwtRule[];
-  /** A plain sidecar: decisions can be settled three-valued (decidedAtSidecar). */
-  readonly sidecar: boolean;
-}
-
-function partialAttributes(side: MeshSide, t: ProxyTarget, dims: readonly Dim[], cells: readonly number[], groups: readonly (readonly number[] | null)[]): { attrs: RequestAttributes; jwtInvalid: boolean } {
-  const req = requestOf(t, dims, cells, groups);
-  const rep = (key: string): unknown => {
-    const i = dims.findIndex((d) => d.key === key);
-    return i < 0 || (cells[i] ?? -1) < 0 ? undefined : dims[i]?.cells[cells[i] as number]?.rep;
+  return (d, cells) => {
+    if (d.guard === 'always') return true;
+    if (dims[pi]?.cells[cells[pi] as number]?.key === 'tcp') return false;
+    if (d.guard === 'http') return true;
+    return ti >= 0 && (dims[ti]?.cells[cells[ti] as number]?.key.startsWith('valid@') ?? false);
   };
-  const http = req.to.protocol !== 'tcp';
-  const headers = new Map<string, string>();
-  for (const [k, v] of Object.entries(req.headers ?? {})) headers.set(k, Array.isArray(v) ? v.join(',') : v);
-  if (req.method !== undefined) headers.set(':method', req.method);
-  if (req.path !== undefined) headers.set(':path', req.path);
-  if (req.host !== undefined) headers.set(':authority', req.host);
-  // The payload only when the mesh's jwtRules accept the token (as evaluateRequest does).
-  const outcome = http ? authenticateJwt(side.jwtRules, req.jwt) : undefined;
-  const jwt = outcome?.kind === 'valid' ? outcome.payload : undefined;
-  const attrs: RequestAttributes = {
-    http,
-    peer: rep('identity') as PeerIdentity | undefined,
-    sourceIp: rep('ip:source') as IpAddress | undefined,
-    remoteIp: (rep('ip:remote') as IpAddress | undefined) ?? (rep('ip:source') as IpAddress | undefined),
-    destinationIp: rep('ip:destination') as IpAddress | undefined,
-    port: req.to.port,
-    sni: req.sni,
-    method: http ? req.method : undefined,
-    path: http ? req.path : undefined,
-    host: http ? req.host : undefined,
-    headers,
-    jwt,
-  };
-  return { attrs, jwtInvalid: outcome?.kind === 'invalid' };
 }
 
 /** The cell of a group whose representative reads best in a witness (absent, GET, `/`, short). */
@@ -252,119 +198,16 @@ function nicest(d: Dim, group: readonly number[]): number {
   return best;
 }
 
-/** Visits every class: per dimension, one cell group (all cells when the dimension is live). */
-function enumerate(t: ProxyTarget, dims: readonly Dim[], sides: readonly [MeshSide, MeshSide], changed: ChangedRules | undefined, visit: (cells: readonly number[], groups: readonly (readonly number[] | null)[]) => void): void {
-  const complete = sides[0].preds.complete && sides[1].preds.complete;
-  const sidecars = sides[0].sidecar && sides[1].sidecar;
-  const portI = dims.findIndex((d) => d.key === 'port');
-  const idI = dims.findIndex((d) => d.key === 'identity');
-  const tokenI = dims.findIndex((d) => d.key === 'token');
-  const issI = dims.findIndex((d) => d.key === 'claim:["iss"]');
-  const audI = dims.findIndex((d) => d.key === 'claim:["aud"]');
-  /** Fills dimensions i.. with their most readable cell, unconstrained, and visits the class. */
-  const finish = (i: number): void => {
-    const saved = cells.slice(i);
-    const savedGroups = groups.slice(i);
-    for (let j = i; j < dims.length; j++) {
-      const d = dims[j] as Dim;
-      cells[j] = applies(d, dims, cells) ? nicest(d, d.cells.map((_, k) => k)) : -1;
-      groups[j] = null;
-    }
-    visit(cells, groups);
-    for (let j = i; j < dims.length; j++) {
-      cells[j] = saved[j - i] as number;
-      groups[j] = savedGroups[j - i] ?? null;
-    }
-  };
-  const cells: number[] = new Array<number>(dims.length).fill(-1);
-  const groups: (readonly number[] | null)[] = new Array<readonly number[] | null>(dims.length).fill(null);
-  const srcI = dims.findIndex((d) => d.key === 'ip:source');
-  const remI = dims.findIndex((d) => d.key === 'ip:remote');
-  const protoI = dims.findIndex((d) => d.key === 'protocol');
-  const present = new Set(dims.map((d) => d.key));
-  const index = new Map(dims.map((d, i) => [d.key, i]));
-  const structural = dims.map(structuralGroups);
-  const all = dims.map((d) => d.cells.map((_, i) => [i]));
-  const rec = (i: number): void => {
-    if (i === dims.length) {
-      // A request with a source IP and no remote IP has remote = source: that pair is unreachable.
-      if (srcI >= 0 && remI >= 0 && groups[remI] !== null && dims[srcI]?.cells[cells[srcI] as number]?.rep !== undefined && dims[remI]?.cells[cells[remI] as number]?.rep === undefined) return;
-      visit(cells, groups);
-      return;
-    }
-    const d = dims[i] as Dim;
-    if (!applies(d, dims, cells)) {
-      cells[i] = -1;
-      groups[i] = null;
-      rec(i + 1);
-      return;
-    }
-    let choices: number[][];
-    const protocolKnown = protoI < i;
-    const tcp = protocolKnown && dims[protoI]?.cells[cells[protoI] as number]?.key === 'tcp';
-    const known = (k: DimKey): boolean => !present.has(k) || (index.get(k) ?? 0) < i;
-    // JWT attributes exist only once the token (and its issuer and audience) are fixed.
-    const jwtKnown = tokenI < 0 || (tokenI < i && (!(dims[tokenI]?.cells[cells[tokenI] as number]?.key.startsWith('valid@') ?? false) || ((issI < 0 || issI < i) && (audI < 0 || audI < i))));
-    const ready = protocolKnown && portI < i && (tcp || jwtKnown);
-    const ab = ready ? partialAttributes(sides[0], t, dims, cells, groups) : undefined;
-    const aa = ready ? partialAttributes(sides[1], t, dims, cells, groups) : undefined;
-    // Nothing below can differ when every changed rule already decides the same in both meshes.
-    if (changed !== undefined && aa !== undefined && layersAgree(tcp ? changed.tcp : changed.http, known, aa.attrs)) return;
-    // Both decisions are already fixed for the whole subtree: one class.
-    if (sidecars && ab !== undefined && aa !== undefined) {
-      const port = dims[portI]?.cells[cells[portI] as number]?.rep as number | undefined;
-      const plaintext = idI >= 0 && idI < i ? dims[idI]?.cells[cells[idI] as number]?.rep === undefined : undefined;
-      const settle = (side: MeshSide, x: { attrs: RequestAttributes; jwtInvalid: boolean }): DecisionKind | undefined => {
-        const mode = mtlsForPort(side.compiled.peerAuthentication(side.target), port).mode;
-        if (mode !== 'PERMISSIVE' && plaintext === undefined) return undefined;
-        const attrs = mode === 'DISABLE' ? { ...x.attrs, peer: undefined } : x.attrs;
-        return decidedAtSidecar(side.compiled, side.target, tcp, known, attrs, mode === 'STRICT' && plaintext === true, x.jwtInvalid);
-      };
-      const db = settle(sides[0], ab);
-      if (db !== undefined && settle(sides[1], aa) !== undefined) {
-        finish(i);
-        return;
-      }
-    }
-    if (d.key === 'protocol' || d.key === 'token' || !complete || ab === undefined || aa === undefined) choices = all[i] as number[][];
-    else {
-      // Split only as finely as the undecided rules (and the structural atoms) tell the cells apart.
-      const leaves = (side: MeshSide, attrs: RequestAttributes): Pred[] => [
-        ...undecidedLeaves(tcp ? side.preds.tcp : side.preds.http, known, attrs, d.key),
-        ...undecidedLeaves(tcp ? side.preds.customTcp : side.preds.customHttp, known, { ...attrs, jwt: undefined }, d.key),
-      ];
-      const leavesB = leaves(sides[0], ab.attrs);
-      const leavesA = leaves(sides[1], aa.attrs);
-      if (leavesB.length === 0 && leavesA.length === 0) choices = structural[i] as number[][];
-      else {
-        const sIdx = d.atoms.map((a, k) => (a.structural ? k : -1)).filter((k) => k >= 0);
-        const byKey = new Map<string, number[]>();
-        d.cells.forEach((cell, ci) => {
-          let key = sIdx.map((k) => (cell.truth[k] ? '1' : '0')).join('');
-          key += '|';
-          for (const l of leavesB) key += leafTruth(l, d.key, cell.rep, ab.attrs) ? '1' : '0';
-          key += '|';
-          for (const l of leavesA) key += leafTruth(l, d.key, cell.rep, aa.attrs) ? '1' : '0';
-          const g = byKey.get(key);
-          if (g === undefined) byKey.set(key, [ci]);
-          else g.push(ci);
-        });
-        choices = [...byKey.values()];
-      }
-    }
-    for (const g of choices) {
-      cells[i] = nicest(d, g);
-      groups[i] = g.length === d.cells.length ? null : g;
-      rec(i + 1);
-    }
-    cells[i] = -1;
-    groups[i] = null;
-  };
-  rec(0);
+const setKeys = new WeakMap<Set<number>, string>();
+
+function setKey(s: Set<number>): string {
+  let k = setKeys.get(s);
+  if (k === undefined) setKeys.set(s, (k = [...s].sort((a, b) => a - b).join(',')));
+  return k;
 }
 
 function boxKey(box: Box, skip: number): string {
-  return box.map((s, i) => (i === skip ? '*' : s === null ? 'A' : [...s].sort((a, b) => a - b).join(','))).join('|');
+  return box.map((s, i) => (i === skip ? '*' : s === null ? 'A' : setKey(s))).join('|');
 }
 
 /** Merges disjoint boxes that differ in one dimension, until nothing merges. */
@@ -484,24 +327,26 @@ function diffTarget(before: CompiledMesh, after: CompiledMesh, tB: ProxyTarget, 
   collectAtoms(atoms, after, tA);
   const pathModes = [...new Set([before.mesh.meshConfig.pathNormalization, after.mesh.meshConfig.pathNormalization])];
   const built = buildDims(atoms, { trustDomains: [...new Set([...before.bundle.trustDomains, ...after.bundle.trustDomains])], pathModes });
-  const changed = structuralFingerprint(before, tB) === structuralFingerprint(after, tA) ? changedRules(before, tB, after, tA, policyKey) : undefined;
-  // Protocol, port and token first (guards read them), then what the changed rules read.
-  const hot = changed === undefined ? new Set<DimKey>() : changedDims(changed);
-  const rank = (d: Dim): number => (d.key === 'protocol' ? 0 : d.key === 'port' ? 1 : d.key === 'token' ? 2 : d.key === 'claim:["iss"]' || d.key === 'claim:["aud"]' ? 3 : hot.has(d.key) ? 4 : 5);
+  // The context first: protocol, port and token (guards read them), then the issuer and audiences
+  // (whether a token is accepted); the rest in their built order.
+  const rank = (d: Dim): number => (d.key === 'protocol' ? 0 : d.key === 'port' ? 1 : d.key === 'token' ? 2 : d.key === 'claim:["iss"]' || d.key === 'claim:["aud"]' ? 3 : 4);
   const dims = built.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i).map((x) => x.d);
-  const side = (c: CompiledMesh, t: ProxyTarget): MeshSide => {
-    const preds = newRulePreds();
-    collectRulePreds(preds, c, t, relevantPolicies(c, t).some((p) => (p.spec.targetRefs?.length ?? 0) > 0 || p.spec.targetRef !== undefined));
-    return { compiled: c, target: t, preds, jwtRules: relevantJwtRules(c, t), sidecar: t.dataplane === 'sidecar' && !t.isGateway && !t.isWaypoint && t.gatewayName === undefined };
-  };
-  const leaves: Leaf[] = [];
-  enumerate(tA, dims, [side(before, tB), side(after, tA)], changed, (cells, groups) => {
-    const request = requestOf(tA, dims, cells, groups);
-    const b = evaluateRequest(before, request, { trace: false }).decision;
-    const a = evaluateRequest(after, request, { trace: false }).decision;
-    if (stats !== undefined) stats.classesEvaluated++;
-    if (a !== b) leaves.push({ cells: [...cells], groups: groups.map((g) => (g === null ? null : new Set(g))), before: b, after: a });
+  const space = new DiffSpace(dims, dims.filter((d) => rank(d) < 4).length);
+  const found = searchChangedClasses({
+    space,
+    applies: appliesFor(dims),
+    nicest,
+    sides: (cells, groups) => {
+      const request = requestOf(tA, dims, cells, groups);
+      return [sideState(space, before, tB, request), sideState(space, after, tA, request)];
+    },
+    evaluate: (cells, groups) => {
+      const request = requestOf(tA, dims, cells, groups);
+      return [evaluateRequest(before, request, { trace: false }).decision, evaluateRequest(after, request, { trace: false }).decision];
+    },
+    onEvaluate: stats === undefined ? undefined : () => void stats.classesEvaluated++,
   });
+  const leaves: Leaf[] = found.map((c) => ({ cells: c.cells, groups: c.groups.map((g) => (g === null ? null : new Set(g))), before: c.before, after: c.after }));
   const byOutcome = new Map<string, Leaf[]>();
   for (const l of leaves) {
     const k = `${l.before}>${l.after}`;

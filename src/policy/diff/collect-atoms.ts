@@ -4,9 +4,10 @@
 // ...), plus the token locations the jwtRules read. Over-collecting only refines the partition;
 // missing an atom would merge requests that decide differently, so when unsure, collect.
 import type { AuthorizationPolicy, Service } from '../resources/mesh.js';
-import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
-import { mergeJwtRules, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
-import { selectsTarget } from '../evaluate/protocol-inference.js';
+import type { CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
+import { waypointFor } from '../evaluate/evaluate-request.js';
+import type { MergedJwtRule } from '../evaluate/jwt-authentication.js';
+import { selectsTarget, targetPortOf } from '../evaluate/protocol-inference.js';
 import { claimField, claimPath, fieldInfo, type DimKey, type ValueTest } from './match-fields.js';
 
 export interface Atom {
@@ -165,24 +166,29 @@ function isAmbientNode(t: ProxyTarget): boolean {
   return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
 }
 
-/** The policies that can decide for `t` in `compiled` (a superset for ambient: waypoint policies of its namespaces). */
-export function relevantPolicies(compiled: CompiledMesh, t: ProxyTarget): AuthorizationPolicy[] {
-  if (t.dataplane === 'none' && t.gatewayName === undefined && !t.isWaypoint) return [];
-  if (!isAmbientNode(t)) {
-    const e = compiled.envoyPolicies(t);
-    return [...e.custom, ...e.audit, ...e.deny, ...e.allow].map((c) => c.policy);
-  }
-  const z = compiled.ztunnelPolicies(t);
-  const out = [...z.deny, ...z.allow, ...z.ignored].map((c) => c.policy);
-  for (const p of compiled.mesh.authorizationPolicies) {
-    if ((p.namespace === t.namespace || p.namespace === compiled.rootNamespace) && ((p.spec.targetRefs?.length ?? 0) > 0 || p.spec.targetRef !== undefined)) out.push(p);
+/** The Services of an ambient workload that a waypoint serves, with that waypoint's Envoy policies. */
+export function waypointPaths(compiled: CompiledMesh, t: ProxyTarget): { service: Service; waypoint: ProxyTarget; policies: EnvoyPolicies }[] {
+  const out: { service: Service; waypoint: ProxyTarget; policies: EnvoyPolicies }[] = [];
+  for (const service of servicesOf(compiled, t)) {
+    const waypoint = waypointFor(compiled, service);
+    if (waypoint !== undefined) out.push({ service, waypoint, policies: compiled.envoyPolicies(waypoint, service) });
   }
   return out;
 }
 
+/** The policies that can decide for `t` in `compiled` (ambient: ztunnel's and those of the waypoints in front of it). */
+export function relevantPolicies(compiled: CompiledMesh, t: ProxyTarget): AuthorizationPolicy[] {
+  if (t.dataplane === 'none' && t.gatewayName === undefined && !t.isWaypoint) return [];
+  const envoy = (e: EnvoyPolicies): AuthorizationPolicy[] => [...e.custom, ...e.audit, ...e.deny, ...e.allow].map((c) => c.policy);
+  if (!isAmbientNode(t)) return envoy(compiled.envoyPolicies(t));
+  const z = compiled.ztunnelPolicies(t);
+  return [...[...z.deny, ...z.allow, ...z.ignored].map((c) => c.policy), ...waypointPaths(compiled, t).flatMap((w) => envoy(w.policies))];
+}
+
 export function relevantJwtRules(compiled: CompiledMesh, t: ProxyTarget): MergedJwtRule[] {
   if (!isAmbientNode(t)) return t.dataplane === 'none' && t.gatewayName === undefined ? [] : [...compiled.envoyPolicies(t).jwtRules];
-  return mergeJwtRules(compiled.mesh.requestAuthentications.filter((r) => r.namespace === t.namespace || r.namespace === compiled.rootNamespace));
+  // ztunnel reads no token: only the waypoints authenticate.
+  return waypointPaths(compiled, t).flatMap((w) => w.policies.jwtRules);
 }
 
 export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
@@ -198,14 +204,21 @@ export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyT
   // Ports where mTLS differs from other ports.
   const pa = compiled.peerAuthentication(t).workload;
   for (const port of Object.keys(pa?.spec.portLevelMtls ?? {})) add(out, 'ports', [port], true);
+  if (!isAmbientNode(t)) return;
+  // A host naming the Service sends an mTLS request through its waypoint (cli.md "Addressing"); a
+  // short name names it from the caller's own namespace; the waypoint sees the Service port.
+  add(out, 'namespaces', [t.namespace], true);
   for (const s of servicesOf(compiled, t)) {
-    if (isAmbientNode(t)) {
-      // A host naming the Service sends the request through its waypoint (cli.md "Addressing").
-      for (const h of [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`]) {
+    for (const name of [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`]) {
+      for (const h of [name, `${name}.`]) {
         add(out, 'hosts', [h], true);
         add(out, 'hosts', [`${h}:*`], true);
       }
-      add(out, 'hosts', [`${s.name}.${s.namespace}.svc.*`], true);
+    }
+    add(out, 'hosts', [`${s.name}.${s.namespace}.svc.*`], true);
+    for (const p of s.ports) {
+      const target = targetPortOf(p, t);
+      if (target !== undefined) add(out, 'ports', [String(target)], true);
     }
   }
 }

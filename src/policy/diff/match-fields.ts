@@ -36,7 +36,11 @@ function uriRegex(source: string): ValueTest {
 /** Envoy semantics of `namespaces` / `source.namespace` (regex over the peer URI when `*` appears). */
 export function namespaceTest(v: string): ValueTest {
   if (!v.includes('*')) return (x) => x !== undefined && typeof x === 'object' && 'uri' in x && x.uri.includes(`/ns/${v}/`);
-  return uriRegex(`.*/ns/${v.split('*').map(quoteMeta).join('.*')}/.*`);
+  const parts = v.split('*');
+  const full = uriRegex(`.*/ns/${parts.map(quoteMeta).join('.*')}/.*`);
+  // The regex needs `/ns/<first part>` and every literal part: test those first (cheap, and most fail).
+  const first = `/ns/${parts[0] ?? ''}`;
+  return (x) => x !== undefined && typeof x === 'object' && 'uri' in x && x.uri.includes(first) && parts.every((p) => x.uri.includes(p)) && full(x);
 }
 
 /** `serviceAccounts` value `ns/sa` (a bare `sa` must be qualified before). */
@@ -44,7 +48,11 @@ export function serviceAccountTest(v: string): ValueTest {
   const slash = v.indexOf('/');
   const ns = slash >= 0 ? v.slice(0, slash) : '';
   const sa = slash >= 0 ? v.slice(slash + 1) : v;
-  return uriRegex(`spiffe://.+/ns/${quoteMeta(ns)}/(.+/|)sa/${quoteMeta(sa)}(/.+)?`);
+  const full = uriRegex(`spiffe://.+/ns/${quoteMeta(ns)}/(.+/|)sa/${quoteMeta(sa)}(/.+)?`);
+  // The regex needs both segments: test them first (cheap, and most identities fail).
+  const nsPart = `/ns/${ns}/`;
+  const saPart = `sa/${sa}`;
+  return (x) => x !== undefined && typeof x === 'object' && 'uri' in x && x.uri.includes(nsPart) && x.uri.includes(saPart) && full(x);
 }
 
 export function trustDomainTest(v: string): ValueTest {

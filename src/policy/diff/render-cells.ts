@@ -61,8 +61,20 @@ function fieldsFor(dim: Dim, pos: number[] | undefined, neg: number[]): FieldRen
   }));
 }
 
-/** Fields for exactly the cells `s`; undefined when one values/notValues pair cannot say it. */
+const rendered = new WeakMap<Dim, Map<string, DimRender | undefined>>();
+
+/** Fields for exactly the cells `s`; undefined when one values/notValues pair cannot say it (memoized per dimension). */
 export function renderCells(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
+  let memo = rendered.get(dim);
+  if (memo === undefined) rendered.set(dim, (memo = new Map()));
+  const key = [...s].sort((a, b) => a - b).join(',');
+  if (memo.has(key)) return memo.get(key);
+  const out = render(dim, s);
+  memo.set(key, out);
+  return out;
+}
+
+function render(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
   if (s.size === dim.cells.length) return { fields: [], also: [] };
   const n = dim.atoms.length;
   const allAtoms = [...Array(n).keys()];

@@ -9,7 +9,7 @@ import { normalizePath } from '../evaluate/path-normalization.js';
 import { parseCidr, parseIp } from '../evaluate/ip-matcher.js';
 import { peerFromPrincipal, type PeerIdentity } from '../evaluate/request-attributes.js';
 import type { Atom, TargetAtoms } from './collect-atoms.js';
-import type { DimKey, DimValue } from './match-fields.js';
+import type { DimKey, DimValue, ValueTest } from './match-fields.js';
 
 export type Guard = 'always' | 'http' | 'jwt';
 
@@ -38,9 +38,15 @@ function uniq<T>(xs: readonly T[]): T[] {
 
 function cellsOf(atoms: readonly Atom[], candidates: readonly DimValue[]): Cell[] {
   const seen = new Map<string, Cell>();
+  const tests = atoms.map((a) => a.test);
   for (const c of candidates) {
-    const truth = atoms.map((a) => a.test(c));
-    const key = truth.map((b) => (b ? '1' : '0')).join('');
+    const truth = new Array<boolean>(tests.length);
+    let key = '';
+    for (let i = 0; i < tests.length; i++) {
+      const t = (tests[i] as ValueTest)(c);
+      truth[i] = t;
+      key += t ? '1' : '0';
+    }
     if (!seen.has(key)) seen.set(key, { key, rep: c, truth });
   }
   return [...seen.values()];
@@ -168,7 +174,14 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
     }
   }
   for (const p of principals) out.push(peerFromPrincipal(p));
-  return out;
+  // One candidate per identity (the loops above meet the same principal more than once).
+  const seen = new Set<string>();
+  return out.filter((c) => {
+    const uri = c === undefined ? '' : (c as PeerIdentity).uri;
+    if (seen.has(uri)) return false;
+    seen.add(uri);
+    return true;
+  });
 }
 
 function portCandidates(atoms: readonly Atom[]): DimValue[] {
@@ -250,7 +263,9 @@ export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
       }
       cells = cellsOf(list, candidates);
     }
-    dims.push({ key, guard: guardOf(key), atoms: list, cells });
+    // Hosts that address a Service (structural) route ambient traffic on any protocol.
+    const guard = key === 'host' && list.some((a) => a.structural) ? 'always' : guardOf(key);
+    dims.push({ key, guard, atoms: list, cells });
   }
   return dims;
 }

@@ -60,7 +60,8 @@ export function viewRequest(compiled: CompiledMesh, target: ProxyTarget, request
   let rejected = false;
   let method: string | undefined;
   let path: string | undefined;
-  let host: string | undefined;
+  // The host names the addressed Service on any protocol (ambient waypoint routing); rules read it on HTTP only.
+  const host = request.host;
   const headers = new Map<string, string>();
   let token: string | undefined;
   let payload: Record<string, unknown> | undefined;
@@ -69,7 +70,6 @@ export function viewRequest(compiled: CompiledMesh, target: ProxyTarget, request
     const normalized = normalizePath(request.path ?? '/', compiled.mesh.meshConfig.pathNormalization);
     if (normalized.rejected !== undefined) rejected = true;
     path = normalized.path;
-    host = request.host;
     for (const [k, v] of Object.entries(request.headers ?? {})) {
       if (/\s/.test(k)) rejected = true;
       const name = k.toLowerCase();

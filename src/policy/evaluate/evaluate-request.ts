@@ -506,8 +506,9 @@ function hostName(host: string): HostName | null {
   const hit = hostMemo.get(host);
   if (hit !== undefined) return hit;
   let name = host.toLowerCase();
-  const colon = name.lastIndexOf(':');
-  if (colon >= 0 && /^\d*$/.test(name.slice(colon + 1))) name = name.slice(0, colon);
+  // Everything from the first colon is the port (a bracketed IPv6 literal names no Service).
+  const colon = name.indexOf(':');
+  if (colon >= 0) name = name.slice(0, colon);
   if (name.endsWith('.')) name = name.slice(0, -1);
   const parts = name.split('.');
   let named: HostName | null = null;
@@ -519,7 +520,7 @@ function hostName(host: string): HostName | null {
 }
 
 /** The waypoint that serves a Service (`istio.io/use-waypoint` on the Service, else its namespace). */
-function waypointFor(compiled: CompiledMesh, service: Service, trace: Trace): ProxyTarget | undefined {
+export function waypointFor(compiled: CompiledMesh, service: Service, trace: Trace = undefined): ProxyTarget | undefined {
   let memo = compiled.waypointOf.get(service);
   if (memo === undefined) {
     const notes: string[] = [];

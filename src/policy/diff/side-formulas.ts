@@ -1,0 +1,336 @@
+// Everything one mesh decides for one destination, as formulas over the diff's cells, once the
+// context dimensions (protocol, port, token, issuer, audiences) are fixed: a signature for what the
+// context settles (mTLS mode, token outcome, CUSTOM providers, whether an ALLOW layer exists, the
+// waypoint and Service port of the ambient path) and one formula per rule layer the evaluator reads
+// (evaluate-request.ts: CUSTOM, DENY, ALLOW at an Envoy proxy; DENY, ALLOW at ztunnel, direct and
+// behind a waypoint), plus the structural atoms (plaintext or mTLS, Service addressing). The decision
+// is a function of the signature and the formulas' values: two requests with equal formula values
+// decide alike, and two meshes with equal signatures and formulas decide alike. Pure.
+import type { AccessRequest } from '../evaluate/access-request.js';
+import type { CompiledAuthorizationPolicy, CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
+import { authenticateJwt, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
+import { mtlsForPort } from '../evaluate/mtls-mode.js';
+import { evalPred, K, type Pred, testString } from '../evaluate/predicate.js';
+import { targetPortOf } from '../evaluate/protocol-inference.js';
+import { peerFromPrincipal, type RequestAttributes } from '../evaluate/request-attributes.js';
+import type { ZtunnelPolicy } from '../evaluate/ztunnel-rules.js';
+import { type Formula, FormulaStore } from './cell-formula.js';
+import { waypointPaths } from './collect-atoms.js';
+import { leafDims, leafTruth, withValue } from './leaf-truth.js';
+import type { DimKey } from './match-fields.js';
+import type { Dim, Guard } from './request-space.js';
+
+export interface SideState {
+  readonly signature: string;
+  readonly formulas: readonly Formula[];
+}
+
+/** What every side of one workload's diff shares: the dimensions and the formula store. */
+export class DiffSpace {
+  readonly store = new FormulaStore();
+  readonly index: ReadonlyMap<DimKey, number>;
+  private readonly tables = new Map<Pred, Formula>();
+  private readonly tablesByKey = new Map<string, Formula>();
+  private readonly attrsByDim = new Map<number, readonly RequestAttributes[]>();
+  private readonly converted = new Map<string, Map<Pred, Formula>>();
+  private structuralCache: Formula[] | undefined;
+
+  constructor(
+    readonly dims: readonly Dim[],
+    /** Dimensions below this index are the context. */
+    readonly contextEnd: number,
+  ) {
+    this.index = new Map(dims.map((d, i) => [d.key, i]));
+  }
+
+  /** One leaf per structural atom (plaintext or mTLS, hosts that name a Service, ...). */
+  structural(): readonly Formula[] {
+    if (this.structuralCache !== undefined) return this.structuralCache;
+    const out: Formula[] = [];
+    this.dims.forEach((d, i) => {
+      if (i < this.contextEnd) return;
+      d.atoms.forEach((a, k) => {
+        if (a.structural) out.push(this.store.leaf(i, d.cells.map((c) => c.truth[k] === true)));
+      });
+    });
+    this.structuralCache = out;
+    return out;
+  }
+
+  /** Formulas already built for one context and view (`key`), by predicate. */
+  convertedFor(key: string): Map<Pred, Formula> {
+    let m = this.converted.get(key);
+    if (m === undefined) this.converted.set(key, (m = new Map()));
+    return m;
+  }
+
+  /** The table of a leaf over its one open dimension (cached by what the leaf tests: it depends on nothing else). */
+  table(p: Pred, dim: number): Formula {
+    const hit = this.tables.get(p);
+    if (hit !== undefined) return hit;
+    const key = `${dim}|${leafKey(p)}`;
+    let f = this.tablesByKey.get(key);
+    if (f === undefined) {
+      const d = this.dims[dim] as Dim;
+      const values = this.cellAttributes(dim);
+      f = this.store.leaf(
+        dim,
+        d.cells.map((c, i) => (p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : evalPred(p, values[i] as RequestAttributes))),
+      );
+      this.tablesByKey.set(key, f);
+    }
+    this.tables.set(p, f);
+    return f;
+  }
+
+  /** Per cell of dimension `dim`, attributes holding the cell's value and nothing else. */
+  private cellAttributes(dim: number): readonly RequestAttributes[] {
+    let out = this.attrsByDim.get(dim);
+    if (out === undefined) {
+      const d = this.dims[dim] as Dim;
+      out = d.cells.map((c) => withValue(EMPTY_ATTRIBUTES, d.key, c.rep));
+      this.attrsByDim.set(dim, out);
+    }
+    return out;
+  }
+}
+
+const EMPTY_ATTRIBUTES: RequestAttributes = {
+  http: true,
+  peer: undefined,
+  sourceIp: undefined,
+  remoteIp: undefined,
+  destinationIp: undefined,
+  port: undefined,
+  sni: undefined,
+  method: undefined,
+  path: undefined,
+  host: undefined,
+  headers: new Map(),
+  jwt: undefined,
+};
+
+/** What a leaf tests, as a string: equal keys, equal tables. */
+function leafKey(p: Pred): string {
+  const kids = p.kids === null ? '' : p.kids.map(leafKey).join(';');
+  const cidr = p.cidr === null ? '' : JSON.stringify(p.cidr, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  return `${p.k}/${p.t}/${p.s}/${p.s2}/${p.n}/${p.re === null ? '' : `${p.re.source}/${p.re.flags}`}/${cidr}/${p.path?.join('\u0000') ?? ''}(${kids})`;
+}
+
+/** Attributes a view fixes whatever the request says (a waypoint as the caller, mTLS disabled). */
+interface View {
+  readonly key: string;
+  readonly fixed: ReadonlyMap<DimKey, unknown>;
+}
+const NO_VIEW: View = { key: '', fixed: new Map() };
+const NO_PEER: View = { key: 'no-peer', fixed: new Map([['identity', undefined]]) };
+
+function isContextual(space: DiffSpace, key: DimKey): boolean {
+  const i = space.index.get(key);
+  return i === undefined || i < space.contextEnd;
+}
+
+function guardHolds(g: Guard, a: RequestAttributes): boolean {
+  return g === 'always' || (g === 'http' ? a.http : a.jwt !== undefined);
+}
+
+/** What a predicate reads of the context besides the protocol: bit 1 the token's claims, bit 2 the port. */
+const contextReads = new WeakMap<Pred, number>();
+
+function readsOfContext(p: Pred): number {
+  const hit = contextReads.get(p);
+  if (hit !== undefined) return hit;
+  let bits = p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL ? 1 : p.k === K.PORT ? 2 : 0;
+  if (p.k === K.AND || p.k === K.OR || p.k === K.NOT) for (const k of p.kids ?? []) bits |= readsOfContext(k);
+  contextReads.set(p, bits);
+  return bits;
+}
+
+/** The attributes a context fixes under one view, with a formula memo per part of it a predicate reads. */
+interface Context {
+  readonly a: RequestAttributes;
+  readonly view: View;
+  readonly memos: readonly Map<Pred, Formula>[];
+}
+
+function contextFor(space: DiffSpace, a: RequestAttributes, view: View): Context {
+  const base = `${view.key}|${a.http ? 1 : 0}`;
+  const jwt = a.jwt === undefined ? '-' : JSON.stringify(a.jwt);
+  const port = String(a.port ?? '');
+  return { a, view, memos: [0, 1, 2, 3].map((bits) => space.convertedFor(`${base}|${bits & 2 ? port : ''}|${bits & 1 ? jwt : ''}`)) };
+}
+
+/** A rule predicate as a formula, the context being fixed in `ctx.a` and the view's dimensions. */
+function toFormula(space: DiffSpace, p: Pred, ctx: Context): Formula {
+  const memo = ctx.memos[readsOfContext(p)] as Map<Pred, Formula>;
+  const hit = memo.get(p);
+  if (hit !== undefined) return hit;
+  const f = convert(space, p, ctx);
+  memo.set(p, f);
+  return f;
+}
+
+function convert(space: DiffSpace, p: Pred, ctx: Context): Formula {
+  const s = space.store;
+  const { a, view } = ctx;
+  switch (p.k) {
+    case K.TRUE:
+      return s.TRUE;
+    case K.FALSE:
+      return s.FALSE;
+    case K.AND:
+      return s.and((p.kids ?? []).map((k) => toFormula(space, k, ctx)));
+    case K.OR:
+      return s.or((p.kids ?? []).map((k) => toFormula(space, k, ctx)));
+    case K.NOT:
+      return s.not(toFormula(space, (p.kids as readonly Pred[])[0] as Pred, ctx));
+    default:
+      break;
+  }
+  if ((p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL) && a.jwt === undefined) return s.FALSE;
+  const open: number[] = [];
+  for (const key of leafDims(p)) {
+    if (key === 'token' || view.fixed.has(key) || isContextual(space, key)) continue;
+    const i = space.index.get(key) as number;
+    if (guardHolds((space.dims[i] as Dim).guard, a)) open.push(i);
+  }
+  if (open.length === 0) return evalPred(p, a) ? s.TRUE : s.FALSE;
+  if (open.length > 1) throw new Error(`diff: a leaf reads ${open.length} open dimensions`);
+  const dim = open[0] as number;
+  if (p.k === K.REQUEST_PRINCIPAL) {
+    // The issuer is part of the context: only the subject is open.
+    const iss = a.jwt?.['iss'];
+    const issOk = typeof iss === 'string' && testString((p.kids as readonly Pred[])[0] as Pred, iss);
+    return issOk ? space.table(p, dim) : s.FALSE;
+  }
+  return space.table(p, dim);
+}
+
+function viewAttributes(a: RequestAttributes, view: View): RequestAttributes {
+  let out = a;
+  for (const [k, v] of view.fixed) out = withValue(out, k, v);
+  return out;
+}
+
+function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean): Pred[] {
+  return list.flatMap((c) => (tcp ? c.tcp : c.http).rules.map((r) => r.match));
+}
+
+function anyRule(space: DiffSpace, preds: readonly Pred[], a: RequestAttributes, view: View): Formula {
+  const ctx = contextFor(space, a, view);
+  return space.store.or(preds.map((p) => toFormula(space, p, ctx)));
+}
+
+function ztunnelFormula(space: DiffSpace, policies: readonly (ZtunnelPolicy | undefined)[], a: RequestAttributes, view: View): Formula {
+  const s = space.store;
+  const ctx = contextFor(space, a, view);
+  return s.or(
+    policies.flatMap((z) =>
+      (z?.rules ?? []).map((rule) =>
+        s.and(rule.clauses.map((clause) => (clause.length === 0 ? s.TRUE : s.or(clause.filter((m) => !m.empty).map((m) => toFormula(space, m.test, ctx)))))),
+      ),
+    ),
+  );
+}
+
+/** Attributes the context fixes; every open dimension is absent. */
+function contextAttributes(request: AccessRequest, jwtRules: readonly MergedJwtRule[], port: number | undefined): { attrs: RequestAttributes; outcome: string } {
+  const http = request.to.protocol !== 'tcp';
+  const outcome = http ? authenticateJwt(jwtRules, request.jwt) : undefined;
+  const attrs: RequestAttributes = {
+    http,
+    peer: undefined,
+    sourceIp: undefined,
+    remoteIp: undefined,
+    destinationIp: undefined,
+    port,
+    sni: undefined,
+    method: undefined,
+    path: undefined,
+    host: undefined,
+    headers: new Map(),
+    jwt: outcome?.kind === 'valid' ? outcome.payload : undefined,
+  };
+  return { attrs, outcome: outcome?.kind ?? 'tcp' };
+}
+
+function providerSignature(c: CompiledMesh, e: EnvoyPolicies): unknown {
+  if (e.custom.length === 0) return null;
+  return e.customProviders.map((name) => {
+    const info = c.providers.get(name);
+    return info === undefined ? [name, 'missing'] : [name, info.kind, info.error ?? ''];
+  });
+}
+
+/** The layers of one Envoy proxy (sidecar, gateway or waypoint). */
+function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, request: AccessRequest, port: number | undefined, view: View): { signature: unknown[]; formulas: Formula[] } {
+  const tcp = request.to.protocol === 'tcp';
+  const { attrs, outcome } = contextAttributes(request, e.jwtRules, port);
+  const withJwt = viewAttributes(attrs, view);
+  const noJwt = { ...withJwt, jwt: undefined };
+  return {
+    signature: [outcome, providerSignature(c, e), e.allowEnforced.length > 0],
+    formulas: [
+      anyRule(space, rulesOf(e.custom, tcp), noJwt, view),
+      anyRule(
+        space,
+        rulesOf(
+          e.custom.filter((x) => !x.dryRun),
+          tcp,
+        ),
+        noJwt,
+        view,
+      ),
+      anyRule(
+        space,
+        rulesOf(
+          e.deny.filter((x) => !x.dryRun),
+          tcp,
+        ),
+        withJwt,
+        view,
+      ),
+      anyRule(space, rulesOf(e.allowEnforced, tcp), withJwt, view),
+    ],
+  };
+}
+
+function isAmbientNode(t: ProxyTarget): boolean {
+  return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
+}
+
+/** The state of `target` in `c` for the context of `request` (its open fields are ignored). */
+export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState {
+  const port = request.to.port;
+  if (t.dataplane === 'none' && !t.isGateway && !t.isWaypoint) return { signature: '"none"', formulas: [] };
+  const structural = space.structural();
+  if (!isAmbientNode(t)) {
+    const mode = t.isGateway ? 'gateway' : t.isWaypoint ? 'STRICT' : mtlsForPort(c.peerAuthentication(t), port).mode;
+    const view = mode === 'DISABLE' ? NO_PEER : NO_VIEW;
+    const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view);
+    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [...structural, ...layers.formulas] };
+  }
+  const mode = mtlsForPort(c.peerAuthentication(t), port).mode;
+  const z = c.ztunnelPolicies(t);
+  const { attrs } = contextAttributes({ ...request, to: { ...request.to, protocol: 'tcp' } }, [], port);
+  const signature: unknown[] = ['ztunnel', mode, z.allow.length > 0];
+  const formulas: Formula[] = [...structural, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), attrs, NO_VIEW), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), attrs, NO_VIEW)];
+  // Behind a waypoint: the waypoint's layers (on the Service port), then ztunnel with the waypoint as the caller.
+  for (const { service, waypoint, policies } of waypointPaths(c, t)) {
+    const servicePort = service.ports.find((p) => targetPortOf(p, t) === port)?.port ?? port;
+    const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW);
+    const caller = `${c.trustDomain}/ns/${waypoint.namespace}/sa/${waypoint.serviceAccount}`;
+    const wpView: View = {
+      key: `waypoint:${caller}`,
+      fixed: new Map<DimKey, unknown>([
+        ['identity', peerFromPrincipal(caller)],
+        ['ip:source', undefined],
+        ['ip:remote', undefined],
+      ]),
+    };
+    const wpAttrs = viewAttributes(attrs, wpView);
+    signature.push([service.name, waypoint.key, servicePort, ...layers.signature]);
+    formulas.push(...layers.formulas, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), wpAttrs, wpView), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), wpAttrs, wpView));
+  }
+  return { signature: JSON.stringify(signature), formulas };
+}
