@@ -1,7 +1,8 @@
 // Benchmark of the exact access diff (src/policy/diff): on the generated bench mesh (2,000 workloads,
 // 5,000 policies), edit one AuthorizationPolicy (several kinds of edit, several policies) and time
 // `diffCompiled` between the two compiled meshes. Target: < 200 ms per edit (median and worst are
-// printed). Usage: npx tsx bench/diff-benchmarks.ts [--seed N]. Prints one JSON document on stdout.
+// printed). Usage: npx tsx bench/diff-benchmarks.ts [--seed N] [--edits N] [--mesh-wide]. Prints one
+// JSON document on stdout.
 import { parseArgs } from 'node:util';
 
 import { diffCompiled, type DiffStats } from '../src/policy/diff/access-diff.js';
@@ -11,7 +12,7 @@ import type { AuthorizationPolicy, Mesh } from '../src/policy/resources/mesh.js'
 import { parseMesh } from '../src/policy/parse/parse-mesh.js';
 import { generateMesh } from './generate-mesh.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string' }, 'mesh-wide': { type: 'boolean' }, edits: { type: 'string' } } });
 const seed = Number(values.seed ?? 1);
 
 const edits: { name: string; edit: (spec: AuthorizationPolicySpec) => AuthorizationPolicySpec }[] = [
@@ -37,13 +38,14 @@ const timings: { edit: string; scope: string; policy: string; action: string; ms
 // Workload-scoped policies (a selector) are the common edit; namespace-wide ones touch every workload
 // of a namespace. Mesh-wide (root namespace, no selector) edits re-diff every workload: reported by
 // `--mesh-wide` only (they do not meet the target yet).
-const meshWide = process.argv.includes('--mesh-wide');
+const meshWide = values['mesh-wide'] === true;
 const root = mesh.meshConfig.rootNamespace;
 const scope = (p: AuthorizationPolicy): string => (p.spec.selector !== undefined ? 'workload' : p.namespace === root ? 'mesh' : 'namespace');
 const candidates = mesh.authorizationPolicies
   .map((p, i) => ({ p, i }))
   .filter(({ p }) => p.spec.action !== 'CUSTOM' && (p.spec.rules?.length ?? 0) > 0 && (meshWide ? scope(p) === 'mesh' : scope(p) !== 'mesh'));
-for (let k = 0; k < 12; k++) {
+const editCount = Number(values.edits ?? 12);
+for (let k = 0; k < editCount; k++) {
   const { p, i } = candidates[(k * 397 + seed) % candidates.length] as { p: AuthorizationPolicy; i: number };
   const e = edits[k % edits.length] as (typeof edits)[number];
   const after = compileMesh(withEdit(mesh, i, e.edit));

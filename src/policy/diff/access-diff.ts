@@ -57,9 +57,10 @@ function policyKey(p: AuthorizationPolicy): string {
   return k;
 }
 
-/** Everything that can change a decision for requests to `t`, as one comparable string. */
+/** Everything that can change a decision for requests to `t`, as one comparable string (AUDIT policies never decide). */
 function fingerprint(c: CompiledMesh, t: ProxyTarget): string {
-  return `${JSON.stringify(relevantPolicies(c, t).map(policyKey).sort())}${structuralFingerprint(c, t)}`;
+  const deciding = relevantPolicies(c, t).filter((p) => p.spec.action !== 'AUDIT');
+  return `${JSON.stringify(deciding.map(policyKey).sort())}${structuralFingerprint(c, t)}`;
 }
 
 /** The fingerprint without the AuthorizationPolicies. */

@@ -67,6 +67,14 @@ export interface ProxyTarget {
   zt?: ZtunnelPolicies | undefined;
   /** Per destination port and protocol hint, what a decision without trace needs (evaluate-request.ts). */
   portRecords?: Map<number, TargetPortRecord> | undefined;
+  /**
+   * The first two records built, with their keys (-1: none), also in `portRecords`: read before it, so
+   * that most decisions find their record without a Map lookup.
+   */
+  portKey0?: number;
+  portRecord0?: TargetPortRecord | undefined;
+  portKey1?: number;
+  portRecord1?: TargetPortRecord | undefined;
 }
 
 /**
@@ -273,7 +281,7 @@ function isClassicGateway(labels: Readonly<Record<string, string>>): boolean {
 }
 
 /** What identifies a proxy target; newProxyTarget adds its identity and empty per-target caches. */
-export type ProxyTargetFacts = Omit<ProxyTarget, 'protocols' | 'peer' | 'envoy' | 'pa' | 'zt' | 'portRecords'>;
+export type ProxyTargetFacts = Omit<ProxyTarget, 'protocols' | 'peer' | 'envoy' | 'pa' | 'zt' | 'portRecords' | 'portKey0' | 'portRecord0' | 'portKey1' | 'portRecord1'>;
 
 /** A ProxyTarget with its mTLS identity and empty caches (filled on first use by evaluate-request.ts). */
 export function newProxyTarget(facts: ProxyTargetFacts, trustDomain: string): ProxyTarget {
@@ -285,6 +293,10 @@ export function newProxyTarget(facts: ProxyTargetFacts, trustDomain: string): Pr
     pa: undefined,
     zt: undefined,
     portRecords: undefined,
+    portKey0: -1,
+    portRecord0: undefined,
+    portKey1: -1,
+    portRecord1: undefined,
   };
 }
 

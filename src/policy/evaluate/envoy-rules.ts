@@ -9,6 +9,7 @@ import { parseCidr } from './ip-matcher.js';
 import { containsPathTemplate, pathTemplate } from './path-template.js';
 import { and, claim, evalPred, FALSE, guardedRegex, ip, K, not, on, or, port, type Pred, requestPrincipal, str, T, TRUE } from './predicate.js';
 import type { RequestAttributes } from './request-attributes.js';
+import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { headerString, istioString, quoteMeta, regex } from './string-matcher.js';
 import type { TrustDomainBundle } from './trust-domain.js';
 
@@ -22,6 +23,8 @@ export interface CompiledRule {
   readonly ports: readonly number[] | null;
   /** Compile-time remarks for the trace (fields dropped on TCP, attributes that never exist...). */
   readonly notes: readonly string[];
+  /** What a request must have for `match` to hold (rule-guard.ts): lets a rule scan skip the rule. */
+  readonly guard: RuleGuard;
 }
 
 export interface CompiledRuleSet {
@@ -338,7 +341,7 @@ export function compileEnvoyRules(policy: AuthorizationPolicy, action: RbacActio
     const notes: string[] = [];
     try {
       const match = compileRule(rule, action, forTCP, policy.namespace, bundle, notes);
-      rules.push({ index, match, ports: requiredPorts(rule), notes });
+      rules.push({ index, match, ports: requiredPorts(rule), notes, guard: ruleGuard(match) });
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       skipped.push({ index, reason: forTCP && error.message.includes('HTTP only') ? `rule uses HTTP-only attributes (${error.message}) and is ignored on a TCP filter chain` : `invalid rule: ${error.message}` });

@@ -2,24 +2,27 @@
 // "gic check"): mTLS (PeerAuthentication) first, then at each Envoy proxy CUSTOM -> JWT -> AUDIT -> DENY
 // -> ALLOW, or at ztunnel DENY -> ALLOW on L4 attributes; through a waypoint when the request is
 // addressed to a Service that uses one. Never throws on input; the trace is optional (hot path).
-// Without a trace (hot path) the enforced DENY/ALLOW rules are scanned through flattened per-proxy,
-// per-port plans, and derived values (paths, principals, hosts, waypoints) are memoized; the header
-// map is built only if a predicate reads it. The traced path walks policies one by one: same result.
+// Without a trace (hot path) a target's record for the request's port (target-port-record.ts) holds
+// its CUSTOM, DENY and ALLOW rules (ztunnel's on the ambient path) flattened, with rule guards
+// (rule-guard.ts) that skip the rules a request's features rule out; addresses are parsed only if a
+// rule reads one, derived values (paths, principals, hosts, waypoints) are memoized, and the header map
+// is built only if a predicate reads it. The traced path walks policies one by one: same result.
 import type { AccessRequest, Protocol } from './access-request.js';
 import type { Decision, DecisionKind, DecisionReason } from './decision.js';
 import type { Service } from '../resources/mesh.js';
 import { adHocTarget, type CompiledAuthorizationPolicy, newProxyTarget, type CompiledMesh, type EnvoyPolicies, type EnvoyPortPlan, type EnvoyRulePlan, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
 import { type CompiledRule, type CompiledRuleSet, firstMatch } from './envoy-rules.js';
-import { parseIp } from './ip-matcher.js';
-import { authenticateJwt } from './jwt-authentication.js';
-import { mtlsForPort } from './mtls-mode.js';
+import { type IpAddress, parseIp } from './ip-matcher.js';
+import { authenticateJwt, type MergedJwtRule } from './jwt-authentication.js';
+import { type EffectiveMtls, mtlsForPort } from './mtls-mode.js';
 import { type NormalizedPath, normalizePath, type PathNormalizationMode } from './path-normalization.js';
 import { type InferredProtocol, inferProtocol, selectsTarget, targetPortOf } from './protocol-inference.js';
-import { evalPred, FALSE, K, not, Pred, T, TRUE } from './predicate.js';
+import { evalPred, FALSE, K, not, Pred, reads, T, TRUE } from './predicate.js';
 import { peerFor, peerFromPrincipal, type PeerIdentity, type RequestAttributes } from './request-attributes.js';
 import { RequestHeaders } from './request-headers.js';
+import { firstGuardedMatch, type GuardedRules, guardRules, requestSegments, requestWord, type RuleGuard, ruleCount, valueAt } from './rule-guard.js';
 import { ROUTE, type TargetPortRecord } from './target-port-record.js';
-import { ztunnelFirstMatch } from './ztunnel-rules.js';
+import { ztunnelFirstMatch, type ZtunnelPolicy } from './ztunnel-rules.js';
 
 export interface EvaluateOptions {
   /** Build the `trace` strings (default true). Turn off in hot loops: `trace` is then empty. */
@@ -199,6 +202,26 @@ function firstPlanMatch(matches: readonly Pred[], a: RequestAttributes): number 
   return -1;
 }
 
+/** `decideLayers`: nothing denies and no ALLOW layer exists (allowed). */
+const NO_ALLOW_LAYER = -1;
+/** `decideLayers`: nothing denies and no ALLOW rule matches (default deny). */
+const NO_ALLOW_MATCH = -2;
+
+/**
+ * The DENY then ALLOW layers of a record (rules from `denyStart`): the index in `rec.rules` of the
+ * first matching DENY rule (below `allowStart`) or else of the first matching ALLOW rule; otherwise
+ * NO_ALLOW_LAYER or NO_ALLOW_MATCH.
+ */
+function decideLayers(rec: TargetPortRecord, a: RequestAttributes): number {
+  const w0 = requestWord(a);
+  const w1 = requestSegments(a);
+  const d = firstGuardedMatch(rec.rules, rec.denyStart, rec.allowStart, w0, w1, a);
+  if (d >= 0) return d;
+  if (!rec.hasAllowLayer) return NO_ALLOW_LAYER;
+  const m = firstGuardedMatch(rec.rules, rec.allowStart, ruleCount(rec.rules), w0, w1, a);
+  return m >= 0 ? m : NO_ALLOW_MATCH;
+}
+
 /** `<label> <namespace>/<name>` of the proxy: built only when a message needs it. */
 function proxyName(label: string, t: ProxyTarget): string {
   return `${label} ${t.namespace}/${t.name}`;
@@ -212,12 +235,12 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
 
   // 1. CUSTOM (ext_authz), before authentication.
   if (rec !== undefined) {
-    if (rec.customMatch.length > 0) {
-      const i = firstPlanMatch(rec.customMatch, a);
+    if (rec.denyStart > 0) {
+      const i = firstGuardedMatch(rec.rules, 0, rec.denyStart, requestWord(a), requestSegments(a), a);
       if (i >= 0) {
-        if (rec.customDenies) return { decision: 'DENY', reasons: [rec.customReasons[i] as DecisionReason] };
+        if (rec.customDenies) return { decision: 'DENY', reasons: [valueAt(rec.rules, i)] };
         provider = rec.customProvider;
-        reasons = [rec.customReasons[i] as DecisionReason];
+        reasons = [valueAt(rec.rules, i)];
       }
     }
   } else if (policies.custom.length > 0) {
@@ -263,34 +286,34 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
   // 2. Authentication (JWT), HTTP only.
   let attrs = a;
   if (http) {
-    const outcome = authenticateJwt(policies.jwtRules, request.jwt);
+    const outcome = authenticateJwt(rec !== undefined ? rec.jwtRules : policies.jwtRules, request.jwt);
     if (outcome.kind === 'invalid') {
       trace?.push(`JWT: ${outcome.message}`);
       return { decision: 'UNAUTHENTICATED', reasons: [{ policy: `RequestAuthentication ${outcome.policy}`, action: 'JWT', message: outcome.message }] };
     }
     trace?.push(`JWT: ${outcome.message}`);
     if (outcome.kind === 'valid') attrs = { ...a, jwt: outcome.payload };
-  } else if (policies.jwtRules.length > 0) {
-    trace?.push('JWT: RequestAuthentication does not apply to a TCP filter chain');
+  } else if (trace !== undefined && policies.jwtRules.length > 0) {
+    trace.push('JWT: RequestAuthentication does not apply to a TCP filter chain');
   }
 
   // 3. AUDIT: never decides.
-  for (const c of policies.audit) {
-    if (trace === undefined) break;
-    const set = ruleSetFor(c, http);
-    noteRules(trace, c, set);
-    const i = firstMatch(set, attrs);
-    trace.push(i >= 0 ? `AUDIT: ${c.ref} rule ${i} matches: the request is marked for audit logging (no effect on the decision)` : `AUDIT: ${c.ref} does not match`);
+  if (trace !== undefined) {
+    for (const c of policies.audit) {
+      const set = ruleSetFor(c, http);
+      noteRules(trace, c, set);
+      const i = firstMatch(set, attrs);
+      trace.push(i >= 0 ? `AUDIT: ${c.ref} rule ${i} matches: the request is marked for audit logging (no effect on the decision)` : `AUDIT: ${c.ref} does not match`);
+    }
   }
 
   // 4. DENY. Without a trace: the flattened plan (same order, same first match).
   if (rec !== undefined) {
-    const d = firstPlanMatch(rec.denyMatch, attrs);
-    if (d >= 0) return { decision: 'DENY', reasons: [rec.denyReasons[d] as DecisionReason] };
-    if (!rec.hasAllowLayer) return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons: reasons ?? [] } : { decision: 'ALLOW', reasons: reasons ?? [] };
-    const m = firstPlanMatch(rec.allowMatch, attrs);
-    if (m < 0) return { decision: 'DENY', reasons: rec.defaultDeny.slice() };
-    const allowed = rec.allowReasons[m] as DecisionReason;
+    const r = decideLayers(rec, attrs);
+    if (r >= rec.denyStart && r < rec.allowStart) return { decision: 'DENY', reasons: [valueAt(rec.rules, r)] };
+    if (r === NO_ALLOW_LAYER) return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons: reasons ?? [] } : { decision: 'ALLOW', reasons: reasons ?? [] };
+    if (r === NO_ALLOW_MATCH) return { decision: 'DENY', reasons: rec.defaultDeny.slice() };
+    const allowed = valueAt(rec.rules, r);
     if (reasons === undefined) reasons = [allowed];
     else reasons.push(allowed);
     return provider !== undefined ? { decision: 'CONDITIONAL', provider, reasons } : { decision: 'ALLOW', reasons };
@@ -356,6 +379,14 @@ function evaluateEnvoy(compiled: CompiledMesh, policies: EnvoyPolicies, a: Reque
     decision: 'DENY',
     reasons: enforced.map((c) => reasonFor(c, http ? REASON.DEFAULT_DENY_HTTP : REASON.DEFAULT_DENY_TCP, -1)),
   };
+}
+
+/** ztunnel without trace through the record's flattened rules: what `evaluateZtunnel` decides. */
+function evaluateZtunnelRecord(rec: TargetPortRecord, a: RequestAttributes): StageResult {
+  const r = decideLayers(rec, a);
+  if (r === NO_ALLOW_LAYER) return { decision: 'ALLOW', reasons: [] };
+  if (r === NO_ALLOW_MATCH) return { decision: 'DENY', reasons: rec.defaultDeny.slice() };
+  return { decision: r < rec.allowStart ? 'DENY' : 'ALLOW', reasons: [valueAt(rec.rules, r)] };
 }
 
 /** ztunnel: DENY -> ALLOW on L4 attributes only. */
@@ -569,12 +600,18 @@ interface BaseAttributes {
   readonly rejected?: string;
 }
 
-function buildAttributes(compiled: CompiledMesh, request: AccessRequest, protocol: Protocol, peer: PeerIdentity | undefined): BaseAttributes {
+/** The attributes a proxy sees; `readsIps` false: no rule reads an address, so none is parsed (all undefined). */
+function buildAttributes(compiled: CompiledMesh, request: AccessRequest, protocol: Protocol, peer: PeerIdentity | undefined, readsIps = true): BaseAttributes {
   const http = protocol !== 'tcp';
-  const sourceIpText = (request.from !== undefined ? request.from.ip : undefined) ?? request.sourceIp;
-  const sourceIp = sourceIpText === undefined ? undefined : parseIp(sourceIpText);
-  const remoteIp = request.remoteIp === undefined ? sourceIp : parseIp(request.remoteIp);
-  const destinationIp = request.destinationIp === undefined ? undefined : parseIp(request.destinationIp);
+  let sourceIp: IpAddress | undefined;
+  let remoteIp: IpAddress | undefined;
+  let destinationIp: IpAddress | undefined;
+  if (readsIps) {
+    const sourceIpText = (request.from !== undefined ? request.from.ip : undefined) ?? request.sourceIp;
+    sourceIp = sourceIpText === undefined ? undefined : parseIp(sourceIpText);
+    remoteIp = request.remoteIp === undefined ? sourceIp : parseIp(request.remoteIp);
+    destinationIp = request.destinationIp === undefined ? undefined : parseIp(request.destinationIp);
+  }
   let method: string | undefined;
   let path: string | undefined;
   let host: string | undefined;
@@ -628,23 +665,41 @@ function portRecordFor(compiled: CompiledMesh, target: ProxyTarget, request: Acc
   const hint = given === undefined ? (request.method !== undefined || request.path !== undefined ? 1 : 0) : given === 'http' ? 2 : given === 'grpc' ? 3 : 4;
   // Ports are 0-65535 (70000: none): one number keys the port and the protocol hint.
   const key = (to.port ?? 70000) * 8 + hint;
+  if (target.portKey0 === key) return target.portRecord0 as TargetPortRecord;
+  if (target.portKey1 === key) return target.portRecord1 as TargetPortRecord;
   let records = target.portRecords;
   if (records === undefined) target.portRecords = records = new Map();
   const hit = records.get(key);
   if (hit !== undefined) return hit;
   const rec = buildPortRecord(compiled, target, protocolOf(compiled, target, request), to.port);
   records.set(key, rec);
+  if (target.portRecord0 === undefined) {
+    target.portKey0 = key;
+    target.portRecord0 = rec;
+  } else if (target.portRecord1 === undefined) {
+    target.portKey1 = key;
+    target.portRecord1 = rec;
+  }
   return rec;
+}
+
+/** The reason a STRICT PeerAuthentication rejects a plaintext connection. */
+function strictRejects(eff: EffectiveMtls): DecisionReason {
+  return { policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` };
 }
 
 const NO_PREDS: readonly Pred[] = [];
 const NO_REASONS: readonly DecisionReason[] = [];
+const NO_RULES: GuardedRules<DecisionReason> = [];
+const NO_JWT_RULES: readonly MergedJwtRule[] = [];
+const IP_KINDS: readonly K[] = [K.SOURCE_IP, K.REMOTE_IP, K.DESTINATION_IP];
 
 function buildPortRecord(compiled: CompiledMesh, target: ProxyTarget, inferred: InferredProtocol, port: number | undefined): TargetPortRecord {
-  const http = inferred.protocol !== 'tcp';
-  const none = { inferred, http, mtlsDisable: false, customMatch: NO_PREDS, customReasons: NO_REASONS, customDenies: false, customProvider: undefined, plaintextDenied: undefined, policies: undefined, denyMatch: NO_PREDS, denyReasons: NO_REASONS, hasAllowLayer: false, allowMatch: NO_PREDS, allowReasons: NO_REASONS, defaultDeny: NO_REASONS };
+  const protocol = inferred.protocol;
+  const http = protocol !== 'tcp';
+  const none = { protocol, inferred, http, mtlsDisable: false, plaintextDenied: undefined, policies: undefined, jwtRules: NO_JWT_RULES, rules: NO_RULES, denyStart: 0, allowStart: 0, customDenies: false, customProvider: undefined, hasAllowLayer: false, defaultDeny: NO_REASONS, readsIps: false };
   if (target.dataplane === 'none' && !target.isGateway && !target.isWaypoint) return { ...none, route: ROUTE.OPEN };
-  if (target.dataplane === 'ambient' && !target.isWaypoint && target.gatewayName === undefined) return { ...none, route: ROUTE.AMBIENT };
+  if (target.dataplane === 'ambient' && !target.isWaypoint && target.gatewayName === undefined) return ambientRecord(compiled, target, none, port);
   let mtlsDisable = false;
   let plaintextDenied: DecisionReason | undefined;
   if (!target.isGateway) {
@@ -653,35 +708,83 @@ function buildPortRecord(compiled: CompiledMesh, target: ProxyTarget, inferred: 
     if (eff.mode === 'STRICT') {
       plaintextDenied = target.isWaypoint
         ? { policy: `waypoint ${target.namespace}/${target.name}`, action: 'MTLS', message: 'a waypoint accepts only HBONE (mTLS) connections: the plaintext connection is rejected' }
-        : { policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` };
+        : strictRejects(eff);
     }
   }
   const policies = compiled.envoyPolicies(target);
   const custom = customPlan(compiled, policies, http, port, target);
   const plan = planFor(policies, http);
   const byPort = portPlanFor(plan, port);
+  const rules = [...custom.rules, ...byPort.denyMatch, ...byPort.allowMatch];
   return {
+    protocol,
     inferred,
     http,
     route: ROUTE.ENVOY,
     mtlsDisable,
     plaintextDenied,
-    ...custom,
     policies,
-    denyMatch: byPort.denyMatch,
-    denyReasons: byPort.denyRules.map((r, i) => reasonFor(byPort.denyOwners[i] as CompiledAuthorizationPolicy, REASON.DENY, r.index)),
+    jwtRules: policies.jwtRules,
+    rules: guardRules(rules, [...custom.guards, ...byPort.denyRules.map((r) => r.guard), ...byPort.allowRules.map((r) => r.guard)], [
+      ...custom.reasons,
+      ...byPort.denyRules.map((r, i) => reasonFor(byPort.denyOwners[i] as CompiledAuthorizationPolicy, REASON.DENY, r.index)),
+      ...byPort.allowRules.map((r, i) => reasonFor(byPort.allowOwners[i] as CompiledAuthorizationPolicy, REASON.ALLOW, r.index)),
+    ]),
+    denyStart: custom.rules.length,
+    allowStart: custom.rules.length + byPort.denyMatch.length,
+    customDenies: custom.denies,
+    customProvider: custom.provider,
     hasAllowLayer: policies.allowEnforced.length > 0,
-    allowMatch: byPort.allowMatch,
-    allowReasons: byPort.allowRules.map((r, i) => reasonFor(byPort.allowOwners[i] as CompiledAuthorizationPolicy, REASON.ALLOW, r.index)),
     defaultDeny: plan.defaultDeny,
+    readsIps: rules.some((p) => reads(p, IP_KINDS)),
   };
 }
 
-type CustomPlan = Pick<TargetPortRecord, 'customMatch' | 'customReasons' | 'customDenies' | 'customProvider'>;
+/** An ambient target's record: its STRICT mTLS outcome and its ztunnel DENY and ALLOW rules on `port`. */
+function ambientRecord(compiled: CompiledMesh, target: ProxyTarget, none: Omit<TargetPortRecord, 'route'>, port: number | undefined): TargetPortRecord {
+  const eff = mtlsForPort(compiled.peerAuthentication(target), port);
+  const z = compiled.ztunnelPolicies(target);
+  const rules: Pred[] = [];
+  const guards: RuleGuard[] = [];
+  const reasons: DecisionReason[] = [];
+  const add = (policies: readonly CompiledAuthorizationPolicy[], kind: ReasonKind): void => {
+    for (const c of policies) {
+      for (const r of (c.ztunnel as ZtunnelPolicy).rules) {
+        const match = specializePort(r.match, port);
+        if (match === FALSE) continue;
+        rules.push(match);
+        guards.push(r.guard);
+        reasons.push(reasonFor(c, kind, r.index));
+      }
+    }
+  };
+  add(z.deny, REASON.ZTUNNEL_DENY);
+  const allowStart = rules.length;
+  add(z.allow, REASON.ZTUNNEL_ALLOW);
+  return {
+    ...none,
+    route: ROUTE.AMBIENT,
+    plaintextDenied: eff.mode === 'STRICT' ? strictRejects(eff) : undefined,
+    rules: guardRules(rules, guards, reasons),
+    allowStart,
+    hasAllowLayer: z.allow.length > 0,
+    defaultDeny: z.allow.map((c) => reasonFor(c, REASON.ZTUNNEL_DEFAULT_DENY, -1)),
+    readsIps: rules.some((p) => reads(p, IP_KINDS)),
+  };
+}
+
+/** The CUSTOM rules of one port (evaluation order) with their guards and reasons, and what a match does. */
+interface CustomPlan {
+  readonly rules: readonly Pred[];
+  readonly guards: readonly RuleGuard[];
+  readonly reasons: readonly DecisionReason[];
+  readonly denies: boolean;
+  readonly provider: string | undefined;
+}
 
 /** The CUSTOM stage of `evaluateEnvoy` (trace off) for one port, flattened: same first match, same reasons. */
 function customPlan(compiled: CompiledMesh, policies: EnvoyPolicies, http: boolean, port: number | undefined, target: ProxyTarget): CustomPlan {
-  const empty: CustomPlan = { customMatch: NO_PREDS, customReasons: NO_REASONS, customDenies: false, customProvider: undefined };
+  const empty: CustomPlan = { rules: NO_PREDS, guards: [], reasons: NO_REASONS, denies: false, provider: undefined };
   if (policies.custom.length === 0) return empty;
   const providers = policies.customProviders;
   const info = providers.length === 1 ? compiled.providers.get(providers[0] as string) : undefined;
@@ -691,6 +794,7 @@ function customPlan(compiled: CompiledMesh, policies: EnvoyPolicies, http: boole
   else if (info.error !== undefined) bad = `provider ${JSON.stringify(info.name)} is invalid (${info.error}): its CUSTOM rules become DENY rules`;
   if (bad === undefined && (info === undefined || (!http && info.kind === 'http'))) return empty;
   const customMatch: Pred[] = [];
+  const customGuards: RuleGuard[] = [];
   const customReasons: DecisionReason[] = [];
   for (const c of policies.custom) {
     if (bad !== undefined && c.dryRun) continue;
@@ -699,6 +803,7 @@ function customPlan(compiled: CompiledMesh, policies: EnvoyPolicies, http: boole
       if (match === FALSE) continue;
       const i = r.index;
       customMatch.push(match);
+      customGuards.push(r.guard);
       customReasons.push(
         bad !== undefined
           ? { policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches and ${bad} (${c.ref}-deny-due-to-bad-CUSTOM-action)` }
@@ -706,7 +811,7 @@ function customPlan(compiled: CompiledMesh, policies: EnvoyPolicies, http: boole
       );
     }
   }
-  return { customMatch, customReasons, customDenies: bad !== undefined, customProvider: bad !== undefined ? undefined : info!.name };
+  return { rules: customMatch, guards: customGuards, reasons: customReasons, denies: bad !== undefined, provider: bad !== undefined ? undefined : info!.name };
 }
 
 /** The caller's mTLS identity, as `resolveCaller` resolves it, without describing it. */
@@ -726,15 +831,15 @@ function callerIdentity(compiled: CompiledMesh, request: AccessRequest): PeerIde
 /** The hot path (no trace) for a target of the snapshot: one cached record per (target, port, hint). */
 function evaluateUntraced(compiled: CompiledMesh, request: AccessRequest, target: ProxyTarget): Decision {
   const rec = portRecordFor(compiled, target, request);
-  const protocol = rec.inferred.protocol;
+  const protocol = rec.protocol;
   if (rec.route === ROUTE.OPEN) return { decision: 'ALLOW', protocol, reasons: [], trace: [] };
-  if (rec.route === ROUTE.AMBIENT) return evaluateResolved(compiled, request, undefined, target, rec.inferred);
+  if (rec.route === ROUTE.AMBIENT) return evaluateResolved(compiled, request, undefined, target, rec.inferred, rec);
   let peer = callerIdentity(compiled, request);
   if (!target.isGateway) {
     if (peer !== undefined && rec.mtlsDisable) peer = undefined;
     if (peer === undefined && rec.plaintextDenied !== undefined) return { decision: 'DENY', protocol, reasons: [rec.plaintextDenied], trace: [] };
   }
-  const base = buildAttributes(compiled, request, protocol, peer);
+  const base = buildAttributes(compiled, request, protocol, peer, rec.readsIps);
   if (base.rejected !== undefined) return finish(protocol, { decision: 'DENY', reasons: [{ policy: `${target.namespace}/${target.name}`, action: 'DENY', message: base.rejected }] }, undefined);
   return finish(protocol, evaluateEnvoy(compiled, rec.policies as EnvoyPolicies, base.attrs, request, undefined, target.isGateway ? 'gateway' : 'sidecar', target, rec), undefined);
 }
@@ -750,8 +855,11 @@ export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, 
   return evaluateResolved(compiled, request, trace, target, protocolOf(compiled, target, request));
 }
 
-/** Everything after the target and its protocol are known (traced, or not on the hot path). */
-function evaluateResolved(compiled: CompiledMesh, request: AccessRequest, trace: Trace, target: ProxyTarget, inferred: InferredProtocol): Decision {
+/**
+ * Everything after the target and its protocol are known (traced, or not on the hot path). `rec`: the
+ * target's record (no trace), used on the ambient path without a waypoint.
+ */
+function evaluateResolved(compiled: CompiledMesh, request: AccessRequest, trace: Trace, target: ProxyTarget, inferred: InferredProtocol, rec?: TargetPortRecord): Decision {
   const protocol = inferred.protocol;
   const caller = resolveCaller(compiled, request, trace !== undefined);
   trace?.push(
@@ -786,15 +894,17 @@ function evaluateResolved(compiled: CompiledMesh, request: AccessRequest, trace:
       if (stage2.decision !== 'ALLOW') return finish(protocol, stage2, trace);
       return finish(protocol, { decision: stage1.decision, provider: stage1.provider, reasons: [...stage1.reasons, ...stage2.reasons] }, trace);
     }
+    if (rec !== undefined) {
+      if (caller.identity === undefined && rec.plaintextDenied !== undefined) return finish(protocol, { decision: 'DENY', reasons: [rec.plaintextDenied] }, undefined);
+      return finish(protocol, evaluateZtunnelRecord(rec, buildAttributes(compiled, request, 'tcp', caller.identity, rec.readsIps).attrs), undefined);
+    }
     const composed = compiled.peerAuthentication(target);
     const eff = mtlsForPort(composed, request.to.port);
     const mtls = caller.identity !== undefined;
     trace?.push(
       `mTLS: effective PeerAuthentication mode ${eff.mode}${eff.policy !== undefined ? ` (${eff.level} ${eff.policy})` : ' (default)'}${eff.mode === 'DISABLE' ? ', which ambient does not support (treated as PERMISSIVE)' : ''}; connection is ${mtls ? 'HBONE (mTLS)' : 'plaintext'}`,
     );
-    if (!mtls && eff.mode === 'STRICT') {
-      return finish(protocol, { decision: 'DENY', reasons: [{ policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` }] }, trace);
-    }
+    if (!mtls && eff.mode === 'STRICT') return finish(protocol, { decision: 'DENY', reasons: [strictRejects(eff)] }, trace);
     trace?.push('ztunnel: enforces L4 authorization only (no waypoint on this path)');
     const base = buildAttributes(compiled, request, 'tcp', caller.identity);
     return finish(protocol, evaluateZtunnel(compiled, target, base.attrs, trace), trace);
@@ -810,7 +920,7 @@ function evaluateResolved(compiled: CompiledMesh, request: AccessRequest, trace:
     if (peer === undefined && eff.mode === 'STRICT') {
       const reason: DecisionReason = target.isWaypoint
         ? { policy: `waypoint ${target.namespace}/${target.name}`, action: 'MTLS', message: 'a waypoint accepts only HBONE (mTLS) connections: the plaintext connection is rejected' }
-        : { policy: `PeerAuthentication ${eff.policy ?? ''}`, action: 'MTLS', message: `STRICT mTLS (${eff.level} PeerAuthentication ${eff.policy ?? ''}) rejects the plaintext connection` };
+        : strictRejects(eff);
       return finish(protocol, { decision: 'DENY', reasons: [reason] }, trace);
     }
   } else {

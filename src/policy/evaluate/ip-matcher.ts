@@ -16,21 +16,29 @@ export interface CidrRange {
   readonly v6n: bigint;
 }
 
-const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-
+/** Dotted-quad IPv4 (four 1-3 digit octets, at most 255, no leading zero as Go's netip) as a number. */
 function parseV4(s: string): number | undefined {
-  const m = V4.exec(s);
-  if (m === null) return undefined;
   let n = 0;
-  for (let i = 1; i <= 4; i++) {
-    const part = m[i] as string;
-    // Go's netip rejects leading zeros.
-    if (part.length > 1 && part.startsWith('0')) return undefined;
-    const octet = Number(part);
-    if (octet > 255) return undefined;
+  let octets = 0;
+  let i = 0;
+  while (octets < 4) {
+    const start = i;
+    let octet = 0;
+    for (; i < s.length && i - start < 4; i++) {
+      const c = s.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) break;
+      octet = octet * 10 + c;
+    }
+    const digits = i - start;
+    if (digits === 0 || digits > 3 || octet > 255 || (digits > 1 && s.charCodeAt(start) === 48)) return undefined;
     n = n * 256 + octet;
+    octets++;
+    if (octets < 4) {
+      if (s.charCodeAt(i) !== 46) return undefined;
+      i++;
+    }
   }
-  return n;
+  return i === s.length ? n : undefined;
 }
 
 function parseV6(s: string): bigint | undefined {
@@ -72,23 +80,18 @@ function parseV6(s: string): bigint | undefined {
 const MEMO_LIMIT = 4096;
 const memo = new Map<string, IpAddress | null>();
 
-/** Parses an IPv4 or IPv6 address (no zone, no brackets); undefined when it is not one. Memoized. */
+/** Parses an IPv4 or IPv6 address (no zone, no brackets); undefined when it is not one. IPv6 is memoized. */
 export function parseIp(s: string): IpAddress | undefined {
-  const hit = memo.get(s);
-  if (hit !== undefined) return hit ?? undefined;
-  const parsed = parseIpUncached(s);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(s, parsed ?? null);
-  return parsed;
-}
-
-function parseIpUncached(s: string): IpAddress | undefined {
   const v4 = parseV4(s);
   if (v4 !== undefined) return { v6: false, v4, v6n: 0n };
   if (!s.includes(':')) return undefined;
+  const hit = memo.get(s);
+  if (hit !== undefined) return hit ?? undefined;
   const v6n = parseV6(s);
-  if (v6n === undefined) return undefined;
-  return { v6: true, v4: 0, v6n };
+  const parsed = v6n === undefined ? undefined : { v6: true, v4: 0, v6n };
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(s, parsed ?? null);
+  return parsed;
 }
 
 /** `10.0.0.0/8`, `10.1.2.3` (= /32), `2001:db8::/32`; undefined when invalid. */

@@ -147,6 +147,13 @@ export function peerServiceAccount(ns: string, sa: string): Pred {
   return new Pred(K.PEER_SA, T.ANY, ns, sa);
 }
 
+/** Whether `p` has a node of one of `kinds` (compile time). */
+export function reads(p: Pred, kinds: readonly K[]): boolean {
+  if (kinds.includes(p.k)) return true;
+  const kids = p.k === K.AND || p.k === K.OR || p.k === K.NOT ? p.kids : null;
+  return kids !== null && kids.some((kid) => reads(kid, kinds));
+}
+
 export function testString(p: Pred, v: string): boolean {
   switch (p.t) {
     case T.EXACT:

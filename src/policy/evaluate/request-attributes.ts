@@ -2,6 +2,7 @@
 // mTLS identity (or none), addresses, ports, SNI, HTTP fields after normalization, and the JWT payload
 // that RequestAuthentication validated. Built once per evaluation step; never mutated by matchers.
 import type { IpAddress } from './ip-matcher.js';
+import { peerSegmentBits } from './rule-guard.js';
 
 export interface PeerIdentity {
   /** `spiffe://<td>/ns/<ns>/sa/<sa>`: what Envoy's `authenticated.principal_name` sees. */
@@ -11,6 +12,8 @@ export interface PeerIdentity {
   readonly trustDomain: string;
   readonly namespace: string;
   readonly serviceAccount: string;
+  /** The URI's `/ns/<X>/` segments as rule guards read them (rule-guard.ts `peerSegmentBits`). */
+  readonly segmentBits: number;
 }
 
 export interface RequestAttributes {
@@ -43,10 +46,12 @@ export function peerFromPrincipal(principal: string): PeerIdentity {
     if (parts[i] === 'ns' && namespace === '') namespace = parts[i + 1] as string;
     else if (parts[i] === 'sa' && serviceAccount === '') serviceAccount = parts[i + 1] as string;
   }
-  return { uri: `spiffe://${bare}`, principal: bare, trustDomain: parts[0] ?? '', namespace, serviceAccount };
+  const uri = `spiffe://${bare}`;
+  return { uri, principal: bare, trustDomain: parts[0] ?? '', namespace, serviceAccount, segmentBits: peerSegmentBits(uri) };
 }
 
 export function peerFor(trustDomain: string, namespace: string, serviceAccount: string): PeerIdentity {
   const principal = `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`;
-  return { uri: `spiffe://${principal}`, principal, trustDomain, namespace, serviceAccount };
+  const uri = `spiffe://${principal}`;
+  return { uri, principal, trustDomain, namespace, serviceAccount, segmentBits: peerSegmentBits(uri) };
 }

@@ -6,8 +6,9 @@
 import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { Rule } from '../resources/authorization-policy.js';
 import { type CidrRange, parseCidr } from './ip-matcher.js';
-import { and, evalPred, ip, K, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
+import { and, evalPred, FALSE, ip, K, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
 import type { RequestAttributes } from './request-attributes.js';
+import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { ztunnelString } from './string-matcher.js';
 
 /** One ztunnel `Match`: every present field must match; an empty match is skipped. */
@@ -21,8 +22,11 @@ type ZRule = readonly (readonly ZMatch[])[];
 
 export interface ZtunnelPolicy {
   readonly action: 'ALLOW' | 'DENY';
-  /** Groups produced from `spec.rules` (rules dropped for L7 attributes are absent). */
-  readonly rules: readonly { readonly index: number; readonly clauses: ZRule }[];
+  /**
+   * Groups produced from `spec.rules` (rules dropped for L7 attributes are absent); `match` is the whole
+   * rule as one predicate, `guard` its rule-guard.ts guard.
+   */
+  readonly rules: readonly { readonly index: number; readonly clauses: ZRule; readonly match: Pred; readonly guard: RuleGuard }[];
   /** HTTP attributes found (ztunnel cannot enforce them). */
   readonly l7: readonly string[];
 }
@@ -161,35 +165,33 @@ function handleRule(action: 'ALLOW' | 'DENY', rule: Rule, ns: string, l7: Set<st
 /** The ztunnel form of a policy; undefined when istiod does not send it to ztunnel. */
 export function compileZtunnelPolicy(policy: AuthorizationPolicy, action: 'ALLOW' | 'DENY'): ZtunnelPolicy {
   const l7 = new Set<string>();
-  const rules: { index: number; clauses: ZRule }[] = [];
+  const rules: { index: number; clauses: ZRule; match: Pred; guard: RuleGuard }[] = [];
   (policy.spec.rules ?? []).forEach((rule, index) => {
     if (rule === null || rule === undefined) return;
     const clauses = handleRule(action, rule, policy.namespace, l7);
-    if (clauses !== undefined) rules.push({ index, clauses });
+    if (clauses === undefined) return;
+    const match = ruleMatch(clauses);
+    rules.push({ index, clauses, match, guard: ruleGuard(match) });
   });
   return { action, rules, l7: [...l7].sort() };
 }
 
+/**
+ * `Authorization::matches` of one rule as a predicate: every non-empty clause needs a matching
+ * non-empty match (a clause of empty matches only never matches).
+ */
+function ruleMatch(clauses: ZRule): Pred {
+  const parts: Pred[] = [];
+  for (const clause of clauses) {
+    if (clause.length === 0) continue;
+    const tests = clause.filter((m) => !m.empty).map((m) => m.test);
+    parts.push(tests.length === 0 ? FALSE : or(tests));
+  }
+  return and(parts);
+}
+
 /** `Authorization::matches`: index of the first matching rule, or -1. */
 export function ztunnelFirstMatch(policy: ZtunnelPolicy, a: RequestAttributes): number {
-  for (const rule of policy.rules) {
-    let ruleMatch = true;
-    for (const clause of rule.clauses) {
-      if (clause.length === 0) continue;
-      let clauseMatch = false;
-      for (const m of clause) {
-        if (m.empty) continue;
-        if (evalPred(m.test, a)) {
-          clauseMatch = true;
-          break;
-        }
-      }
-      if (!clauseMatch) {
-        ruleMatch = false;
-        break;
-      }
-    }
-    if (ruleMatch) return rule.index;
-  }
+  for (const rule of policy.rules) if (evalPred(rule.match, a)) return rule.index;
   return -1;
 }

@@ -192,7 +192,7 @@ describe('the fast block-YAML path is indistinguishable from the full parser', (
       { numRuns: 1500 },
     );
     // Most generated streams are plain block YAML: the fast path must have read a good share whole.
-    expect(fastCases / cases).toBeGreaterThan(0.2);
+    expect(fastCases / cases).toBeGreaterThan(0.1);
   });
 
   it('on unedited plain-style documents, which the fast path must read itself', () => {

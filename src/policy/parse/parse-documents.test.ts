@@ -129,6 +129,22 @@ describe('parseDocuments: malformed input becomes findings', () => {
     expect(documents[0]!.value).toEqual({ base: { x: 1 }, merged: { x: 1, w: 2 } });
   });
 
+  it('reports a merge key whose value is not a map at that key, not as an alias bomb', () => {
+    const { documents, findings } = parseDocuments('kind: Pod\nmetadata: {name: a}\nspec:\n  <<: null\n---\nkind: Pod\n', 'm.yaml');
+    expect(findings.map((f) => [f.rule, f.line, f.column, f.message])).toEqual([['yaml.syntax', 4, 3, 'Merge sources must be maps or map aliases; document ignored']]);
+    expect(documents.map((d) => d.value)).toEqual([{ kind: 'Pod' }]);
+  });
+
+  it('drops a whole List read item by item when one item is malformed, as a whole parse does', () => {
+    const text = `kind: List\napiVersion: v1\nitems:\n- kind: Pod\n  metadata: {name: ${'a'.repeat(60)}}\n- kind: Pod\n  spec:\n    <<: 1\n`;
+    const whole = parseDocuments(text, 'l.yaml');
+    const split = parseDocuments(text, 'l.yaml', { maxDocumentSize: 100 });
+    expect(split.findings).toEqual(whole.findings);
+    expect(split.findings.map((f) => [f.rule, f.line])).toEqual([['yaml.syntax', 8]]);
+    expect(split.documents).toEqual([]);
+    expect(whole.documents).toEqual([]);
+  });
+
   it('skips a byte-order mark', () => {
     expect(parseDocuments('\uFEFFa: 1\n', 'bom.yaml').documents[0]!.value).toEqual({ a: 1 });
   });

@@ -38,11 +38,14 @@ export interface ParseOptions extends Partial<ParseLimits> {
 class FindingSink {
   readonly findings: ParseFinding[] = [];
   private dropped = 0;
+  /** Error-level findings added so far, kept or dropped. */
+  errors = 0;
   constructor(
     private readonly file: string,
     private readonly maxFindings: number,
   ) {}
   add(rule: string, level: 'error' | 'warning', line: number, column: number, message: string): void {
+    if (level === 'error') this.errors++;
     if (this.findings.length >= this.maxFindings) {
       this.dropped++;
       return;
@@ -229,7 +232,11 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
     // A List too large to parse whole is read item by item when kubectl's layout allows it.
     const split = splitList(chunk);
     if (split !== undefined && split.envelope.text.length <= limits.maxDocumentSize && isListEnvelope(split.envelope.text, limits, schema)) {
+      const documentsBefore = emit.documents.length;
+      const errorsBefore = sink.errors;
       for (const item of split.items) parseChunk(item, json, limits, emit);
+      // The List is one document: an error in any item drops all of it, as a whole parse would.
+      if (sink.errors > errorsBefore) emit.documents.length = documentsBefore;
       return;
     }
     sink.add(PARSE_RULES.documentSize, 'error', chunk.line, 1, `document of ${chunk.text.length} characters exceeds the limit of ${limits.maxDocumentSize}; ignored`);
@@ -279,13 +286,34 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      const aliases = /alias/i.test(message);
-      sink.add(aliases ? PARSE_RULES.aliases : PARSE_RULES.syntax, 'error', start.line + lineOffset, start.col, aliases ? `too many alias expansions (limit ${limits.maxAliasCount}): ${message}; document ignored` : message);
+      // yaml's resource-exhaustion guard says "Excessive alias count"; anything else (a merge key
+      // `<<` whose value is not a map) is reported where the offending merge key is.
+      const aliases = /excessive alias/i.test(message);
+      const merge = aliases ? undefined : firstMergeKey(contents);
+      const at = merge === undefined ? start : counter.linePos(merge);
+      sink.add(aliases ? PARSE_RULES.aliases : PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, aliases ? `too many alias expansions (limit ${limits.maxAliasCount}): ${message}; document ignored` : `${message}; document ignored`);
       continue;
     }
     if (value === null || value === undefined) continue;
     emitValue(emit, value, tree, start.col, 0);
   }
+}
+
+/** Offset of the first merge key (`<<`) in a node tree, depth first. */
+function firstMergeKey(node: unknown): number | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (isScalar(pair.key) && (pair.key.source === '<<' || pair.key.value === '<<')) return pair.key.range?.[0];
+      const inner = firstMergeKey(pair.value);
+      if (inner !== undefined) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const inner = firstMergeKey(item);
+      if (inner !== undefined) return inner;
+    }
+  }
+  return undefined;
 }
 
 function startsLikeJson(text: string): boolean {
