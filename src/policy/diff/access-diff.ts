@@ -12,13 +12,13 @@ import type { IpAddress } from '../evaluate/ip-matcher.js';
 import type { PeerIdentity } from '../evaluate/request-attributes.js';
 import type { AuthorizationPolicy, Mesh } from '../resources/mesh.js';
 import { searchChangedClasses } from './class-search.js';
-import { collectAtoms, newTargetAtoms, relevantJwtRules, relevantPolicies, servicesOf } from './collect-atoms.js';
+import { collectAtoms, newTargetAtoms, relevantJwtRules, relevantPolicies, servicesOf, waypointNamespaces } from './collect-atoms.js';
 import { changeKind, describeChange } from './describe-change.js';
 import type { DiffMatch, MatchCondition } from './diff-match.js';
 import { fieldPlace, notField } from './match-fields.js';
 import { renderCells } from './render-cells.js';
 import { buildDims, type Dim, OTHER_LOCATION } from './request-space.js';
-import { DiffSpace, sideState } from './side-formulas.js';
+import { DiffSpace, type SideState, sideState } from './side-formulas.js';
 
 export interface DiffChange {
   readonly workload: { readonly namespace: string; readonly name: string };
@@ -333,13 +333,18 @@ function diffTarget(before: CompiledMesh, after: CompiledMesh, tB: ProxyTarget, 
   const rank = (d: Dim): number => (d.key === 'protocol' ? 0 : d.key === 'port' ? 1 : d.key === 'token' ? 2 : d.key === 'claim:["iss"]' || d.key === 'claim:["aud"]' ? 3 : 4);
   const dims = built.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i).map((x) => x.d);
   const space = new DiffSpace(dims, dims.filter((d) => rank(d) < 4).length);
+  const sidesByContext = new Map<string, readonly [SideState, SideState]>();
   const found = searchChangedClasses({
     space,
     applies: appliesFor(dims),
     nicest,
     sides: (cells, groups) => {
       const request = requestOf(tA, dims, cells, groups);
-      return [sideState(space, before, tB, request), sideState(space, after, tA, request)];
+      // HTTP and gRPC read the same rules: one state per filter chain, port and token.
+      const key = `${request.to.protocol === 'tcp' ? 'tcp' : 'http'}|${request.to.port ?? ''}|${JSON.stringify(request.jwt ?? null)}`;
+      let pair = sidesByContext.get(key);
+      if (pair === undefined) sidesByContext.set(key, (pair = [sideState(space, before, tB, request), sideState(space, after, tA, request)]));
+      return pair;
     },
     evaluate: (cells, groups) => {
       const request = requestOf(tA, dims, cells, groups);
@@ -387,10 +392,11 @@ function diffTarget(before: CompiledMesh, after: CompiledMesh, tB: ProxyTarget, 
   return changes;
 }
 
-function compare(a: DiffChange, b: DiffChange): number {
-  const ka = `${a.workload.namespace}/${a.workload.name}|${a.before}|${a.after}|${JSON.stringify(a.match)}`;
-  const kb = `${b.workload.namespace}/${b.workload.name}|${b.before}|${b.after}|${JSON.stringify(b.match)}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+/** Changes in a stable order: workload, outcome, then the match as JSON. */
+function sortChanges(changes: DiffChange[]): DiffChange[] {
+  const keyed = changes.map((c) => ({ c, k: `${c.workload.namespace}/${c.workload.name}|${c.before}|${c.after}|${JSON.stringify(c.match)}` }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.c);
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
@@ -421,18 +427,19 @@ export function diffCompiled(before: CompiledMesh, after: CompiledMesh, options:
   const changes: DiffChange[] = [];
   for (const [key, tA] of after.workloads) {
     if (options.only !== undefined && !options.only.has(key)) continue;
-    // Only AuthorizationPolicies changed: workloads outside their namespaces (and the root) keep every decision.
-    if (globalSame && namespaces !== undefined && !namespaces.has(tA.namespace) && !namespaces.has(before.rootNamespace)) continue;
+    // Only AuthorizationPolicies changed: workloads outside their namespaces (and the root, and the
+    // namespaces of the waypoints in front of them) keep every decision.
+    if (globalSame && namespaces !== undefined && !namespaces.has(before.rootNamespace) && !namespaces.has(tA.namespace) && !waypointNamespaces(after, tA).some((ns) => namespaces.has(ns))) continue;
     const tB = before.workloads.get(key);
     if (tB === undefined) continue;
     if (globalSame && fingerprint(before, tB) === fingerprint(after, tA)) continue;
     if (stats !== undefined) stats.workloadsCompared++;
     changes.push(...diffTarget(before, after, tB, tA, stats));
   }
-  changes.sort(compare);
+  const sorted = sortChanges(changes);
   const summary = { granted: 0, revoked: 0, changed: 0 };
-  for (const c of changes) summary[changeKind(c.before, c.after)]++;
-  return { changes, summary };
+  for (const c of sorted) summary[changeKind(c.before, c.after)]++;
+  return { changes: sorted, summary };
 }
 
 export function diffMeshes(before: Mesh, after: Mesh, options: DiffOptions = {}): DiffReport {

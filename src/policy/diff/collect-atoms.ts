@@ -21,6 +21,8 @@ export interface Atom {
 
 export interface TargetAtoms {
   readonly byDim: Map<DimKey, Atom[]>;
+  /** Every atom by field and patterns (`add` dedupes through it). */
+  readonly index: Map<string, Atom>;
   /** `header:authorization`, `param:access_token`, ... read by some jwtRule of either mesh. */
   readonly tokenLocations: Set<string>;
   readonly jwtApplies: boolean;
@@ -28,22 +30,38 @@ export interface TargetAtoms {
 }
 
 export function newTargetAtoms(): TargetAtoms {
-  return { byDim: new Map(), tokenLocations: new Set(), jwtApplies: false, splitClaims: new Set(['scope', 'permission']) };
+  return { byDim: new Map(), index: new Map(), tokenLocations: new Set(), jwtApplies: false, splitClaims: new Set(['scope', 'permission']) };
+}
+
+/** Value tests by field and pattern: pure, shared by every diff (bounded; regexes compile once). */
+const testCache = new Map<string, ValueTest>();
+const TEST_CACHE_LIMIT = 50_000;
+
+function testOf(field: string, pattern: string, make: (p: string) => ValueTest): ValueTest {
+  const key = `${field}\u0000${pattern}`;
+  let t = testCache.get(key);
+  if (t === undefined) {
+    if (testCache.size >= TEST_CACHE_LIMIT) testCache.clear();
+    testCache.set(key, (t = make(pattern)));
+  }
+  return t;
 }
 
 function add(out: TargetAtoms, field: string, patterns: readonly string[], structural = false): void {
   const info = fieldInfo(field);
   if (info === undefined || patterns.length === 0) return;
-  let list = out.byDim.get(info.dim);
-  if (list === undefined) out.byDim.set(info.dim, (list = []));
-  const key = JSON.stringify(patterns);
-  const existing = list.find((a) => a.field === field && JSON.stringify(a.patterns) === key);
+  const key = `${field}\u0000${patterns.join('\u0001')}`;
+  const existing = out.index.get(key);
   if (existing !== undefined) {
     if (structural) existing.structural = true;
     return;
   }
-  const tests = patterns.map((p) => info.test(p));
-  list.push({ field, patterns, test: tests.length === 1 ? (tests[0] as ValueTest) : (v) => tests.some((t) => t(v)), structural });
+  let list = out.byDim.get(info.dim);
+  if (list === undefined) out.byDim.set(info.dim, (list = []));
+  const tests = patterns.map((p) => testOf(field, p, info.test));
+  const atom: Atom = { field, patterns, test: tests.length === 1 ? (tests[0] as ValueTest) : (v) => tests.some((t) => t(v)), structural };
+  out.index.set(key, atom);
+  list.push(atom);
 }
 
 /** `requestPrincipals` value -> iss and sub patterns in claim syntax (generator.go requestPrincipalGenerator). */
@@ -69,7 +87,7 @@ function exactly(s: string): string {
   return s;
 }
 
-function addValues(out: TargetAtoms, field: string, values: readonly string[] | undefined, expand: (v: string) => readonly string[] = (v) => [v]): void {
+function addValuesOf(out: TargetAtoms, field: string, values: readonly string[] | undefined, expand: (v: string) => readonly string[] = (v) => [v]): void {
   for (const v of values ?? []) add(out, field, expand(v));
 }
 
@@ -81,10 +99,15 @@ function addRequestPrincipals(out: TargetAtoms, values: readonly string[] | unde
   }
 }
 
-function addPolicy(out: TargetAtoms, policy: AuthorizationPolicy, compiled: CompiledMesh): void {
+function addPolicy(out: TargetAtoms, policy: AuthorizationPolicy, compiled: CompiledMesh, literalTrustDomains: boolean): void {
   const bundle = compiled.bundle;
+  // Envoy expands trust-domain aliases; ztunnel matches the literal value: with both readers, both atoms.
   const principal = (v: string): readonly string[] => bundle.replaceAliases([v]);
   const domain = (v: string): readonly string[] => bundle.expand([v]);
+  const addValues = (o: TargetAtoms, field: string, values: readonly string[] | undefined, expand?: (v: string) => readonly string[]): void => {
+    addValuesOf(o, field, values, expand);
+    if (literalTrustDomains && (expand === principal || expand === domain)) addValuesOf(o, field, values);
+  };
   const sa = (v: string): readonly string[] => [v.includes('/') ? v : `${policy.namespace}/${v}`];
   for (const rule of policy.spec.rules ?? []) {
     if (rule === null || rule === undefined) continue;
@@ -176,6 +199,17 @@ export function waypointPaths(compiled: CompiledMesh, t: ProxyTarget): { service
   return out;
 }
 
+/** Namespaces of the waypoints in front of an ambient workload (none for other targets). */
+export function waypointNamespaces(compiled: CompiledMesh, t: ProxyTarget): string[] {
+  if (!isAmbientNode(t)) return [];
+  const out: string[] = [];
+  for (const service of servicesOf(compiled, t)) {
+    const waypoint = waypointFor(compiled, service);
+    if (waypoint !== undefined) out.push(waypoint.namespace);
+  }
+  return out;
+}
+
 /** The policies that can decide for `t` in `compiled` (ambient: ztunnel's and those of the waypoints in front of it). */
 export function relevantPolicies(compiled: CompiledMesh, t: ProxyTarget): AuthorizationPolicy[] {
   if (t.dataplane === 'none' && t.gatewayName === undefined && !t.isWaypoint) return [];
@@ -191,6 +225,19 @@ export function relevantJwtRules(compiled: CompiledMesh, t: ProxyTarget): Merged
   return waypointPaths(compiled, t).flatMap((w) => w.policies.jwtRules);
 }
 
+/**
+ * Host patterns that name Service `s` (evaluate-request.ts `hostName`: a port after the first colon
+ * and one trailing dot are ignored, case does not matter): `short` ones only from the Service's own
+ * namespace, `qualified` ones from anywhere.
+ */
+export function serviceHosts(s: Service): { short: string[]; qualified: string[] } {
+  const variants = (name: string): string[] => [name, `${name}:*`, `${name}.`, `${name}.:*`];
+  return {
+    short: variants(s.name),
+    qualified: [...variants(`${s.name}.${s.namespace}`), ...variants(`${s.name}.${s.namespace}.svc`), `${s.name}.${s.namespace}.svc.*`],
+  };
+}
+
 export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
   return (compiled.servicesByNamespace.get(t.namespace) ?? []).filter((s) => selectsTarget(s, t));
 }
@@ -199,7 +246,7 @@ export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
 export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyTarget): void {
   // mTLS or plaintext always matters (PeerAuthentication, ambient waypoint paths).
   add(out, 'principals', ['*'], true);
-  for (const p of relevantPolicies(compiled, t)) addPolicy(out, p, compiled);
+  for (const p of relevantPolicies(compiled, t)) addPolicy(out, p, compiled, isAmbientNode(t));
   addJwtRules(out, relevantJwtRules(compiled, t));
   // Ports where mTLS differs from other ports.
   const pa = compiled.peerAuthentication(t).workload;
@@ -209,13 +256,8 @@ export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyT
   // short name names it from the caller's own namespace; the waypoint sees the Service port.
   add(out, 'namespaces', [t.namespace], true);
   for (const s of servicesOf(compiled, t)) {
-    for (const name of [s.name, `${s.name}.${s.namespace}`, `${s.name}.${s.namespace}.svc`]) {
-      for (const h of [name, `${name}.`]) {
-        add(out, 'hosts', [h], true);
-        add(out, 'hosts', [`${h}:*`], true);
-      }
-    }
-    add(out, 'hosts', [`${s.name}.${s.namespace}.svc.*`], true);
+    const hosts = serviceHosts(s);
+    for (const h of [...hosts.short, ...hosts.qualified]) add(out, 'hosts', [h], true);
     for (const p of s.ports) {
       const target = targetPortOf(p, t);
       if (target !== undefined) add(out, 'ports', [String(target)], true);

@@ -51,14 +51,19 @@ function who(m: DiffMatch): string {
   return parts.length > 0 ? parts.join(' ') : 'anyone';
 }
 
+/** Host patterns as a reader says them: the spellings of one Service name (`x.ns`, `x.ns:*`, `x.ns.`, `x.ns.svc.*`) are one host. */
+function hostList(patterns: readonly string[]): string {
+  return list(patterns.map((h) => h.replace(/:\*$/, '').replace(/\.$/, '').replace(/\.svc(\.\*)?$/, '')));
+}
+
 function what(m: DiffMatch): string {
   const to = m.to ?? {};
   const tcpOnly = m.protocols !== undefined && m.protocols.every((p) => p === 'tcp');
   const ports = m.ports !== undefined ? ` on port ${list(m.ports)}` : to['notPorts'] !== undefined ? ` on ports other than ${list(to['notPorts'])}` : '';
-  if (tcpOnly) return `open TCP connections${ports}`;
+  const hosts = to['hosts'] !== undefined ? ` for host ${hostList(to['hosts'])}` : '';
+  if (tcpOnly) return `open TCP connections${hosts}${ports}`;
   const methods = to['methods'] !== undefined ? list(to['methods']) : to['notMethods'] !== undefined ? `use methods other than ${list(to['notMethods'])}` : 'send';
   const paths = to['paths'] !== undefined ? ` ${list(to['paths'])}` : to['notPaths'] !== undefined ? ` paths other than ${list(to['notPaths'])}` : to['methods'] !== undefined ? ' any path' : ' requests';
-  const hosts = to['hosts'] !== undefined ? ` for host ${list(to['hosts'])}` : '';
   return `${methods}${paths}${hosts}${ports}`;
 }
 

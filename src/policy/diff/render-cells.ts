@@ -16,19 +16,50 @@ export interface DimRender {
   readonly also: readonly { readonly field: string; readonly values: readonly string[] }[];
 }
 
-function setEq(a: ReadonlySet<number>, b: ReadonlySet<number>): boolean {
-  if (a.size !== b.size) return false;
-  for (const x of a) if (!b.has(x)) return false;
+/** Sets of cells as bit words (one bit per cell of the dimension). */
+type Bits = Uint32Array;
+
+/** Per dimension: each atom's cells as bits. */
+const atomBits = new WeakMap<Dim, readonly Bits[]>();
+
+function bitsOfAtoms(dim: Dim): readonly Bits[] {
+  let out = atomBits.get(dim);
+  if (out === undefined) {
+    const words = (dim.cells.length + 31) >>> 5;
+    out = dim.atoms.map((_, a) => {
+      const b = new Uint32Array(words);
+      dim.cells.forEach((c, i) => {
+        if (c.truth[a] === true) b[i >>> 5] = (b[i >>> 5] as number) | (1 << (i & 31));
+      });
+      return b;
+    });
+    atomBits.set(dim, out);
+  }
+  return out;
+}
+
+function bitsOf(dim: Dim, s: ReadonlySet<number>): Bits {
+  const b = new Uint32Array((dim.cells.length + 31) >>> 5);
+  for (const i of s) b[i >>> 5] = (b[i >>> 5] as number) | (1 << (i & 31));
+  return b;
+}
+
+function sameBits(a: Bits, b: Bits): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function selected(dim: Dim, pos: readonly number[] | undefined, neg: readonly number[]): Set<number> {
-  const out = new Set<number>();
-  dim.cells.forEach((c, i) => {
-    if (pos !== undefined && !pos.some((a) => c.truth[a])) return;
-    if (neg.some((a) => c.truth[a])) return;
-    out.add(i);
-  });
+/** Cells where some atom of `pos` holds (every cell when `pos` is undefined) and none of `neg`. */
+function selected(dim: Dim, pos: readonly number[] | undefined, neg: readonly number[]): Bits {
+  const atoms = bitsOfAtoms(dim);
+  const words = (dim.cells.length + 31) >>> 5;
+  const out = new Uint32Array(words);
+  if (pos === undefined) {
+    out.fill(0xffffffff);
+    const rest = dim.cells.length & 31;
+    if (rest !== 0) out[words - 1] = (1 << rest) - 1;
+  } else for (const a of pos) for (let w = 0; w < words; w++) out[w] = (out[w] as number) | ((atoms[a] as Bits)[w] as number);
+  for (const a of neg) for (let w = 0; w < words; w++) out[w] = (out[w] as number) & ~((atoms[a] as Bits)[w] as number);
   return out;
 }
 
@@ -78,27 +109,29 @@ function render(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
   if (s.size === dim.cells.length) return { fields: [], also: [] };
   const n = dim.atoms.length;
   const allAtoms = [...Array(n).keys()];
+  const want = bitsOf(dim, s);
   const neg = allAtoms.filter((a) => ![...s].some((i) => dim.cells[i]?.truth[a]));
   const allowed = selected(dim, undefined, neg);
-  if (setEq(allowed, s)) {
-    const negMin = minimize(neg, (l) => setEq(selected(dim, undefined, l), s));
+  if (sameBits(allowed, want)) {
+    const negMin = minimize(neg, (l) => sameBits(selected(dim, undefined, l), want));
     return { fields: fieldsFor(dim, undefined, negMin), also: [] };
   }
   const fields = [...new Set(dim.atoms.map((a) => a.field))];
+  const allowedCells = dim.cells.map((_, i) => i).filter((i) => ((allowed[i >>> 5] as number) & (1 << (i & 31))) !== 0);
   for (const f of fields) {
     const pos = allAtoms.filter((a) => {
       if ((dim.atoms[a] as Atom).field !== f) return false;
       let any = false;
-      for (const i of allowed) {
+      for (const i of allowedCells) {
         if (!dim.cells[i]?.truth[a]) continue;
         if (!s.has(i)) return false;
         any = true;
       }
       return any;
     });
-    if (pos.length === 0 || !setEq(selected(dim, pos, neg), s)) continue;
-    const posMin = minimize(pos, (l) => l.length > 0 && setEq(selected(dim, l, neg), s));
-    const negMin = minimize(neg, (l) => setEq(selected(dim, posMin, l), s));
+    if (pos.length === 0 || !sameBits(selected(dim, pos, neg), want)) continue;
+    const posMin = minimize(pos, (l) => l.length > 0 && sameBits(selected(dim, l, neg), want));
+    const negMin = minimize(neg, (l) => sameBits(selected(dim, posMin, l), want));
     return { fields: fieldsFor(dim, posMin, negMin), also: [] };
   }
   if (s.size !== 1) return undefined;
@@ -108,11 +141,11 @@ function render(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
   const trueAtoms = allAtoms.filter((a) => cell.truth[a]);
   const first = trueAtoms[0];
   if (first === undefined) return undefined;
-  const negMin = minimize(neg, (l) => setEq(selectedAll(dim, trueAtoms, l), s));
-  if (!setEq(selectedAll(dim, trueAtoms, negMin), s)) return undefined;
+  const negMin = minimize(neg, (l) => sameBits(selectedAll(dim, trueAtoms, l), want));
+  if (!sameBits(selectedAll(dim, trueAtoms, negMin), want)) return undefined;
   const restPos = minimize(
     trueAtoms.filter((a) => a !== first),
-    (l) => setEq(selectedAll(dim, [first, ...l], negMin), s),
+    (l) => sameBits(selectedAll(dim, [first, ...l], negMin), want),
   );
   return {
     fields: fieldsFor(dim, [first], negMin),
@@ -121,10 +154,9 @@ function render(dim: Dim, s: ReadonlySet<number>): DimRender | undefined {
 }
 
 /** Cells where every atom of `all` holds and none of `neg`. */
-function selectedAll(dim: Dim, all: readonly number[], neg: readonly number[]): Set<number> {
-  const out = new Set<number>();
-  dim.cells.forEach((c, i) => {
-    if (all.every((a) => c.truth[a]) && !neg.some((a) => c.truth[a])) out.add(i);
-  });
+function selectedAll(dim: Dim, all: readonly number[], neg: readonly number[]): Bits {
+  const atoms = bitsOfAtoms(dim);
+  const out = selected(dim, undefined, neg);
+  for (const a of all) for (let w = 0; w < out.length; w++) out[w] = (out[w] as number) & ((atoms[a] as Bits)[w] as number);
   return out;
 }

@@ -165,15 +165,17 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
       }
     }
   }
+  const merged = interchangeableTrustDomains(atoms, [...tds]);
   const out: DimValue[] = [undefined];
   for (const td of tds) {
+    if (merged.has(td)) continue;
     for (const ns of nss) for (const sa of freeSas) out.push(peerFromPrincipal(`${td}/ns/${ns}/sa/${sa}`));
     for (const pair of pairs) {
       const i = pair.indexOf('/');
       out.push(peerFromPrincipal(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
     }
   }
-  for (const p of principals) out.push(peerFromPrincipal(p));
+  for (const p of principals) if (!merged.has(peerFromPrincipal(p).trustDomain)) out.push(peerFromPrincipal(p));
   // One candidate per identity (the loops above meet the same principal more than once).
   const seen = new Set<string>();
   return out.filter((c) => {
@@ -182,6 +184,54 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
     seen.add(uri);
     return true;
   });
+}
+
+/**
+ * Trust domains that no identity atom tells apart from an earlier one in `tds` (swapping the two maps
+ * every atom's patterns onto the same patterns): their candidates would only repeat cells. Empty when
+ * some pattern reads a trust domain other than as a literal first segment (`*example.com/ns/x`).
+ */
+function interchangeableTrustDomains(atoms: readonly Atom[], tds: readonly string[]): Set<string> {
+  const none = new Set<string>();
+  // Per atom: trust domain -> the rest of each pattern that names it.
+  const perAtom: Map<string, string[]>[] = [];
+  // trustDomains patterns with a wildcard (`*.example.com`): which trust domains each one matches.
+  const globs: string[] = [];
+  for (const a of atoms) {
+    if (a.field !== 'principals' && a.field !== 'trustDomains') continue;
+    const byTd = new Map<string, string[]>();
+    for (const p of a.patterns) {
+      if (p === '*' || (a.field === 'principals' && p.startsWith('*/'))) continue;
+      if (a.field === 'trustDomains' && p.includes('*')) {
+        globs.push(p);
+        continue;
+      }
+      const slash = a.field === 'principals' ? p.indexOf('/') : p.length;
+      const td = slash < 0 ? p : p.slice(0, slash);
+      if (td.includes('*') || slash < 0) return none;
+      const rest = p.slice(slash);
+      const list = byTd.get(td);
+      if (list === undefined) byTd.set(td, [rest]);
+      else list.push(rest);
+    }
+    for (const list of byTd.values()) list.sort();
+    perAtom.push(byTd);
+  }
+  const globMatch = (g: string, td: string): boolean => {
+    const star = g.indexOf('*');
+    const head = g.slice(0, star);
+    const tail = g.slice(star + 1);
+    return td.length >= head.length + tail.length && td.startsWith(head) && td.endsWith(tail);
+  };
+  const signature = (td: string): string => JSON.stringify([perAtom.map((m) => m.get(td) ?? []), globs.map((g) => globMatch(g, td))]);
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  for (const td of tds) {
+    const sig = signature(td);
+    if (seen.has(sig)) out.add(td);
+    else seen.add(sig);
+  }
+  return out;
 }
 
 function portCandidates(atoms: readonly Atom[]): DimValue[] {

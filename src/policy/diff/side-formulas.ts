@@ -15,7 +15,7 @@ import { targetPortOf } from '../evaluate/protocol-inference.js';
 import { peerFromPrincipal, type RequestAttributes } from '../evaluate/request-attributes.js';
 import type { ZtunnelPolicy } from '../evaluate/ztunnel-rules.js';
 import { type Formula, FormulaStore } from './cell-formula.js';
-import { waypointPaths } from './collect-atoms.js';
+import { type Atom, serviceHosts, waypointPaths } from './collect-atoms.js';
 import { leafDims, leafTruth, withValue } from './leaf-truth.js';
 import type { DimKey } from './match-fields.js';
 import type { Dim, Guard } from './request-space.js';
@@ -33,7 +33,6 @@ export class DiffSpace {
   private readonly tablesByKey = new Map<string, Formula>();
   private readonly attrsByDim = new Map<number, readonly RequestAttributes[]>();
   private readonly converted = new Map<string, Map<Pred, Formula>>();
-  private structuralCache: Formula[] | undefined;
 
   constructor(
     readonly dims: readonly Dim[],
@@ -43,18 +42,26 @@ export class DiffSpace {
     this.index = new Map(dims.map((d, i) => [d.key, i]));
   }
 
-  /** One leaf per structural atom (plaintext or mTLS, hosts that name a Service, ...). */
-  structural(): readonly Formula[] {
-    if (this.structuralCache !== undefined) return this.structuralCache;
-    const out: Formula[] = [];
-    this.dims.forEach((d, i) => {
-      if (i < this.contextEnd) return;
-      d.atoms.forEach((a, k) => {
-        if (a.structural) out.push(this.store.leaf(i, d.cells.map((c) => c.truth[k] === true)));
-      });
-    });
-    this.structuralCache = out;
-    return out;
+  /** The leaf "some atom of dimension `key` that `pick` chooses holds" (FALSE without that dimension). */
+  atomLeaf(key: DimKey, pick: (a: Atom) => boolean): Formula {
+    const i = this.index.get(key);
+    if (i === undefined) return this.store.FALSE;
+    const d = this.dims[i] as Dim;
+    const chosen = d.atoms.map((a, k) => (pick(a) ? k : -1)).filter((k) => k >= 0);
+    return this.store.leaf(
+      i,
+      d.cells.map((c) => chosen.some((k) => c.truth[k] === true)),
+    );
+  }
+
+  /** The leaf "the caller has an mTLS identity". */
+  mtls(): Formula {
+    const i = this.index.get('identity');
+    if (i === undefined) return this.store.FALSE;
+    return this.store.leaf(
+      i,
+      (this.dims[i] as Dim).cells.map((c) => c.rep !== undefined),
+    );
   }
 
   /** Formulas already built for one context and view (`key`), by predicate. */
@@ -302,21 +309,35 @@ function isAmbientNode(t: ProxyTarget): boolean {
 /** The state of `target` in `c` for the context of `request` (its open fields are ignored). */
 export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState {
   const port = request.to.port;
+  const s = space.store;
   if (t.dataplane === 'none' && !t.isGateway && !t.isWaypoint) return { signature: '"none"', formulas: [] };
-  const structural = space.structural();
   if (!isAmbientNode(t)) {
+    // An Envoy proxy: STRICT mTLS rejects plaintext first, then CUSTOM, JWT, DENY, ALLOW.
     const mode = t.isGateway ? 'gateway' : t.isWaypoint ? 'STRICT' : mtlsForPort(c.peerAuthentication(t), port).mode;
     const view = mode === 'DISABLE' ? NO_PEER : NO_VIEW;
     const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view);
-    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [...structural, ...layers.formulas] };
+    const reject = mode === 'STRICT' ? s.not(space.mtls()) : s.FALSE;
+    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [reject, ...layers.formulas] };
   }
+  // Ambient: an mTLS request whose host names a Service with a waypoint goes through that waypoint
+  // (its layers on the Service port, then ztunnel with the waypoint as the caller); anything else
+  // reaches ztunnel directly. Each path's formulas are masked by the condition that selects it, so
+  // a path a request does not take cannot tell two meshes apart.
   const mode = mtlsForPort(c.peerAuthentication(t), port).mode;
   const z = c.ztunnelPolicies(t);
   const { attrs } = contextAttributes({ ...request, to: { ...request.to, protocol: 'tcp' } }, [], port);
+  const mtls = space.mtls();
+  const ownNamespace = space.atomLeaf('identity', (a) => a.field === 'namespaces' && a.patterns.length === 1 && a.patterns[0] === t.namespace);
   const signature: unknown[] = ['ztunnel', mode, z.allow.length > 0];
-  const formulas: Formula[] = [...structural, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), attrs, NO_VIEW), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), attrs, NO_VIEW)];
-  // Behind a waypoint: the waypoint's layers (on the Service port), then ztunnel with the waypoint as the caller.
+  const formulas: Formula[] = [];
+  const routes: Formula[] = [];
   for (const { service, waypoint, policies } of waypointPaths(c, t)) {
+    const hosts = serviceHosts(service);
+    const short = new Set(hosts.short);
+    const qualified = new Set(hosts.qualified);
+    const named = (set: ReadonlySet<string>) => (a: Atom) => a.field === 'hosts' && a.patterns.length === 1 && set.has(a.patterns[0] as string);
+    const route = s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]);
+    routes.push(route);
     const servicePort = service.ports.find((p) => targetPortOf(p, t) === port)?.port ?? port;
     const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW);
     const caller = `${c.trustDomain}/ns/${waypoint.namespace}/sa/${waypoint.serviceAccount}`;
@@ -330,7 +351,12 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     };
     const wpAttrs = viewAttributes(attrs, wpView);
     signature.push([service.name, waypoint.key, servicePort, ...layers.signature]);
-    formulas.push(...layers.formulas, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), wpAttrs, wpView), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), wpAttrs, wpView));
+    const path = [...layers.formulas, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), wpAttrs, wpView), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), wpAttrs, wpView)];
+    formulas.push(route, ...path.map((f) => s.and([route, f])));
   }
+  const direct = s.not(s.or(routes));
+  const reject = mode === 'STRICT' ? s.not(mtls) : s.FALSE;
+  const ztunnel = [reject, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), attrs, NO_VIEW), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), attrs, NO_VIEW)];
+  formulas.push(...ztunnel.map((f) => s.and([direct, f])));
   return { signature: JSON.stringify(signature), formulas };
 }

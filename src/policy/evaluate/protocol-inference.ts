@@ -43,7 +43,8 @@ export function servicePortProtocol(portName: string | undefined, proto: string,
 
 export function selectsTarget(s: Service, t: ProxyTarget): boolean {
   const selector = s.selector;
-  if (selector === undefined) return false;
+  // A Service selects pods of its own namespace only.
+  if (selector === undefined || s.namespace !== t.namespace) return false;
   let any = false;
   for (const k of Object.keys(selector)) {
     any = true;

@@ -59,7 +59,9 @@ class FindingSink {
   get max(): number {
     return this.maxFindings;
   }
+  /** The findings in file order (line, then column; stable), then the note on any left out. */
   finish(): ParseFinding[] {
+    this.findings.sort((a, b) => a.line - b.line || a.column - b.column);
     if (this.dropped > 0) {
       const last = this.findings[this.findings.length - 1];
       this.findings.push({ rule: PARSE_RULES.findings, level: 'error', file: this.file, line: last?.line ?? 1, column: 1, message: `${this.dropped} more findings in this file were left out` });
