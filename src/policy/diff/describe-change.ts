@@ -39,7 +39,8 @@ function who(m: DiffMatch): string {
   if (from['notPrincipals']?.includes('*') === true) parts.push('plaintext clients');
   else if (from['notPrincipals'] !== undefined || from['notNamespaces'] !== undefined || from['notServiceAccounts'] !== undefined) {
     const not = [...(from['notPrincipals'] ?? []).map(principalName), ...(from['notNamespaces'] ?? []).map((n) => `namespace ${n}`), ...(from['notServiceAccounts'] ?? [])];
-    parts.push(`callers other than ${list(not)}`);
+    // "mTLS callers other than ci/runner", not "mTLS callers callers other than ...".
+    parts.push(`${parts.length > 0 ? 'other than' : 'callers other than'} ${list(not)}`);
   }
   if (m.token !== undefined) {
     const t = m.token.in;
