@@ -2,10 +2,11 @@
 // context dimensions (protocol, port, token, issuer, audiences) are fixed: a signature for what the
 // context settles (mTLS mode, token outcome, CUSTOM providers, whether an ALLOW layer exists, the
 // waypoint and Service port of the ambient path) and one formula per rule layer the evaluator reads
-// (evaluate-request.ts: CUSTOM, DENY, ALLOW at an Envoy proxy; DENY, ALLOW at ztunnel, direct and
-// behind a waypoint), plus the structural atoms (plaintext or mTLS, Service addressing). The decision
-// is a function of the signature and the formulas' values: two requests with equal formula values
-// decide alike, and two meshes with equal signatures and formulas decide alike. Pure.
+// (evaluate-request.ts: STRICT rejection, CUSTOM, DENY, ALLOW at an Envoy proxy; for ambient, the
+// route through each waypoint and that path's layers masked by it, then ztunnel's layers masked by
+// "no waypoint route"). The decision is a function of the signature and the formulas' values: two
+// requests with equal formula values decide alike, and two meshes with equal signatures and formulas
+// decide alike. Pure.
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { CompiledAuthorizationPolicy, CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
 import { authenticateJwt, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
