@@ -199,27 +199,41 @@ function nicest(d: Dim, group: readonly number[]): number {
   return best;
 }
 
-const setKeys = new WeakMap<Set<number>, string>();
-
-function setKey(s: Set<number>): string {
-  let k = setKeys.get(s);
-  if (k === undefined) setKeys.set(s, (k = [...s].sort((a, b) => a - b).join(',')));
-  return k;
+/** A small number per distinct set of cells (equal sets, equal numbers), so box keys stay short. */
+function setIdsOf(): (s: Set<number>) => number {
+  const bySet = new WeakMap<Set<number>, number>();
+  const byContent = new Map<string, number>();
+  return (s) => {
+    let id = bySet.get(s);
+    if (id === undefined) {
+      const content = [...s].sort((a, b) => a - b).join(',');
+      id = byContent.get(content);
+      if (id === undefined) byContent.set(content, (id = byContent.size));
+      bySet.set(s, id);
+    }
+    return id;
+  };
 }
 
-function boxKey(box: Box, skip: number): string {
-  return box.map((s, i) => (i === skip ? '*' : s === null ? 'A' : setKey(s))).join('|');
+function boxKey(box: Box, skip: number, setId: (s: Set<number>) => number): string {
+  let key = '';
+  for (let i = 0; i < box.length; i++) {
+    const s = box[i];
+    key += i === skip ? '*|' : s === null || s === undefined ? 'A|' : `${setId(s)}|`;
+  }
+  return key;
 }
 
 /** Merges disjoint boxes that differ in one dimension, until nothing merges. */
 function mergeBoxes(boxes: Box[], dims: readonly Dim[]): Box[] {
+  const setId = setIdsOf();
   let cur = boxes;
   for (let changed = true; changed; ) {
     changed = false;
     for (let d = dims.length - 1; d >= 0; d--) {
       const groups = new Map<string, Box[]>();
       for (const b of cur) {
-        const k = boxKey(b, d);
+        const k = boxKey(b, d, setId);
         const g = groups.get(k);
         if (g === undefined) groups.set(k, [b]);
         else g.push(b);
