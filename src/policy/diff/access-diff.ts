@@ -4,20 +4,18 @@
 // finds the classes of requests whose decision differs, evaluating each distinct state once in each
 // mesh with evaluateRequest on its representative. Those classes are merged into boxes (products of
 // cell sets) and written as `match` objects with a witness request. Pure: no I/O, no clock.
-import type { AccessRequest, JwtClaims } from '../evaluate/access-request.js';
+import type { AccessRequest } from '../evaluate/access-request.js';
 import { compileMesh, type CompiledMesh, type ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
-import type { IpAddress } from '../evaluate/ip-matcher.js';
-import type { PeerIdentity } from '../evaluate/request-attributes.js';
 import type { AuthorizationPolicy, Mesh } from '../resources/mesh.js';
+import { type Box, inBox, mergeBoxes, overlaps, renderBox } from './class-boxes.js';
+import { appliesFor, nicest, requestOf } from './class-request.js';
 import { searchChangedClasses } from './class-search.js';
 import { collectAtoms, newTargetAtoms, relevantJwtRules, relevantPolicies, servicesOf, waypointNamespaces } from './collect-atoms.js';
 import { changeKind, describeChange } from './describe-change.js';
-import type { DiffMatch, MatchCondition } from './diff-match.js';
-import { fieldPlace, notField } from './match-fields.js';
-import { renderCells } from './render-cells.js';
-import { buildDims, type Dim, OTHER_LOCATION } from './request-space.js';
+import type { DiffMatch } from './diff-match.js';
+import { buildDims, type Dim } from './request-space.js';
 import { DiffSpace, type SideState, sideState } from './side-formulas.js';
 
 export interface DiffChange {
@@ -81,259 +79,12 @@ function structuralFingerprint(c: CompiledMesh, t: ProxyTarget): string {
   ]);
 }
 
-type Box = (Set<number> | null)[];
 
 interface Leaf {
   readonly cells: readonly number[];
   readonly groups: Box;
   readonly before: DecisionKind;
   readonly after: DecisionKind;
-}
-
-function jwtOf(dims: readonly Dim[], cells: readonly number[]): AccessRequest['jwt'] {
-  const ti = dims.findIndex((d) => d.key === 'token');
-  if (ti < 0 || (cells[ti] ?? -1) < 0) return undefined;
-  const token = dims[ti]?.cells[cells[ti] as number]?.key ?? 'absent';
-  if (token === 'absent') return undefined;
-  if (token.startsWith('invalid')) return 'invalid';
-  const loc = token.slice('valid@'.length);
-  const jwt: Record<string, unknown> = {};
-  if (loc === OTHER_LOCATION) jwt['header'] = 'x-gic-token';
-  else if (loc.startsWith('param:')) jwt['param'] = loc.slice('param:'.length);
-  else if (loc !== 'header:authorization') jwt['header'] = loc.slice('header:'.length);
-  const claims: Record<string, unknown> = {};
-  dims.forEach((d, i) => {
-    if (!d.key.startsWith('claim:') || (cells[i] ?? -1) < 0) return;
-    const path = JSON.parse(d.key.slice('claim:'.length)) as string[];
-    const rep = d.cells[cells[i] as number]?.rep as string[];
-    if (rep.length === 0) return;
-    const top = path.length === 1 ? path[0] : undefined;
-    if (top === 'iss' || top === 'sub' || top === 'azp') jwt[top] = rep[0];
-    else if (top === 'aud') jwt['aud'] = rep;
-    else {
-      let cur = claims;
-      path.slice(0, -1).forEach((p) => {
-        const next = (cur[p] ??= {}) as Record<string, unknown>;
-        cur = next;
-      });
-      cur[path[path.length - 1] as string] = rep;
-    }
-  });
-  if (Object.keys(claims).length > 0) jwt['claims'] = claims;
-  return jwt as JwtClaims;
-}
-
-function ipText(ip: IpAddress): string {
-  if (!ip.v6) return [24, 16, 8, 0].map((s) => String(Math.floor(ip.v4 / 2 ** s) % 256)).join('.');
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((ip.v6n >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':');
-}
-
-/** The representative request of one class. */
-function requestOf(t: ProxyTarget, dims: readonly Dim[], cells: readonly number[], groups?: readonly (ReadonlySet<number> | readonly number[] | null)[]): AccessRequest {
-  const rep = (key: string): unknown => {
-    const i = dims.findIndex((d) => d.key === key);
-    if (i < 0 || (cells[i] ?? -1) < 0) return undefined;
-    return dims[i]?.cells[cells[i] as number]?.rep;
-  };
-  const protocol = rep('protocol') as 'http' | 'grpc' | 'tcp';
-  const identity = rep('identity') as PeerIdentity | undefined;
-  const req: Record<string, unknown> = {
-    to: { namespace: t.namespace, workload: t.name, port: rep('port') as number, protocol },
-    from: identity !== undefined ? { principal: identity.principal } : { plaintext: true },
-  };
-  const src = rep('ip:source') as IpAddress | undefined;
-  const remote = rep('ip:remote') as IpAddress | undefined;
-  const dst = rep('ip:destination') as IpAddress | undefined;
-  if (src !== undefined) req['sourceIp'] = ipText(src);
-  // An unconstrained remote address stays unset: it defaults to the source address.
-  const remI = dims.findIndex((d) => d.key === 'ip:remote');
-  if (remote !== undefined && !(groups !== undefined && remI >= 0 && groups[remI] === null)) req['remoteIp'] = ipText(remote);
-  if (dst !== undefined) req['destinationIp'] = ipText(dst);
-  // The host also addresses a Service on TCP (ambient waypoint routing).
-  const host = rep('host') as string | undefined;
-  if (host !== undefined) req['host'] = host;
-  const sni = rep('sni') as string | undefined;
-  if (sni !== undefined && sni !== '') req['sni'] = sni;
-  if (protocol !== 'tcp') {
-    req['method'] = (rep('method') as string | undefined) ?? (protocol === 'grpc' ? 'POST' : 'GET');
-    req['path'] = (rep('path') as string | undefined) ?? '/';
-    const headers: Record<string, string> = {};
-    dims.forEach((d, i) => {
-      if (!d.key.startsWith('header:') || (cells[i] ?? -1) < 0) return;
-      const v = d.cells[cells[i] as number]?.rep;
-      if (typeof v === 'string') headers[d.key.slice('header:'.length)] = v;
-    });
-    if (Object.keys(headers).length > 0) req['headers'] = headers;
-    const jwt = jwtOf(dims, cells);
-    if (jwt !== undefined) req['jwt'] = jwt;
-  }
-  return req as AccessRequest;
-}
-
-/** Whether dimension `d` applies given the protocol and token cells: HTTP fields, then JWT claims. */
-function appliesFor(dims: readonly Dim[]): (d: Dim, cells: readonly number[]) => boolean {
-  const pi = dims.findIndex((x) => x.key === 'protocol');
-  const ti = dims.findIndex((x) => x.key === 'token');
-  return (d, cells) => {
-    if (d.guard === 'always') return true;
-    if (dims[pi]?.cells[cells[pi] as number]?.key === 'tcp') return false;
-    if (d.guard === 'http') return true;
-    return ti >= 0 && (dims[ti]?.cells[cells[ti] as number]?.key.startsWith('valid@') ?? false);
-  };
-}
-
-/** The cell of a group whose representative reads best in a witness (absent, GET, `/`, short). */
-function nicest(d: Dim, group: readonly number[]): number {
-  let best = group[0] as number;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const c of group) {
-    const rep = d.cells[c]?.rep;
-    const score = rep === undefined && d.key === 'ip:remote' ? 50 : rep === undefined || rep === '' ? 0 : rep === 'GET' || rep === '/' ? 1 : typeof rep === 'string' ? 2 + rep.length : 100;
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best;
-}
-
-/** A small number per distinct set of cells (equal sets, equal numbers), so box keys stay short. */
-function setIdsOf(): (s: Set<number>) => number {
-  const bySet = new WeakMap<Set<number>, number>();
-  const byContent = new Map<string, number>();
-  return (s) => {
-    let id = bySet.get(s);
-    if (id === undefined) {
-      const content = [...s].sort((a, b) => a - b).join(',');
-      id = byContent.get(content);
-      if (id === undefined) byContent.set(content, (id = byContent.size));
-      bySet.set(s, id);
-    }
-    return id;
-  };
-}
-
-function boxKey(box: Box, skip: number, setId: (s: Set<number>) => number): string {
-  let key = '';
-  for (let i = 0; i < box.length; i++) {
-    const s = box[i];
-    key += i === skip ? '*|' : s === null || s === undefined ? 'A|' : `${setId(s)}|`;
-  }
-  return key;
-}
-
-/** Merges disjoint boxes that differ in one dimension, until nothing merges. */
-function mergeBoxes(boxes: Box[], dims: readonly Dim[]): Box[] {
-  const setId = setIdsOf();
-  let cur = boxes;
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (let d = dims.length - 1; d >= 0; d--) {
-      const groups = new Map<string, Box[]>();
-      for (const b of cur) {
-        const k = boxKey(b, d, setId);
-        const g = groups.get(k);
-        if (g === undefined) groups.set(k, [b]);
-        else g.push(b);
-      }
-      if (groups.size === cur.length) continue;
-      const next: Box[] = [];
-      for (const g of groups.values()) {
-        if (g.length === 1) {
-          next.push(g[0] as Box);
-          continue;
-        }
-        changed = true;
-        const merged = [...(g[0] as Box)];
-        let union: Set<number> | null = new Set();
-        for (const b of g) {
-          const s = b[d];
-          if (s === null || s === undefined || union === null) union = null;
-          else for (const x of s) union.add(x);
-        }
-        if (union !== null && union.size === (dims[d] as Dim).cells.length) union = null;
-        merged[d] = union;
-        next.push(merged);
-      }
-      cur = next;
-    }
-  }
-  return cur;
-}
-
-function overlaps(box: Box, groups: Box): boolean {
-  return box.every((s, i) => {
-    const g = groups[i];
-    if (s === null || g === null || g === undefined) return true;
-    for (const x of s) if (g.has(x)) return true;
-    return false;
-  });
-}
-
-function inBox(box: Box, cells: readonly number[]): boolean {
-  return box.every((s, i) => s === null || s.has(cells[i] as number));
-}
-
-interface Rendered {
-  readonly match: DiffMatch;
-  readonly box: Box;
-}
-
-/** Box -> match objects (a box whose cell set one field pair cannot say is split on that dimension). */
-function renderBox(box: Box, dims: readonly Dim[], tokenLocations: readonly string[]): Rendered[] {
-  const match: { ports?: string[]; protocols?: ('http' | 'grpc' | 'tcp')[]; token?: { in: string[]; readBy: string[] }; from: Record<string, string[]>; to: Record<string, string[]>; when: MatchCondition[]; also: { field: string; values: string[] }[] } = {
-    from: {},
-    to: {},
-    when: [],
-    also: [],
-  };
-  for (let i = 0; i < dims.length; i++) {
-    const s = box[i];
-    const d = dims[i] as Dim;
-    if (s === null || s === undefined) continue;
-    if (d.key === 'protocol') {
-      match.protocols = [...s].sort((a, b) => a - b).map((c) => d.cells[c]?.key as 'http' | 'grpc' | 'tcp');
-      continue;
-    }
-    if (d.key === 'token') {
-      match.token = { in: [...s].sort((a, b) => a - b).map((c) => d.cells[c]?.key as string), readBy: [...tokenLocations] };
-      continue;
-    }
-    const r = renderCells(d, s);
-    if (r === undefined) {
-      return [...s].sort((a, b) => a - b).flatMap((c) => {
-        const sub = [...box];
-        sub[i] = new Set([c]);
-        return renderBox(sub, dims, tokenLocations);
-      });
-    }
-    for (const f of r.fields) {
-      const place = fieldPlace(f.field);
-      if (place === 'ports') {
-        if (f.values !== undefined) match.ports = [...f.values];
-        if (f.notValues !== undefined) match.to['notPorts'] = [...f.notValues];
-      } else if (place === 'from' || place === 'to') {
-        const part = match[place];
-        if (f.values !== undefined) part[f.field] = [...(part[f.field] ?? []), ...f.values];
-        if (f.notValues !== undefined) part[notField(f.field)] = [...(part[notField(f.field)] ?? []), ...f.notValues];
-      } else {
-        match.when.push({ key: f.field, ...(f.values !== undefined ? { values: [...f.values] } : {}), ...(f.notValues !== undefined ? { notValues: [...f.notValues] } : {}) });
-      }
-    }
-    for (const a of r.also) match.also.push({ field: a.field, values: [...a.values] });
-  }
-  const out: DiffMatch = {
-    ...(match.ports !== undefined ? { ports: match.ports } : {}),
-    ...(match.protocols !== undefined ? { protocols: match.protocols } : {}),
-    ...(match.token !== undefined ? { token: match.token } : {}),
-    ...(Object.keys(match.from).length > 0 ? { from: match.from } : {}),
-    ...(Object.keys(match.to).length > 0 ? { to: match.to } : {}),
-    when: match.when,
-    ...(match.also.length > 0 ? { also: match.also } : {}),
-  };
-  return [{ match: out, box }];
 }
 
 function diffTarget(before: CompiledMesh, after: CompiledMesh, tB: ProxyTarget, tA: ProxyTarget, stats: DiffStats | undefined): DiffChange[] {
