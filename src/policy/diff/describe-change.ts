@@ -31,8 +31,10 @@ function who(m: DiffMatch): string {
   if (groups?.values !== undefined) parts.push(`group${groups.values.length > 1 ? 's' : ''} ${list(groups.values)}`);
   const sub = when.get('request.auth.claims[sub]');
   if (sub?.values !== undefined && !sub.values.includes('*')) parts.push(`user ${list(sub.values)}`);
+  // A user or group reached through a proxy (an ingress gateway) reads "group x through ns/gateway".
+  const endUser = parts.length > 0;
   const principals = (from['principals'] ?? []).filter((p) => p !== '*');
-  if (principals.length > 0) parts.push(list(principals.map(principalName)));
+  if (principals.length > 0) parts.push(`${endUser ? 'through ' : ''}${list(principals.map(principalName))}`);
   else if (from['principals'] !== undefined) parts.push('mTLS callers');
   if (from['serviceAccounts'] !== undefined) parts.push(list(from['serviceAccounts']));
   if (from['namespaces'] !== undefined) parts.push(`namespace ${list(from['namespaces'])}`);
@@ -46,7 +48,7 @@ function who(m: DiffMatch): string {
     const t = m.token.in;
     if (t.every((s) => s === 'absent')) parts.push('requests without a token');
     else if (t.every((s) => s.startsWith('invalid'))) parts.push('requests with an invalid token');
-    else if (t.every((s) => s.startsWith('valid@'))) parts.push(parts.length === 0 ? 'authenticated users' : 'with a valid token');
+    else if (t.every((s) => s.startsWith('valid@')) && !endUser) parts.push(parts.length === 0 ? 'authenticated users' : 'with a valid token');
   }
   if (from['ipBlocks'] !== undefined) parts.push(`from ${list(from['ipBlocks'])}`);
   return parts.length > 0 ? parts.join(' ') : 'anyone';
