@@ -58,14 +58,10 @@ function policyKey(p: AuthorizationPolicy): string {
 /** Everything that can change a decision for requests to `t`, as one comparable string (AUDIT policies never decide). */
 function fingerprint(c: CompiledMesh, t: ProxyTarget): string {
   const deciding = relevantPolicies(c, t).filter((p) => p.spec.action !== 'AUDIT');
-  return `${JSON.stringify(deciding.map(policyKey).sort())}${structuralFingerprint(c, t)}`;
-}
-
-/** The fingerprint without the AuthorizationPolicies. */
-function structuralFingerprint(c: CompiledMesh, t: ProxyTarget): string {
   const pa = c.peerAuthentication(t);
   const nsLabels = c.namespaces.get(t.namespace)?.labels ?? {};
   return JSON.stringify([
+    deciding.map(policyKey).sort(),
     t.dataplane,
     t.labels,
     t.serviceAccount,
@@ -78,7 +74,6 @@ function structuralFingerprint(c: CompiledMesh, t: ProxyTarget): string {
     nsLabels,
   ]);
 }
-
 
 interface Leaf {
   readonly cells: readonly number[];

@@ -6,7 +6,7 @@ import type { AccessRequest, JwtClaims } from '../evaluate/access-request.js';
 import type { ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { IpAddress } from '../evaluate/ip-matcher.js';
 import type { PeerIdentity } from '../evaluate/request-attributes.js';
-import { type Dim, OTHER_LOCATION } from './request-space.js';
+import { type Dim, ipText, OTHER_LOCATION } from './request-space.js';
 
 function jwtOf(dims: readonly Dim[], cells: readonly number[]): AccessRequest['jwt'] {
   const ti = dims.findIndex((d) => d.key === 'token');
@@ -39,13 +39,6 @@ function jwtOf(dims: readonly Dim[], cells: readonly number[]): AccessRequest['j
   });
   if (Object.keys(claims).length > 0) jwt['claims'] = claims;
   return jwt as JwtClaims;
-}
-
-function ipText(ip: IpAddress): string {
-  if (!ip.v6) return [24, 16, 8, 0].map((s) => String(Math.floor(ip.v4 / 2 ** s) % 256)).join('.');
-  const groups: string[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(((ip.v6n >> BigInt(i * 16)) & 0xffffn).toString(16));
-  return groups.join(':');
 }
 
 /** The representative request of one class. */

@@ -189,25 +189,24 @@ function isAmbientNode(t: ProxyTarget): boolean {
   return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
 }
 
-/** The Services of an ambient workload that a waypoint serves, with that waypoint's Envoy policies. */
-export function waypointPaths(compiled: CompiledMesh, t: ProxyTarget): { service: Service; waypoint: ProxyTarget; policies: EnvoyPolicies }[] {
-  const out: { service: Service; waypoint: ProxyTarget; policies: EnvoyPolicies }[] = [];
+/** The Services of an ambient workload that a waypoint serves, with that waypoint. */
+function waypointsOf(compiled: CompiledMesh, t: ProxyTarget): { service: Service; waypoint: ProxyTarget }[] {
+  const out: { service: Service; waypoint: ProxyTarget }[] = [];
   for (const service of servicesOf(compiled, t)) {
     const waypoint = waypointFor(compiled, service);
-    if (waypoint !== undefined) out.push({ service, waypoint, policies: compiled.envoyPolicies(waypoint, service) });
+    if (waypoint !== undefined) out.push({ service, waypoint });
   }
   return out;
 }
 
+/** The same with each waypoint's Envoy policies for its Service. */
+export function waypointPaths(compiled: CompiledMesh, t: ProxyTarget): { service: Service; waypoint: ProxyTarget; policies: EnvoyPolicies }[] {
+  return waypointsOf(compiled, t).map((w) => ({ ...w, policies: compiled.envoyPolicies(w.waypoint, w.service) }));
+}
+
 /** Namespaces of the waypoints in front of an ambient workload (none for other targets). */
 export function waypointNamespaces(compiled: CompiledMesh, t: ProxyTarget): string[] {
-  if (!isAmbientNode(t)) return [];
-  const out: string[] = [];
-  for (const service of servicesOf(compiled, t)) {
-    const waypoint = waypointFor(compiled, service);
-    if (waypoint !== undefined) out.push(waypoint.namespace);
-  }
-  return out;
+  return isAmbientNode(t) ? waypointsOf(compiled, t).map((w) => w.waypoint.namespace) : [];
 }
 
 /** The policies that can decide for `t` in `compiled` (ambient: ztunnel's and those of the waypoints in front of it). */

@@ -6,7 +6,7 @@
 // each location a jwtRule reads, or elsewhere). Pure data building; evaluates nothing.
 import type { PathNormalizationMode } from '../evaluate/path-normalization.js';
 import { normalizePath } from '../evaluate/path-normalization.js';
-import { parseCidr, parseIp } from '../evaluate/ip-matcher.js';
+import { type IpAddress, parseCidr, parseIp } from '../evaluate/ip-matcher.js';
 import { peerFromPrincipal, type PeerIdentity } from '../evaluate/request-attributes.js';
 import type { Atom, TargetAtoms } from './collect-atoms.js';
 import type { DimKey, DimValue, ValueTest } from './match-fields.js';
@@ -89,6 +89,11 @@ function stringCandidates(patterns: readonly string[], other: string): string[] 
   }
   for (const a of prefixes) for (const b of suffixes) out.push(`${a}${b}`, `${a}${FILL}${b}`);
   return uniq(out);
+}
+
+/** An address as text (`192.0.2.1`, IPv6 as eight hex groups). */
+export function ipText(ip: IpAddress): string {
+  return ip.v6 ? formatV6(ip.v6n) : formatV4(ip.v4);
 }
 
 function formatV4(n: number): string {

@@ -245,20 +245,7 @@ function ztunnelFormula(space: DiffSpace, policies: readonly (ZtunnelPolicy | un
 function contextAttributes(request: AccessRequest, jwtRules: readonly MergedJwtRule[], port: number | undefined): { attrs: RequestAttributes; outcome: string } {
   const http = request.to.protocol !== 'tcp';
   const outcome = http ? authenticateJwt(jwtRules, request.jwt) : undefined;
-  const attrs: RequestAttributes = {
-    http,
-    peer: undefined,
-    sourceIp: undefined,
-    remoteIp: undefined,
-    destinationIp: undefined,
-    port,
-    sni: undefined,
-    method: undefined,
-    path: undefined,
-    host: undefined,
-    headers: new Map(),
-    jwt: outcome?.kind === 'valid' ? outcome.payload : undefined,
-  };
+  const attrs: RequestAttributes = { ...EMPTY_ATTRIBUTES, http, port, jwt: outcome?.kind === 'valid' ? outcome.payload : undefined };
   return { attrs, outcome: outcome?.kind ?? 'tcp' };
 }
 
@@ -275,31 +262,13 @@ function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, reques
   const tcp = request.to.protocol === 'tcp';
   const { attrs, outcome } = contextAttributes(request, e.jwtRules, port);
   const withJwt = viewAttributes(attrs, view);
+  // CUSTOM runs before authentication: it never sees the token's claims.
   const noJwt = { ...withJwt, jwt: undefined };
+  const layer = (policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes): Formula => anyRule(space, rulesOf(policies, tcp), a, view);
+  const enforced = (policies: readonly CompiledAuthorizationPolicy[]): CompiledAuthorizationPolicy[] => policies.filter((x) => !x.dryRun);
   return {
     signature: [outcome, providerSignature(c, e), e.allowEnforced.length > 0],
-    formulas: [
-      anyRule(space, rulesOf(e.custom, tcp), noJwt, view),
-      anyRule(
-        space,
-        rulesOf(
-          e.custom.filter((x) => !x.dryRun),
-          tcp,
-        ),
-        noJwt,
-        view,
-      ),
-      anyRule(
-        space,
-        rulesOf(
-          e.deny.filter((x) => !x.dryRun),
-          tcp,
-        ),
-        withJwt,
-        view,
-      ),
-      anyRule(space, rulesOf(e.allowEnforced, tcp), withJwt, view),
-    ],
+    formulas: [layer(e.custom, noJwt), layer(enforced(e.custom), noJwt), layer(enforced(e.deny), withJwt), layer(e.allowEnforced, withJwt)],
   };
 }
 
