@@ -16,7 +16,7 @@ import { collectAtoms, newTargetAtoms, relevantJwtRules, relevantPolicies, servi
 import { changeKind, describeChange } from './describe-change.js';
 import type { DiffMatch } from './diff-match.js';
 import { buildDims, type Dim } from './request-space.js';
-import { DiffSpace, type SideState, sideState } from './side-formulas.js';
+import { DiffSpace, type SideState, sideState, sideStateKey } from './side-formulas.js';
 
 export interface DiffChange {
   readonly workload: { readonly namespace: string; readonly name: string };
@@ -93,18 +93,21 @@ function diffTarget(before: CompiledMesh, after: CompiledMesh, tB: ProxyTarget, 
   const rank = (d: Dim): number => (d.key === 'protocol' ? 0 : d.key === 'port' ? 1 : d.key === 'token' ? 2 : d.key === 'claim:["iss"]' || d.key === 'claim:["aud"]' ? 3 : 4);
   const dims = built.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i).map((x) => x.d);
   const space = new DiffSpace(dims, dims.filter((d) => rank(d) < 4).length);
-  const sidesByContext = new Map<string, readonly [SideState, SideState]>();
+  const statesBefore = new Map<string, SideState>();
+  const statesAfter = new Map<string, SideState>();
+  const stateOf = (states: Map<string, SideState>, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState => {
+    const key = sideStateKey(c, t, request);
+    let state = states.get(key);
+    if (state === undefined) states.set(key, (state = sideState(space, c, t, request)));
+    return state;
+  };
   const found = searchChangedClasses({
     space,
     applies: appliesFor(dims),
     nicest,
     sides: (cells, groups) => {
       const request = requestOf(tA, dims, cells, groups);
-      // HTTP and gRPC read the same rules: one state per filter chain, port and token.
-      const key = `${request.to.protocol === 'tcp' ? 'tcp' : 'http'}|${request.to.port ?? ''}|${JSON.stringify(request.jwt ?? null)}`;
-      let pair = sidesByContext.get(key);
-      if (pair === undefined) sidesByContext.set(key, (pair = [sideState(space, before, tB, request), sideState(space, after, tA, request)]));
-      return pair;
+      return [stateOf(statesBefore, before, tB, request), stateOf(statesAfter, after, tA, request)];
     },
     evaluate: (cells, groups) => {
       const request = requestOf(tA, dims, cells, groups);

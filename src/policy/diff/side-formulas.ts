@@ -276,6 +276,23 @@ function isAmbientNode(t: ProxyTarget): boolean {
   return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
 }
 
+/**
+ * What `sideState` reads of `request`: the filter chain, the port, and the outcome of each token
+ * check on the way (Envoy's, or each waypoint's). Requests with equal keys get equal states.
+ */
+export function sideStateKey(c: CompiledMesh, t: ProxyTarget, request: AccessRequest): string {
+  const tcp = request.to.protocol === 'tcp';
+  let outcomes = '';
+  if (!tcp && (t.dataplane !== 'none' || t.isGateway || t.isWaypoint)) {
+    const ruleSets = isAmbientNode(t) ? waypointPaths(c, t).map((w) => w.policies.jwtRules) : [c.envoyPolicies(t).jwtRules];
+    for (const rules of ruleSets) {
+      const o = authenticateJwt(rules, request.jwt);
+      outcomes += `|${o.kind === 'valid' ? JSON.stringify(o.payload) : o.kind}`;
+    }
+  }
+  return `${tcp ? 'tcp' : 'http'}|${request.to.port ?? ''}${outcomes}`;
+}
+
 /** The state of `target` in `c` for the context of `request` (its open fields are ignored). */
 export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState {
   const port = request.to.port;
