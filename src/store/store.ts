@@ -1,0 +1,98 @@
+// What the use cases see of gic's state (docs/architecture.md "src/store"): proposals, conversations and
+// the append-only, hash-chained audit log. The embedded implementation is SQLite (node:sqlite); a
+// PostgreSQL one fills the same interface, so SQL stays portable. Time comes from an injected clock.
+// The review bot's ledger is a separate interface (review-ledger.ts) implemented by the same stores.
+
+/** Which model and prompt produced (part of) an outcome; recorded with each audited call. */
+export interface ModelUse {
+  readonly model: string;
+  readonly endpoint: string;
+  readonly promptId: string;
+  readonly promptVersion: number;
+  readonly promptTokens?: number;
+  readonly completionTokens?: number;
+}
+
+export type AuditOutcome = 'ok' | 'refused' | 'failed' | 'rejected';
+
+export interface AuditEntryInput {
+  /** Who: the caller's identity (`user:alice`, `spiffe://...`, `local:<os user>`, `bot:gic`). */
+  readonly actor: string;
+  /** What: a command (`gic submit`) or a tool (`mcp:policy_propose`), or a bot action (`review:post`). */
+  readonly action: string;
+  /** SHA-256 (hex) over the canonical encoding of the inputs. */
+  readonly inputsHash: string;
+  readonly outcome: AuditOutcome;
+  /** One line a person can read: what happened, or why it was refused. */
+  readonly detail?: string;
+  readonly models?: readonly ModelUse[];
+  /** Evidence worth keeping (proposal id, verified, access delta summary, change URL). JSON only. */
+  readonly evidence?: Readonly<Record<string, unknown>>;
+  readonly durationMs?: number;
+}
+
+export interface AuditEntry extends AuditEntryInput {
+  /** 1, 2, 3... with no gaps. */
+  readonly seq: number;
+  /** ISO 8601 UTC, from the store's clock. */
+  readonly time: string;
+  /** Hash of the previous entry (64 zeros for the first). */
+  readonly prevHash: string;
+  /** SHA-256 (hex) over the canonical encoding of this entry without `hash`. */
+  readonly hash: string;
+}
+
+export interface AuditVerifyResult {
+  readonly ok: boolean;
+  readonly entries: number;
+  /** The first entry that was changed, removed or inserted, or null. */
+  readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+}
+
+export interface ProposalRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  /** The structured intent (JSON). */
+  readonly intent: unknown;
+  readonly yaml: string;
+  readonly verified: boolean;
+  /** The full propose result (validation, dry-run, diff, unintended, findings): JSON. */
+  readonly evidence: Readonly<Record<string, unknown>>;
+  readonly conversationId?: string;
+  /** Set once the proposal was submitted for review. */
+  readonly change?: { readonly project: string; readonly number: number; readonly url: string; readonly changeId: string };
+}
+
+export interface ConversationTurn {
+  readonly role: 'user' | 'assistant';
+  readonly text: string;
+  readonly time: string;
+  /** Structured state of the turn (the intent so far, questions asked, proposal id): JSON. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+export interface ConversationRecord {
+  readonly id: string;
+  readonly createdAt: string;
+  readonly createdBy: string;
+  readonly turns: readonly ConversationTurn[];
+}
+
+export interface Store {
+  appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
+  /** Entries in seq order, optionally bounded by time (inclusive). */
+  listAudit(range?: { readonly since?: string; readonly until?: string }): Promise<AuditEntry[]>;
+  verifyAudit(): Promise<AuditVerifyResult>;
+
+  saveProposal(proposal: ProposalRecord): Promise<void>;
+  getProposal(id: string): Promise<ProposalRecord | undefined>;
+  /** Records the review change of a submitted proposal. */
+  markProposalSubmitted(id: string, change: NonNullable<ProposalRecord['change']>): Promise<void>;
+
+  createConversation(createdBy: string): Promise<ConversationRecord>;
+  getConversation(id: string): Promise<ConversationRecord | undefined>;
+  appendTurn(id: string, turn: Omit<ConversationTurn, 'time'>): Promise<ConversationRecord>;
+
+  close(): Promise<void>;
+}
