@@ -42,11 +42,21 @@ export interface AuditEntry extends AuditEntryInput {
   readonly hash: string;
 }
 
+/** How the chain was broken at the first bad entry (docs/audit-log.md "What verify detects"). */
+export type AuditBreakKind = 'edited' | 'removed' | 'inserted' | 'reordered' | 'malformed' | 'head';
+
 export interface AuditVerifyResult {
   readonly ok: boolean;
+  /** Entries read from the log (all of them, also when the chain is broken). */
   readonly entries: number;
   /** The first entry that was changed, removed or inserted, or null. */
-  readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+  readonly firstBad: { readonly seq: number; readonly reason: string; readonly kind: AuditBreakKind } | null;
+  /**
+   * The chain head the store recorded with the last append (seq 0 and 64 zeros for an empty log), or null
+   * when that record is missing. Keep it outside the store (a ticket, a signed note) to detect later
+   * truncation: a verify that reports a lower seq, or another hash at that seq, was cut back.
+   */
+  readonly head: { readonly seq: number; readonly hash: string } | null;
 }
 
 export interface ProposalRecord {
