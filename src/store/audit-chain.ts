@@ -5,7 +5,6 @@
 // matches what its successor recorded), removed, inserted, reordered (rows renumbered: the hash still
 // matches another seq), malformed (a column that is not what gic writes), or a missing or different
 // chain head. The stores only read rows and the head in one consistent snapshot.
-import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { AuditRowError, decodeAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { canonicalHash } from './canonical-json.js';
 import type { AuditBreakKind, AuditEntry, AuditEntryInput, AuditVerifyResult } from './store.js';
@@ -33,10 +32,10 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'> & { readonly hash
 
 /**
  * The entry that follows `tail` (undefined: the first entry). Its time is the clock's, but never earlier
- * than the previous entry's, so times are ordered like seqs even when the clock steps back.
+ * than the previous entry's, so times are ordered like seqs even when the clock steps back. `input` must
+ * have passed checkAuditEntryInput (stores check before they take the lock).
  */
-export function sealAuditEntry(tail: AuditTail | undefined, input: AuditEntryInput, now: Date): AuditEntry {
-  const checked = checkAuditEntryInput(input);
+export function sealAuditEntry(tail: AuditTail | undefined, checked: AuditEntryInput, now: Date): AuditEntry {
   const clock = now.toISOString();
   const body = {
     seq: (tail?.seq ?? 0) + 1,

@@ -5,7 +5,8 @@
 // one data directory never fork the audit chain or lose an entry. Migrations (migrations.ts) run at
 // open. Read-only opening (`gic audit verify|export`) never creates a file or directory. Times come from
 // the injected clock. The work inside a transaction is synchronous, so calls interleaving in one
-// process cannot interleave inside a transaction.
+// process cannot interleave inside a transaction; concurrent appends of one process are committed
+// together (group commit), so a busy server pays one fsync per group, not per entry.
 import { randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,8 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { AppError } from '../errors.js';
-import { sealAuditEntry, verifyAuditChain, type AuditHead } from './audit-chain.js';
+import { GENESIS_HASH, sealAuditEntry, verifyAuditChain, type AuditHead, type AuditTail } from './audit-chain.js';
+import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
@@ -60,6 +62,15 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Sqli
 
 type Row = Readonly<Record<string, unknown>>;
 
+interface PendingAppend {
+  readonly input: AuditEntryInput;
+  resolve(entry: AuditEntry): void;
+  reject(error: unknown): void;
+}
+
+/** Entries committed in one transaction at most. */
+const MAX_GROUP = 256;
+
 export class SqliteStore implements Store {
   readonly file: string;
   readonly readOnly: boolean;
@@ -69,6 +80,9 @@ export class SqliteStore implements Store {
   private readonly retryForMs: number;
   private readonly synchronous: 'full' | 'normal';
   private readonly statements = new Map<string, StatementSync>();
+  private readonly pendingAppends: PendingAppend[] = [];
+  /** The running drain of pendingAppends, if any. */
+  private appending: Promise<void> | undefined;
   private closed = false;
 
   /** Use openSqliteStore: the constructor only opens the file. */
@@ -120,24 +134,63 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Appends are queued and committed in groups: every append requested while the previous group is
+   * being written joins the next transaction (at most MAX_GROUP entries). One commit, one fsync, for
+   * many concurrent callers; a caller's promise settles once its entry is durable. An entry that fails
+   * validation is refused alone, before it joins a group.
+   */
   async appendAudit(input: AuditEntryInput): Promise<AuditEntry> {
-    return this.write('appending to the audit log', () => {
-      // Inside BEGIN IMMEDIATE: no other writer can move the tail until COMMIT.
-      const head = this.readHead();
-      const tail = this.get(QUERIES.auditTail) as (Row & { seq: unknown; hash: unknown; time: unknown }) | undefined;
-      const tailSeq = tail === undefined ? 0 : rowSeq(tail.seq);
-      const tailHash = tail === undefined ? '0'.repeat(64) : tail.hash;
-      if (head === undefined || tailSeq !== head.seq || tailHash !== head.hash) {
-        throw new AppError(
-          'store-chain-broken',
-          `the audit log in ${this.file} does not end where its chain head says (${head === undefined ? 'head record missing' : `head seq ${head.seq}`}, last row ${String(tail?.seq ?? 'none')}): it was changed outside gic; appending is refused until it is investigated (gic audit verify)`,
-        );
+    this.assertOpen();
+    if (this.readOnly) throw new AppError('store-read-only', `appending to the audit log: the store ${this.file} was opened read-only`);
+    const checked = checkAuditEntryInput(input);
+    return new Promise<AuditEntry>((resolve, reject) => {
+      this.pendingAppends.push({ input: checked, resolve, reject });
+      if (this.appending === undefined) {
+        this.appending = new Promise<void>((done) => setImmediate(done)).then(() => this.drainAppends());
       }
-      const entry = sealAuditEntry(tail === undefined ? undefined : { seq: head.seq, hash: head.hash, time: String(tail.time) }, input, this.clock());
+    });
+  }
+
+  private async drainAppends(): Promise<void> {
+    try {
+      while (this.pendingAppends.length > 0) {
+        const group = this.pendingAppends.splice(0, MAX_GROUP);
+        try {
+          const entries = await this.write('appending to the audit log', () => this.appendGroup(group.map((p) => p.input)));
+          group.forEach((p, i) => p.resolve(entries[i]!));
+        } catch (error) {
+          for (const p of group) p.reject(error);
+        }
+      }
+    } finally {
+      this.appending = undefined;
+    }
+  }
+
+  /** Inside BEGIN IMMEDIATE: no other writer can move the tail until COMMIT. */
+  private appendGroup(inputs: readonly AuditEntryInput[]): AuditEntry[] {
+    const head = this.readHead();
+    const tail = this.get(QUERIES.auditTail);
+    const tailSeq = tail === undefined ? 0 : rowSeq(tail['seq']);
+    const tailHash = tail === undefined ? GENESIS_HASH : tail['hash'];
+    if (head === undefined || tailSeq !== head.seq || tailHash !== head.hash) {
+      throw new AppError(
+        'store-chain-broken',
+        `the audit log in ${this.file} does not end where its chain head says (${head === undefined ? 'head record missing' : `head seq ${head.seq}`}, last row ${String(tail?.['seq'] ?? 'none')}): it was changed outside gic; appending is refused until it is investigated (gic audit verify)`,
+      );
+    }
+    let previous: AuditTail | undefined = tail === undefined ? undefined : { seq: head.seq, hash: head.hash, time: String(tail['time']) };
+    const now = this.clock();
+    const entries = inputs.map((input) => {
+      const entry = sealAuditEntry(previous, input, now);
       this.run(QUERIES.insertAudit, auditRowValues(entry));
-      this.run(QUERIES.updateAuditHead, [entry.seq, entry.hash]);
+      previous = entry;
       return entry;
     });
+    const last = entries.at(-1);
+    if (last !== undefined) this.run(QUERIES.updateAuditHead, [last.seq, last.hash]);
+    return entries;
   }
 
   async listAudit(range: { readonly since?: string; readonly until?: string } = {}): Promise<AuditEntry[]> {
@@ -225,7 +278,9 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Closes after the appends already requested are written. */
   async close(): Promise<void> {
+    while (this.appending !== undefined) await this.appending;
     this.closeNow();
   }
 
