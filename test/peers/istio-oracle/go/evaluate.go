@@ -13,13 +13,18 @@
 //
 //	{"proxy": {"namespace", "labels", "kind": "sidecar"|"gateway"|"waypoint",
 //	           "service"?: {"name", "namespace"}},          (waypoints: the Service addressed)
-//	 "protocol": "http"|"tcp", "port"?: N,                  (the destination port the proxy sees)
+//	 "protocol"?: "http"|"tcp", "port"?: N,                 (the destination port the proxy sees)
+//	 "servicePorts"?: [{"port", "name"?, "protocol"?, "appProtocol"?}], "looksHttp"?: bool,
 //	 "peer"?: "td/ns/x/sa/y",                               (the mTLS identity; absent: plaintext)
 //	 "sourceIp"?, "remoteIp"?, "destinationIp"?, "sni"?,
 //	 "method"?, "path"?, "authority"?, "headers"?: {name: value | [values]},
 //	 "jwt"?: {"invalid"?: true, "payload"?: {...}, "header"?: name, "param"?: name}}
 //
-// A result is {"decision": ALLOW|DENY|UNAUTHENTICATED|CONDITIONAL, "stage", "provider"?, "policy"?,
+// Without "protocol", the filter chain follows Istio's protocol of the Service ports that target the
+// port (pkg/config/kube ConvertProtocol, in the order given: the first that is not unsupported);
+// when none decides, the inbound listener sniffs, and "looksHttp" says what it would detect.
+//
+// A result is {"decision": ALLOW|DENY|UNAUTHENTICATED|CONDITIONAL, "protocol", "stage", "provider"?, "policy"?,
 // "matching"?, "unmodeled"?, "notes"?, "filters"?}: `stage` is the layer that decided (mtls,
 // custom, jwt, deny, allow; none when nothing refused), `policy` the effective policy id Envoy
 // reports (rbac_access_denied_matched_policy[...]), `matching` every policy of that RBAC engine
@@ -46,6 +51,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/anypb"
 	"google.golang.org/protobuf/types/known/structpb"
+	corev1 "k8s.io/api/core/v1"
 
 	"istio.io/istio/pilot/pkg/model"
 	"istio.io/istio/pilot/pkg/networking"
@@ -53,6 +59,7 @@ import (
 	"istio.io/istio/pilot/pkg/security/authn"
 	"istio.io/istio/pilot/pkg/serviceregistry/provider"
 	"istio.io/istio/pkg/config/host"
+	kubeconvert "istio.io/istio/pkg/config/kube"
 	"istio.io/istio/pkg/wellknown"
 )
 
@@ -80,23 +87,33 @@ type evalJWT struct {
 }
 
 type evalRequest struct {
-	Proxy         evalProxy      `json:"proxy"`
-	Protocol      string         `json:"protocol"`
-	Port          *uint32        `json:"port,omitempty"`
-	Peer          *string        `json:"peer,omitempty"`
-	SourceIP      *string        `json:"sourceIp,omitempty"`
-	RemoteIP      *string        `json:"remoteIp,omitempty"`
-	DestinationIP *string        `json:"destinationIp,omitempty"`
-	SNI           *string        `json:"sni,omitempty"`
-	Method        *string        `json:"method,omitempty"`
-	Path          *string        `json:"path,omitempty"`
-	Authority     *string        `json:"authority,omitempty"`
-	Headers       map[string]any `json:"headers,omitempty"`
-	JWT           *evalJWT       `json:"jwt,omitempty"`
+	Proxy         evalProxy         `json:"proxy"`
+	Protocol      string            `json:"protocol,omitempty"`
+	ServicePorts  []evalServicePort `json:"servicePorts,omitempty"`
+	LooksHTTP     bool              `json:"looksHttp,omitempty"`
+	Port          *uint32           `json:"port,omitempty"`
+	Peer          *string           `json:"peer,omitempty"`
+	SourceIP      *string           `json:"sourceIp,omitempty"`
+	RemoteIP      *string           `json:"remoteIp,omitempty"`
+	DestinationIP *string           `json:"destinationIp,omitempty"`
+	SNI           *string           `json:"sni,omitempty"`
+	Method        *string           `json:"method,omitempty"`
+	Path          *string           `json:"path,omitempty"`
+	Authority     *string           `json:"authority,omitempty"`
+	Headers       map[string]any    `json:"headers,omitempty"`
+	JWT           *evalJWT          `json:"jwt,omitempty"`
+}
+
+type evalServicePort struct {
+	Port        int32   `json:"port"`
+	Name        string  `json:"name,omitempty"`
+	Protocol    string  `json:"protocol,omitempty"`
+	AppProtocol *string `json:"appProtocol,omitempty"`
 }
 
 type evalResult struct {
 	Decision  string          `json:"decision,omitempty"`
+	Protocol  string          `json:"protocol,omitempty"`
 	Stage     string          `json:"stage,omitempty"`
 	Provider  string          `json:"provider,omitempty"`
 	Policy    string          `json:"policy,omitempty"`
@@ -175,7 +192,7 @@ func buildChain(m *oracleMesh, r evalRequest) (*model.Proxy, *model.Service, cha
 	if proxy.Type == model.Router {
 		class = networking.ListenerClassGateway
 	}
-	switch r.Protocol {
+	switch chainProtocol(r) {
 	case "http":
 		var fs []*hcm.HttpFilter
 		fs = append(fs, custom.BuildHTTP(class)...)
@@ -194,6 +211,31 @@ func buildChain(m *oracleMesh, r evalRequest) (*model.Proxy, *model.Service, cha
 	}
 }
 
+// chainProtocol: the filter chain (http or tcp) the inbound listener picks for the request.
+func chainProtocol(r evalRequest) string {
+	if r.Protocol != "" {
+		return r.Protocol
+	}
+	for _, sp := range r.ServicePorts {
+		proto := corev1.ProtocolTCP
+		if sp.Protocol != "" {
+			proto = corev1.Protocol(sp.Protocol)
+		}
+		p := kubeconvert.ConvertProtocol(sp.Port, sp.Name, proto, sp.AppProtocol)
+		if p.IsUnsupported() {
+			continue
+		}
+		if p.IsHTTP() {
+			return "http"
+		}
+		return "tcp"
+	}
+	if r.LooksHTTP {
+		return "http"
+	}
+	return "tcp"
+}
+
 func evaluateOne(m *oracleMesh, r evalRequest, dump bool) (evalResult, error) {
 	res := evalResult{}
 	if len(m.rejected) > 0 {
@@ -209,7 +251,8 @@ func evaluateOne(m *oracleMesh, r evalRequest, dump bool) (evalResult, error) {
 	if dump {
 		res.Filters = dumpChain(ch)
 	}
-	req, unmodeled := envoyRequestOf(r, m.push.Mesh.GetPathNormalization().GetNormalization().String())
+	res.Protocol = chainProtocol(r)
+	req, unmodeled := envoyRequestOf(r, res.Protocol, m.push.Mesh.GetPathNormalization().GetNormalization().String())
 	if len(unmodeled) > 0 {
 		res.Unmodeled = unmodeled
 		return res, nil
@@ -248,9 +291,9 @@ func evaluateOne(m *oracleMesh, r evalRequest, dump bool) (evalResult, error) {
 }
 
 // envoyRequestOf: what the proxy knows about the request, or why it cannot be modeled.
-func envoyRequestOf(r evalRequest, normalization string) (*envoyRequest, []string) {
+func envoyRequestOf(r evalRequest, protocol, normalization string) (*envoyRequest, []string) {
 	req := &envoyRequest{
-		http:         r.Protocol == "http",
+		http:         protocol == "http",
 		directRemote: parseAddr(r.SourceIP),
 		remote:       parseAddr(r.RemoteIP),
 		local:        parseAddr(r.DestinationIP),

@@ -135,11 +135,10 @@ func newOracleMesh(resources string) (*oracleMesh, error) {
 			return nil, fmt.Errorf("storing %s %s/%s: %w", c.GroupVersionKind.Kind, c.Namespace, c.Name, err)
 		}
 	}
-	env := &model.Environment{
-		ServiceDiscovery: memregistry.NewServiceDiscovery(services...),
-		ConfigStore:      store,
-		Watcher:          meshwatcher.NewTestWatcher(meshCfg),
-	}
+	env := model.NewEnvironment()
+	env.ServiceDiscovery = memregistry.NewServiceDiscovery(services...)
+	env.ConfigStore = store
+	env.Watcher = meshwatcher.NewTestWatcher(meshCfg)
 	env.VirtualServiceController = model.NewVirtualServiceController(store, model.VSControllerOptions{KrtDebugger: krt.GlobalDebugHandler}, meshwatcher.NewTestWatcher(meshCfg))
 	go store.Run(out.stop)
 	go env.VirtualServiceController.Run(out.stop)
