@@ -131,6 +131,32 @@ function disagreement(c: Compared): string | undefined {
   }
 }
 
+/** Shares of what the compared requests exercise, so that a generator drifting to trivial cases fails. */
+function coverage(run: ReturnType<typeof decideBoth>): Record<string, number> {
+  const compared = run.compared.filter((c) => c.route.kind === 'compare' && c.oracle?.decision !== undefined);
+  const n = compared.length || 1;
+  const share = (p: (c: Compared) => boolean) => Math.round((compared.filter(p).length / n) * 1000) / 1000;
+  const req = (c: Compared) => (c.route as Extract<OracleRoute, { kind: 'compare' }>).request;
+  return {
+    compared: compared.length,
+    ALLOW: share((c) => c.oracle?.decision === 'ALLOW'),
+    DENY: share((c) => c.oracle?.decision === 'DENY'),
+    UNAUTHENTICATED: share((c) => c.oracle?.decision === 'UNAUTHENTICATED'),
+    CONDITIONAL: share((c) => c.oracle?.decision === 'CONDITIONAL'),
+    'stage deny': share((c) => c.oracle?.stage === 'deny'),
+    'stage allow (rule matched)': share((c) => c.oracle?.stage === 'allow' && c.oracle.decision !== 'DENY'),
+    'stage allow (default deny)': share((c) => c.oracle?.stage === 'allow' && c.oracle.decision === 'DENY'),
+    'stage custom (bad provider)': share((c) => c.oracle?.stage === 'custom'),
+    'stage mtls': share((c) => c.oracle?.stage === 'mtls'),
+    'tcp chain': share((c) => c.oracle?.protocol === 'tcp'),
+    gateway: share((c) => req(c).proxy.kind === 'gateway'),
+    waypoint: share((c) => req(c).proxy.kind === 'waypoint'),
+    'ad-hoc or unknown target': share((c) => c.request.to.labels !== undefined || c.request.to.workload === 'ghost'),
+    'with a token': share((c) => c.request.jwt !== undefined),
+    'remote/destination address': share((c) => c.request.remoteIp !== undefined || c.request.destinationIp !== undefined),
+  };
+}
+
 function report(what: string, run: ReturnType<typeof decideBoth>): string[] {
   const compared = run.compared.filter((c) => c.route.kind === 'compare' && c.oracle !== undefined && c.oracle.unmodeled === undefined && !(c.route.scope === 'waypoint-refusal' && (c.oracle.decision === 'ALLOW' || c.oracle.decision === 'CONDITIONAL')));
   const skipped = new Map<string, number>();
@@ -157,8 +183,15 @@ describe.skipIf(!peer)('evaluation differential: evaluateRequest vs Istio (oracl
     const run = decideBoth(conformanceCases());
     await askOracle(command, run);
     const wrong = report('conformance vectors', run);
-    expect(run.compared.length).toBeGreaterThan(300);
+    console.info(`[oracle differential] coverage of the compared vectors: ${JSON.stringify(coverage(run))}`);
+    expect(run.compared.filter((c) => c.oracle?.decision !== undefined).length).toBeGreaterThan(300);
     expect(wrong).toEqual([]);
+    // The comparison can fail: any other decision in gic's place is a disagreement.
+    const flipped = run.compared.filter((c) => c.oracle?.decision !== undefined && c.route.kind === 'compare' && c.route.scope === 'full');
+    for (const c of flipped) {
+      const other = c.gic.decision === 'DENY' ? 'ALLOW' : 'DENY';
+      expect(disagreement({ ...c, gic: { ...c.gic, decision: other } }), c.label).toBeDefined();
+    }
   });
 
   it(`agrees with Istio on ${MESHES} random meshes (seed ${SEED})`, async () => {
@@ -166,6 +199,14 @@ describe.skipIf(!peer)('evaluation differential: evaluateRequest vs Istio (oracl
     const run = decideBoth(cases);
     await askOracle(command, run);
     const wrong = report(`random meshes (seed ${SEED})`, run);
+    const cov = coverage(run);
+    console.info(`[oracle differential] coverage of the compared requests: ${JSON.stringify(cov)}`);
+    // The generator must keep meeting every layer: a drift to trivial meshes fails here.
+    expect(cov['compared']).toBeGreaterThan(MESHES * 2);
+    for (const key of ['ALLOW', 'DENY', 'stage deny', 'tcp chain', 'gateway', 'ad-hoc or unknown target']) expect(cov[key], key).toBeGreaterThan(0.08);
+    for (const key of ['stage allow (rule matched)', 'stage allow (default deny)']) expect(cov[key], key).toBeGreaterThan(0.04);
+    for (const key of ['UNAUTHENTICATED', 'CONDITIONAL', 'stage custom (bad provider)', 'stage mtls', 'waypoint']) expect(cov[key], key).toBeGreaterThan(0.015);
+    for (const key of ['with a token', 'remote/destination address']) expect(cov[key], key).toBeGreaterThan(0.2);
     expect(wrong).toEqual([]);
   });
 });
