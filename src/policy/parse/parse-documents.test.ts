@@ -123,10 +123,20 @@ describe('parseDocuments: malformed input becomes findings', () => {
     ]);
   });
 
-  it('keeps directives with their document and honours merge keys', () => {
-    const { documents, findings } = parseDocuments('%YAML 1.2\n---\nbase: &b {x: 1}\nmerged:\n  <<: *b\n  w: 2\n', 'm.yaml');
+  it('honours merge keys, and keeps directives with their document in YAML 1.2 streams', () => {
+    const { documents, findings } = parseDocuments('base: &b {x: 1}\nmerged:\n  <<: *b\n  w: 2\n', 'm.yaml');
     expect(findings).toEqual([]);
     expect(documents[0]!.value).toEqual({ base: { x: 1 }, merged: { x: 1, w: 2 } });
+    const yaml12 = parseDocuments('%YAML 1.2\n---\nbase: 1\n', 'm.yaml', { yaml11Booleans: false });
+    expect(yaml12.findings).toEqual([]);
+    expect(yaml12.documents[0]!.value).toEqual({ base: 1 });
+  });
+
+  it('rejects a directive as kubectl does: its reader drops the --- line the directive needs', () => {
+    const { documents, findings } = parseDocuments('%YAML 1.1\n---\na: 1\n---\nb: 2\n', 'm.yaml');
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.syntax', 1]]);
+    expect(findings[0]!.message).toMatch(/did not find expected <document start>/);
+    expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
   it('reports a merge key whose value is not a map at that key, not as an alias bomb', () => {
@@ -184,7 +194,7 @@ describe('parseDocuments: hostile input is bounded', () => {
     expect(rules('a: b\n'.repeat(100), 'f.yaml', { maxFileSize: 100 })).toEqual(['yaml.limit.size']);
     const { documents, findings } = parseDocuments(`a: 1\n---\nb: ${'x'.repeat(1000)}\n---\nc: 3\n`, 'f.yaml', { maxDocumentSize: 500 });
     expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
-    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.document-size', 2]]);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.document-size', 3]]);
   });
 
   it('reports binary data (NUL bytes, invalid UTF-8 replacement characters)', () => {
@@ -203,10 +213,11 @@ describe('parseDocuments: hostile input is bounded', () => {
 });
 
 describe('parseDocuments: empty documents count toward the document limit', () => {
-  it('stops a stream of bare markers', () => {
-    const { documents, findings } = parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50 });
+  it('stops a stream of bare markers (YAML 1.2 streams; kubectl drops separator lines unparsed)', () => {
+    const { documents, findings } = parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50, yaml11Booleans: false });
     expect(documents).toEqual([]);
     expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.documents', 51]]);
+    expect(parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50 })).toEqual({ documents: [], findings: [] });
   });
 });
 
