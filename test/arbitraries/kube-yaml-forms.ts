@@ -20,7 +20,7 @@ const SCALARS = [
   // Explicit tags.
   '!!str 0777', '!!str yes', "!!int '0777'", '!!int "12"', '!!int "1_000"', '!!float "1"', '!!bool "yes"', '!!bool "1"', "!!null ''", '!!null x', '!!binary aGk=', '!foo bar', '!<tag:yaml.org,2002:str> 12',
   // Quoting and escapes.
-  '"0777"', "'yes'", '"\\x41\\u00e9"', '"\\/"', "\"it\\'s\"", '"\\N\\_"', '"\\e"', '"\\ud800"', '"\\U0001F600"', '"\\x80"', "'it''s'", '"a\\\n  b"',
+  '"0777"', "'yes'", '"\\x41\\u00e9"', '"\\/"', "\"it\\'s\"", '"\\N\\_"', '"\\e"', '"\\ud800"', '"\\U0001F600"', '"\\x80"', "'it''s'", '"a\\tb"',
   // Plain scalars with indicators, spaces and comments.
   'a #b', 'a#b', '- a', 'a: b', '@a', '`a`', '%a', 'a ', "'a '",
 ] as const;

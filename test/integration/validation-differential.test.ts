@@ -111,7 +111,7 @@ function gicVerdict(report: ValidateReport): Verdict {
 function oracleField(error: string): string | undefined {
   const unknown = /^crd: unknown field "([^"]+)"/.exec(error);
   if (unknown !== null) return unknown[1];
-  const named = /^crd: ([A-Za-z][^\s:]*): /.exec(error);
+  const named = /^crd: (.+?): (?:Invalid value|Required value|Unsupported value|Too long|Too many|Duplicate value|Forbidden|Not found|[a-z]+: )/.exec(error) ?? /^crd: ([A-Za-z][^\s:]*): /.exec(error);
   return named === null || named[1] === '<nil>' ? undefined : named[1];
 }
 
