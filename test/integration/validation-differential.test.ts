@@ -119,7 +119,9 @@ function oracleVerdict(answer: OracleValidation): Verdict {
   const errors = answer.resources.flatMap((r) =>
     r.errors.map((e) => {
       const l = errorLayer(e);
-      const layer: Layer = l === 'yaml' ? 'yaml' : l === 'webhook' ? 'webhook' : 'apiserver';
+      // istioctl's strict proto conversion (schema) is not an API server step: what only it rejects,
+      // the API server admits and istiod's webhook then fails to decode.
+      const layer: Layer = l === 'yaml' ? 'yaml' : l === 'crd' ? 'apiserver' : 'webhook';
       const field = l === 'crd' ? oracleField(e) : undefined;
       return { layer, ...(field === undefined ? {} : { field }) };
     }),

@@ -80,8 +80,23 @@ export function checkObjectMeta(metadata: RawObject | undefined, out: FindingCol
   const generateName = stringAt(metadata, 'generateName');
   if ((name === undefined || name === '') && (generateName === undefined || generateName === '')) {
     out.add('meta.name.required', metadata === undefined ? [] : ['metadata'], 'name or generateName is required: set metadata.name (lowercase letters, digits, "-" and ".").');
-  } else if (name !== undefined && name !== '' && (name.length > 253 || !DNS1123_SUBDOMAIN.test(name))) {
-    out.add('meta.name.invalid', ['metadata', 'name'], `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'), at most 253 characters; got ${JSON.stringify(name)}.`);
+  } else {
+    // On create the API server names the object generateName (at most 58 characters of it) plus 5
+    // random characters before validating it (rest.BeforeCreate).
+    const generated = name === undefined || name === '';
+    const effective = generated ? `${(generateName ?? '').slice(0, 58)}x2b7z` : name;
+    if (effective.length > 253 || !DNS1123_SUBDOMAIN.test(effective)) {
+      out.add('meta.name.invalid', ['metadata', 'name'], `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'), at most 253 characters; got ${JSON.stringify(generated ? `${generateName ?? ''}<5 random characters>` : name)}.`);
+    }
+  }
+  if (generateName !== undefined && generateName !== '') {
+    // NameIsDNSSubdomain(prefix=true) masks a trailing '-' as maskTrailingDash does: it drops the last
+    // two characters (not one) and appends "a", so "P-" passes while "Strict-" does not
+    // (k8s.io/apimachinery pkg/api/validation/generic.go).
+    const masked = generateName.length > 1 && generateName.endsWith('-') ? `${generateName.slice(0, -2)}a` : generateName;
+    if (masked.length > 253 || !DNS1123_SUBDOMAIN.test(masked)) {
+      out.add('meta.name.invalid', ['metadata', 'generateName'], `generateName must be the start of a lowercase RFC 1123 subdomain (lower case alphanumeric characters, '-' or '.', ending in '-' at most); got ${JSON.stringify(generateName)}.`);
+    }
   }
   const namespace = stringAt(metadata, 'namespace');
   if (namespace !== undefined && namespace !== '' && (namespace.length > 63 || !DNS1123_LABEL.test(namespace))) {
