@@ -2,7 +2,9 @@
 //   - a golden file is written only when GIC_UPDATE_GOLDEN=1 asks for it, never because it is missing
 //     (a missing golden must fail, not be created and compared with itself);
 //   - no test skips or focuses (`.skip`, `.only`, `.todo`, `xit`) outside the peer rule (`skipIf(!peer)`);
-//   - a differential against a peer reads its seed from the fixed CI seed under CI=true.
+//   - a differential against a peer reads its seed from the fixed CI seed under CI=true;
+//   - a property that skips generated cases (`continue`, an early `return`, `fc.pre`) counts what it
+//     checked with GeneratorCoverage and asserts minimum shares (test/support/generator-coverage.ts).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -55,5 +57,13 @@ describe('test honesty', () => {
     const differentials = files.filter(({ file, text }) => file.startsWith('test/integration/') && /fc\.sample\(/.test(text));
     expect(differentials.length).toBeGreaterThanOrEqual(2);
     for (const { file, text } of differentials) expect(/process\.env\['CI'\] === 'true' \? FIXED_CI_SEED/.test(text), file).toBe(true);
+  });
+
+  it('properties that skip generated cases measure their coverage', () => {
+    // Skips that are not generated cases: the reference walk of resolve-group-directory skips visited nodes.
+    const exempt = new Set(['src/gerrit/resolve-group-directory.test.ts']);
+    const skipping = files.filter(({ file, text }) => /fc\.(?:async)?[pP]roperty\(/.test(text) && /^\s*if \(.*\) (?:return|continue);|fc\.pre\(/m.test(text) && !exempt.has(file));
+    expect(skipping.map(({ file }) => file)).toContain('test/unit/evaluate-properties.test.ts');
+    for (const { file, text } of skipping) expect(/new GeneratorCoverage\(/.test(text) && /\.expectShares\(/.test(text), file).toBe(true);
   });
 });
