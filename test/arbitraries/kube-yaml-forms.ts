@@ -154,6 +154,11 @@ const MERGES = [
   `${AP_HEAD}spec:\n  selector:\n    matchLabels:\n      ? app\n      : x\n`,
   `${AP_HEAD}spec:\n  selector:\n    matchLabels:\n      app: x\n      app: y\n`,
   `${AP_HEAD}spec:\n  selector:\n    matchLabels: {app: x, app: x}\n`,
+  // an alias inside its own anchor (go-yaml v2: "anchor 'a' value contains itself")
+  `${AP_HEAD}spec: &a\n  rules:\n  - from: [{source: {principals: [*a]}}]\n`,
+  `${AP_HEAD}spec:\n  rules: &r\n  - to: [{operation: {methods: *r}}]\n`,
+  // one anchor used far more often than the yaml library's default alias budget (100) allows
+  `${AP_HEAD}spec:\n  rules:\n  - from: &f [{source: {namespaces: [a]}}]\n${Array.from({ length: 150 }, (_, i) => `  - from: *f\n    to: [{operation: {paths: ["/p${i}"]}}]\n`).join('')}`,
 ] as const;
 
 /** Whole-file forms: byte-order mark, directives, document markers, comments, line endings. */

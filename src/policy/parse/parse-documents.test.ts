@@ -169,7 +169,27 @@ describe('parseDocuments: hostile input is bounded', () => {
       previous = `b${i}`;
     }
     expect(rules(text)).toEqual(['yaml.limit.aliases']);
-    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasCount: 1 })).toEqual(['yaml.limit.aliases']);
+    // 1 (root) + 3 × (key + {x: 1}) = 13 nodes once expanded.
+    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasExpansion: 12 })).toEqual(['yaml.limit.aliases']);
+    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasExpansion: 13 })).toEqual([]);
+  });
+
+  it('lets an ordinary document use an anchor as often as kubectl does', () => {
+    // go-yaml v2 accepts any number of aliases short of a bomb; yaml's own budget (100) would not.
+    const rulesText = Array.from({ length: 300 }, (_, i) => `  - from: *callers\n    to: [{operation: {paths: ["/p${i}"]}}]`).join('\n');
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: foo}\nx-callers: &callers [{source: {principals: [a, b]}}]\nspec:\n  rules:\n${rulesText}\n`;
+    const { documents, findings } = parseDocuments(text, 'many-aliases.yaml');
+    expect(findings).toEqual([]);
+    expect((documents[0]?.value as { spec: { rules: unknown[] } }).spec.rules).toHaveLength(300);
+  });
+
+  it('reports an alias inside its own anchor instead of looping', () => {
+    for (const text of ['a: &a [1, *a]\n', 'x: 1\ndata: &a\n  k: {j: *a}\n']) {
+      const { documents, findings } = parseDocuments(text, 'cycle.yaml');
+      expect(documents).toEqual([]);
+      expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.syntax', text.startsWith('a:') ? 1 : 3]]);
+      expect(findings[0]?.message).toMatch(/anchor "a" value contains itself/);
+    }
   });
 
   it('stops deep flow and block nesting before parsing (yaml.limit.depth)', () => {

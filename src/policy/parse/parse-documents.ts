@@ -8,6 +8,7 @@
 // which the scanner is held equal to (block-yaml-scanner.differential.test.ts). JSON has scan-json.ts.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
+import { expandedNodeCount } from './alias-expansion.js';
 import { scanBlockYaml } from './block-yaml-scanner.js';
 import { acceptedApostropheEscapes, checkGoYamlNodes, unsupportedJsonNumber } from './go-yaml-checks.js';
 import { type LineBranch, type LineNode, lineOfNode, lookupLine } from './line-tree.js';
@@ -342,17 +343,26 @@ function parseChunk(whole: TextChunk, json: boolean, limits: ParseLimits, emit: 
       }
       continue;
     }
+    const expansion = expandedNodeCount(contents, doc, limits.maxAliasExpansion);
+    if (expansion.kind === 'exceeded') {
+      sink.add(PARSE_RULES.aliases, 'error', start.line + lineOffset, start.col, `aliases expand the document to more than ${limits.maxAliasExpansion} nodes; document ignored`);
+      continue;
+    }
+    if (expansion.kind === 'cycle') {
+      const at = counter.linePos(expansion.offset);
+      sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `anchor "${expansion.anchor}" value contains itself (the alias is inside the node it names); document ignored`);
+      continue;
+    }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      // The expansion is bounded above, so the yaml library's own alias budget is not needed.
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // yaml's resource-exhaustion guard says "Excessive alias count"; anything else (a merge key
-      // `<<` whose value is not a map) is reported where the offending merge key is.
-      const aliases = /excessive alias/i.test(message);
-      const merge = aliases ? undefined : firstMergeKey(contents);
+      // A merge key `<<` whose value is not a map is reported where the offending merge key is.
+      const merge = firstMergeKey(contents);
       const at = merge === undefined ? start : counter.linePos(merge);
-      sink.add(aliases ? PARSE_RULES.aliases : PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, aliases ? `too many alias expansions (limit ${limits.maxAliasCount}): ${message}; document ignored` : `${message}; document ignored`);
+      sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `${message}; document ignored`);
       continue;
     }
     if (value === null || value === undefined) continue;
@@ -418,7 +428,9 @@ function isListEnvelope(text: string, limits: ParseLimits, schema: typeof KUBE_Y
   try {
     const docs = parseAllDocuments(text, { ...schema, logLevel: 'silent' });
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
-    const value: unknown = docs[0]!.toJS({ maxAliasCount: limits.maxAliasCount });
+    const contents = docs[0]!.contents as Node | null;
+    if (contents === null || expandedNodeCount(contents, docs[0]!, limits.maxAliasExpansion).kind !== 'ok') return false;
+    const value: unknown = docs[0]!.toJS({ maxAliasCount: -1 });
     return isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List');
   } catch {
     return false;
