@@ -174,6 +174,13 @@ describe('parseDocuments: hostile input is bounded', () => {
     expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasExpansion: 13 })).toEqual([]);
   });
 
+  it('reads documents nested as deeply as real ones get (CRD schemas: tens of levels)', () => {
+    const deep = (n: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n${Array.from({ length: n }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`;
+    expect(rules(deep(200))).toEqual([]);
+    expect(rules(`a: ${'['.repeat(250)}1${']'.repeat(250)}`)).toEqual([]);
+    expect(rules(deep(300))).toEqual(['yaml.limit.depth']);
+  });
+
   it('lets an ordinary document use an anchor as often as kubectl does', () => {
     // go-yaml v2 accepts any number of aliases short of a bomb; yaml's own budget (100) would not.
     const rulesText = Array.from({ length: 300 }, (_, i) => `  - from: *callers\n    to: [{operation: {paths: ["/p${i}"]}}]`).join('\n');
@@ -194,10 +201,10 @@ describe('parseDocuments: hostile input is bounded', () => {
 
   it('stops deep flow and block nesting before parsing (yaml.limit.depth)', () => {
     expect(rules('['.repeat(200_000) + ']'.repeat(200_000))).toEqual(['yaml.limit.depth']);
-    expect(rules(`a: ${'{b: '.repeat(70)}1${'}'.repeat(70)}`)).toEqual(['yaml.limit.depth']);
-    const block = Array.from({ length: 80 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    expect(rules(`a: ${'{b: '.repeat(300)}1${'}'.repeat(300)}`)).toEqual(['yaml.limit.depth']);
+    const block = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
     const found = parseDocuments(block, 'deep.yaml').findings;
-    expect(found.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.depth', 65]]);
+    expect(found.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.depth', 257]]);
     expect(rules(`${'- '.repeat(10_000)}x`)).toEqual(['yaml.limit.depth']);
     expect(rules(`a: ${'['.repeat(10)}1${']'.repeat(10)}`, 'f.yaml', { maxDepth: 5 })).toEqual(['yaml.limit.depth']);
   });

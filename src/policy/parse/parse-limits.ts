@@ -6,7 +6,10 @@ export interface ParseLimits {
   readonly maxFileSize: number;
   /** Largest single document (between `---` markers), checked before it is parsed. */
   readonly maxDocumentSize: number;
-  /** Deepest nesting of block and flow collections (pre-scanned, then checked exactly). */
+  /**
+   * Deepest nesting of block and flow collections (pre-scanned, then checked exactly). Real documents
+   * nest tens of levels (CRD schemas); the yaml library overflows the stack some way past 750.
+   */
   readonly maxDepth: number;
   /**
    * Most nodes one document may hold once its aliases are expanded (alias bombs). An object the API
@@ -22,7 +25,7 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
   maxFileSize: 32 * 1024 * 1024,
   maxDocumentSize: 4 * 1024 * 1024,
-  maxDepth: 64,
+  maxDepth: 256,
   maxAliasExpansion: 1_000_000,
   maxDocuments: 100_000,
   maxFindings: 200,
