@@ -5,7 +5,7 @@
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { Decision, DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
-import type { ComposedPeerAuthentication, EffectiveMtls } from '../evaluate/mtls-mode.js';
+import type { EffectiveMtls } from '../evaluate/mtls-mode.js';
 import type { MeshConfig } from '../resources/mesh-config.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { AuthorizationPolicy, Gateway, Mesh, MeshObject, ObjectRef, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
@@ -94,12 +94,6 @@ export class AnalysisContext {
     return this.index.trustDomains;
   }
 
-  namespaceKnown(namespace: string): boolean {
-    this.read('Namespace', '*');
-    this.read('Workload', '*');
-    return this.index.knownNamespaces.has(namespace);
-  }
-
   knownNamespaces(): ReadonlySet<string> {
     this.read('Namespace', '*');
     this.read('Workload', '*');
@@ -110,12 +104,6 @@ export class AnalysisContext {
     this.read('ServiceAccount', namespace);
     this.read('Workload', namespace);
     return this.index.hasServiceAccount(namespace, name);
-  }
-
-  allServiceAccounts(): ReadonlySet<string> {
-    this.read('ServiceAccount', '*');
-    this.read('Workload', '*');
-    return this.index.allServiceAccounts();
   }
 
   /** Whether a principal pattern matches the identity of some known ServiceAccount. */
@@ -161,11 +149,6 @@ export class AnalysisContext {
     return this.index.requestAuthenticationsFor(w);
   }
 
-  peerAuthenticationFor(w: Workload): ComposedPeerAuthentication {
-    this.readPolicies('PeerAuthentication', w);
-    return this.index.peerAuthenticationFor(w);
-  }
-
   mtlsFor(w: Workload, port: number | undefined): EffectiveMtls {
     this.readPolicies('PeerAuthentication', w);
     return this.index.mtlsFor(w, port);
@@ -179,11 +162,6 @@ export class AnalysisContext {
   servicesIn(namespace: string): readonly Service[] {
     this.read('Service', namespace);
     return this.index.servicesByNs.get(namespace) ?? [];
-  }
-
-  allServices(): readonly Service[] {
-    this.read('Service', '*');
-    return this.index.mesh.services;
   }
 
   portsOf(w: Workload): number[] {
@@ -215,11 +193,6 @@ export class AnalysisContext {
   peerAuthenticationsIn(namespace: string): readonly PeerAuthentication[] {
     this.read('PeerAuthentication', namespace);
     return this.index.peerAuthnByNs.get(namespace) ?? [];
-  }
-
-  requestAuthenticationsIn(namespace: string): readonly RequestAuthentication[] {
-    this.read('RequestAuthentication', namespace);
-    return this.index.requestAuthnByNs.get(namespace) ?? [];
   }
 
   namespaceLabels(namespace: string): Readonly<Record<string, string>> {

@@ -34,7 +34,7 @@ export interface Selectable {
 // The analyzers read a policy's selector and targetRefs as the evaluator does.
 export { selectorOf, targetRefsOf } from '../evaluate/compile-mesh.js';
 
-export function workloadKey(w: { readonly namespace: string; readonly name: string }): string {
+function workloadKey(w: { readonly namespace: string; readonly name: string }): string {
   return `${w.namespace}/${w.name}`;
 }
 
@@ -169,11 +169,6 @@ export class MeshIndex {
 
   hasServiceAccount(namespace: string, name: string): boolean {
     return this.serviceAccounts.has(`${namespace}/${name}`);
-  }
-
-  /** All `ns/sa` identities known to the snapshot. */
-  allServiceAccounts(): ReadonlySet<string> {
-    return this.serviceAccounts;
   }
 
   /** Whether a policy of this kind (selector / targetRefs / namespace) applies to the workload. */

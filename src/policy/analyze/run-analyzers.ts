@@ -3,8 +3,9 @@
 // subject of its kind. Results are kept per (analyzer, subject) with the dependency keys the subject's
 // analysis read, which is what AnalysisSession uses to recompute only affected subjects.
 import type { AnalysisSnapshot, ValidatedDocument } from './analysis-snapshot.js';
-import type { Analyzer, InputKind, SubjectKind, SubjectTypes } from './analyzer.js';
+import type { Analyzer, SubjectKind, SubjectTypes } from './analyzer.js';
 import { AnalysisContext, IGNORED_READS } from './context.js';
+import type { InputKind } from './input-kind.js';
 import { compareFindings, type Finding } from './finding.js';
 import { MeshIndex } from './mesh-index.js';
 
