@@ -14,7 +14,7 @@ import { runAnalyzers } from '../../src/policy/analyze/run-analyzers.js';
 import { AccessRequestSchema } from '../../src/policy/evaluate/access-request.js';
 import { compileMesh } from '../../src/policy/evaluate/compile-mesh.js';
 import { evaluateRequest } from '../../src/policy/evaluate/evaluate-request.js';
-import { ANALYZE_FIXTURES, expectedFindings, fixtureFiles } from './analyze-fixture-files.js';
+import { ANALYZE_FIXTURES, expectedFindings, FIXTURE_NOW, fixtureFiles } from './analyze-fixture-files.js';
 
 const files = fixtureFiles();
 
@@ -27,7 +27,7 @@ describe('analyzer golden fixtures', () => {
     describe(file, () => {
       const text = readFileSync(join(ANALYZE_FIXTURES, file), 'utf8');
       const snapshot = buildAnalysisSnapshot([{ file, text }]);
-      const result = runAnalyzers(snapshot, ALL_ANALYZERS);
+      const result = runAnalyzers(snapshot, ALL_ANALYZERS, { now: FIXTURE_NOW });
 
       it('reads without input problems', () => {
         expect(snapshot.inputFindings.filter((f) => f.rule !== 'mesh.invalid-policy')).toEqual([]);

@@ -44,6 +44,9 @@ export function dependencyKey(kind: string, namespace: string): string {
   return key;
 }
 
+/** The dependency key of the analysis clock: results that read it are judged again when it moves. */
+export const CLOCK_KEY = 'Clock';
+
 /** A set that keeps nothing: the reads of a one-off full analysis, which nobody asks for. */
 class IgnoredReads extends Set<string> {
   override add(): this {
@@ -248,23 +251,49 @@ export class AnalysisContext {
     });
   }
 
+  /** The analysis clock (AnalysisOptions `now`), undefined when the caller gave none. */
+  get now(): Date | undefined {
+    this.reads.add(CLOCK_KEY);
+    return this.index.now;
+  }
+
+  /** Records what deciding a request to a workload of `namespace` reads. */
+  private readDecisionInputs(namespace: string): void {
+    for (const kind of ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']) {
+      this.read(kind, this.index.rootNamespace);
+      this.read(kind, namespace);
+    }
+    this.read('Workload', namespace);
+    this.read('Service', namespace);
+    this.read('Gateway', namespace);
+    this.reads.add('MeshConfig');
+  }
+
+  /**
+   * The evaluator's decision on a request to a workload of the snapshot, for analyzers whose condition is
+   * a decision (the kubelet's probe is rejected, a TCP connection is denied): always evaluated, whatever
+   * `verifyWitnesses` says.
+   */
+  decide(request: AccessRequest): Decision {
+    this.readDecisionInputs(request.to.namespace);
+    return evaluateRequest(this.index.compiledFor(request.to.namespace), request, { trace: false });
+  }
+
+  /** The decision the request would get if `policy` were `replacement` (undefined: absent). */
+  decideWithReplaced(request: AccessRequest, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): Decision {
+    this.readDecisionInputs(request.to.namespace);
+    return evaluateRequest(this.index.compiledWithReplaced(request.to.namespace, policy, replacement), request, { trace: false });
+  }
+
   /**
    * Evaluates a candidate witness with the evaluator and returns it only when the decision is the one
    * expected (and, when given, the deciding reasons name `policy`), so a finding never carries a witness
    * that does not show its problem.
    */
   witness(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
-    const ns = request.to.namespace;
-    for (const kind of ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']) {
-      this.read(kind, this.index.rootNamespace);
-      this.read(kind, ns);
-    }
-    this.read('Workload', ns);
-    this.read('Service', ns);
-    this.read('Gateway', ns);
-    this.reads.add('MeshConfig');
+    this.readDecisionInputs(request.to.namespace);
     if (!this.index.verifyWitnesses) return { request, decision: expected, explanation, verified: false };
-    const decision = evaluateRequest(this.index.compiledFor(ns), request, { trace: false });
+    const decision = evaluateRequest(this.index.compiledFor(request.to.namespace), request, { trace: false });
     if (decision.decision !== expected) return undefined;
     if (check !== undefined && !check(decision)) return undefined;
     return { request, decision: expected, explanation };

@@ -8,6 +8,7 @@ import type { Protocol } from '../evaluate/access-request.js';
 import { selectsTarget, servicePortProtocol, targetPortOf } from '../evaluate/protocol-inference.js';
 import type { AuthorizationPolicy, Gateway, Mesh, PeerAuthentication, RequestAuthentication, Service, ServicePort, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisSnapshot } from './analysis-snapshot.js';
 import { valueMatches } from './rule-facts.js';
 
@@ -113,17 +114,23 @@ export class MeshIndex {
   private readonly tcpMemo = new Map<string, readonly number[]>();
   private identities: string[] | undefined;
 
+  /** Check illustrating witnesses with the evaluator (AnalysisOptions). */
+  readonly verifyWitnesses: boolean;
+  /** The analysis clock (AnalysisOptions), when the caller gave one. */
+  readonly now: Date | undefined;
+
   /**
-   * `verifyWitnesses` (default true): check every witness with the evaluator before attaching it, which
-   * compiles each namespace that has one. `previous` + `unchanged` carry compiled namespaces over from
-   * the index of the previous snapshot when nothing they depend on changed (incremental analysis).
+   * `previous` + `unchanged` carry compiled namespaces over from the index of the previous snapshot when
+   * nothing they depend on changed (incremental analysis).
    */
   constructor(
     readonly snapshot: AnalysisSnapshot,
-    readonly verifyWitnesses = true,
+    options: AnalysisOptions = {},
     previous?: MeshIndex,
     unchanged?: (namespace: string) => boolean,
   ) {
+    this.verifyWitnesses = options.verifyWitnesses ?? true;
+    this.now = options.now;
     if (previous !== undefined && unchanged !== undefined) {
       for (const [ns, compiled] of previous.compiledMemo) if (unchanged(ns)) this.compiledMemo.set(ns, compiled);
     }
@@ -324,11 +331,6 @@ export class MeshIndex {
     return undefined;
   }
 
-  /**
-   * The evaluator's compiled form of the part of the mesh that decides requests to workloads of one
-   * namespace (its workloads, Services and Gateways; policies of the root namespace and of it), used to
-   * check witnesses. Memoised per namespace.
-   */
   /** Drops the compiled namespaces (they hold compiled predicates for every policy): memory, not state. */
   releaseCompiled(): void {
     this.compiledMemo.clear();
@@ -342,13 +344,35 @@ export class MeshIndex {
   compileWhole = false;
   private whole: CompiledMesh | undefined;
 
+  /**
+   * The evaluator's compiled form of the part of the mesh that decides requests to workloads of one
+   * namespace (its workloads, Services and Gateways; policies of the root namespace and of it), used to
+   * check witnesses. Memoised per namespace.
+   */
   compiledFor(namespace: string): CompiledMesh {
     if (this.compileWhole) return (this.whole ??= compileMesh(this.mesh));
     const hit = this.compiledMemo.get(namespace);
     if (hit !== undefined) return hit;
+    const compiled = compileMesh(this.reducedMesh(namespace));
+    this.compiledMemo.set(namespace, compiled);
+    return compiled;
+  }
+
+  /**
+   * The part of the mesh that decides requests to workloads of `namespace`, with one AuthorizationPolicy
+   * replaced by another (or left out: `replacement` undefined), compiled afresh: what-if questions ("would
+   * this request be decided otherwise if the rule read as written?"). Not memoised: rare and one-off.
+   */
+  compiledWithReplaced(namespace: string, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): CompiledMesh {
+    const reduced = this.reducedMesh(namespace);
+    const policies = reduced.authorizationPolicies.flatMap((p) => (p !== policy ? [p] : replacement === undefined ? [] : [replacement]));
+    return compileMesh({ ...reduced, authorizationPolicies: policies });
+  }
+
+  private reducedMesh(namespace: string): Mesh {
     const root = this.rootNamespace;
     const both = <T>(m: ReadonlyMap<string, readonly T[]>): T[] => (namespace === root ? [...(m.get(root) ?? [])] : [...(m.get(root) ?? []), ...(m.get(namespace) ?? [])]);
-    const reduced: Mesh = {
+    return {
       ...this.mesh,
       workloads: this.workloadsByNs.get(namespace) ?? [],
       services: this.servicesByNs.get(namespace) ?? [],
@@ -359,8 +383,5 @@ export class MeshIndex {
       peerAuthentications: both(this.peerAuthnByNs),
       requestAuthentications: both(this.requestAuthnByNs),
     };
-    const compiled = compileMesh(reduced);
-    this.compiledMemo.set(namespace, compiled);
-    return compiled;
   }
 }

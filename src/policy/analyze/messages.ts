@@ -35,6 +35,7 @@ export const MESSAGES = {
   GIC122: { level: 'info', title: 'UncoveredWorkload', template: 'workload {workload} is covered by no AuthorizationPolicy, unlike {covered} in namespace {namespace}', refs: ['KIA1301'] },
   GIC123: { level: 'warning', title: 'ProbesDeniedByDefaultDeny', template: 'ALLOW policy {ref} applies to {workload}, whose health probe on port {port} is not rewritten by the sidecar', refs: [] },
   GIC124: { level: 'warning', title: 'PathNormalizationBypass', template: '{field} value "{value}" can be bypassed with "{bypass}" ({how}) under pathNormalization {normalization}', refs: [] },
+  GIC125: { level: 'warning', title: 'TimeBoundGrantExpired', template: '{ref} has policy.gic/expires "{value}": {why}', refs: [] },
   GIC200: { level: 'error', title: 'PeerAuthenticationInvalid', template: '{kind} {ref} is rejected: {detail}', refs: ['IST0106'] },
   GIC201: { level: 'error', title: 'ConflictingPeerAuthentication', template: '{ref} {why}', refs: ['KIA0002', 'KIA0003'] },
   GIC202: { level: 'warning', title: 'PeerAuthenticationSelectsNothing', template: '{ref} selector {selector} matches no workload in namespace {namespace}', refs: ['KIA0004'] },
