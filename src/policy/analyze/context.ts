@@ -3,6 +3,7 @@
 // `Kind:*`, `MeshConfig`), so run-analyzers can keep results per subject and recompute only subjects
 // whose inputs changed. Analyzers must read the snapshot only through this context.
 import type { AccessRequest } from '../evaluate/access-request.js';
+import type { CompiledMesh } from '../evaluate/compile-mesh.js';
 import type { Decision, DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
 import type { EffectiveMtls } from '../evaluate/mtls-mode.js';
@@ -279,10 +280,14 @@ export class AnalysisContext {
     return evaluateRequest(this.index.compiledFor(request.to.namespace), request, { trace: false });
   }
 
-  /** The decision the request would get if `policy` were `replacement` (undefined: absent). */
-  decideWithReplaced(request: AccessRequest, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): Decision {
-    this.readDecisionInputs(request.to.namespace);
-    return evaluateRequest(this.index.compiledWithReplaced(request.to.namespace, policy, replacement), request, { trace: false });
+  /**
+   * Decides requests to `w` as if `policy` were `replacement` (undefined: absent), for what-if proofs;
+   * the variant is compiled on the first call of the returned function.
+   */
+  deciderWithReplaced(w: Workload, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): (request: AccessRequest) => Decision {
+    this.readDecisionInputs(w.namespace);
+    let compiled: CompiledMesh | undefined;
+    return (request) => evaluateRequest((compiled ??= this.index.compiledWithReplaced(w, policy, replacement)), request, { trace: false });
   }
 
   /**

@@ -359,14 +359,26 @@ export class MeshIndex {
   }
 
   /**
-   * The part of the mesh that decides requests to workloads of `namespace`, with one AuthorizationPolicy
-   * replaced by another (or left out: `replacement` undefined), compiled afresh: what-if questions ("would
-   * this request be decided otherwise if the rule read as written?"). Not memoised: rare and one-off.
+   * The part of the mesh that decides requests to one workload (it, its Services, the Gateways of its
+   * namespace and the policies that apply to it), with one AuthorizationPolicy replaced by another (or
+   * left out: `replacement` undefined), compiled afresh: what-if questions ("would this request be
+   * decided otherwise if the rule read as written?"). Not memoised: rare and one-off, and small.
    */
-  compiledWithReplaced(namespace: string, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): CompiledMesh {
-    const reduced = this.reducedMesh(namespace);
-    const policies = reduced.authorizationPolicies.flatMap((p) => (p !== policy ? [p] : replacement === undefined ? [] : [replacement]));
-    return compileMesh({ ...reduced, authorizationPolicies: policies });
+  compiledWithReplaced(w: Workload, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): CompiledMesh {
+    const attached = this.authorizationFor(w);
+    const policies = [...attached.custom, ...attached.audit, ...attached.deny, ...attached.allow].flatMap((p) => (p !== policy ? [p] : replacement === undefined ? [] : [replacement]));
+    const root = this.rootNamespace;
+    const both = <T>(m: ReadonlyMap<string, readonly T[]>): T[] => (w.namespace === root ? [...(m.get(root) ?? [])] : [...(m.get(root) ?? []), ...(m.get(w.namespace) ?? [])]);
+    return compileMesh({
+      ...this.mesh,
+      workloads: [w],
+      services: this.servicesFor(w),
+      serviceAccounts: [],
+      gateways: this.mesh.gateways.filter((g) => g.namespace === w.namespace),
+      authorizationPolicies: policies,
+      peerAuthentications: both(this.peerAuthnByNs),
+      requestAuthentications: both(this.requestAuthnByNs),
+    });
   }
 
   private reducedMesh(namespace: string): Mesh {
