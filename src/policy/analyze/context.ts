@@ -292,13 +292,20 @@ export class AnalysisContext {
 
   /**
    * Evaluates a candidate witness with the evaluator and returns it only when the decision is the one
-   * expected (and, when given, the deciding reasons name `policy`), so a finding never carries a witness
-   * that does not show its problem.
+   * expected (and, when given, `check` accepts the decision), so a finding never carries a witness that
+   * does not show its problem. With `verifyWitnesses` off the candidate is returned unverified.
    */
   witness(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
-    this.readDecisionInputs(request.to.namespace);
-    if (!this.index.verifyWitnesses) return { request, decision: expected, explanation, verified: false };
-    const decision = evaluateRequest(this.index.compiledFor(request.to.namespace), request, { trace: false });
+    if (!this.index.verifyWitnesses) {
+      this.readDecisionInputs(request.to.namespace);
+      return { request, decision: expected, explanation, verified: false };
+    }
+    return this.proof(request, expected, explanation, check);
+  }
+
+  /** As `witness`, for findings whose condition is the decision itself: always evaluated. */
+  proof(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
+    const decision = this.decide(request);
     if (decision.decision !== expected) return undefined;
     if (check !== undefined && !check(decision)) return undefined;
     return { request, decision: expected, explanation };
