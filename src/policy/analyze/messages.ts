@@ -33,7 +33,7 @@ export const MESSAGES = {
   GIC120: { level: 'info', title: 'DryRun', template: '{ref} has istio.io/dry-run: "{value}": it is evaluated and logged but not enforced', refs: [] },
   GIC121: { level: 'info', title: 'AuditWithoutProvider', template: 'AUDIT policy {ref} marks requests for audit, but MeshConfig configures no audit provider', refs: [] },
   GIC122: { level: 'info', title: 'UncoveredWorkload', template: 'workload {workload} is covered by no AuthorizationPolicy, unlike {covered} in namespace {namespace}', refs: ['KIA1301'] },
-  GIC123: { level: 'warning', title: 'ProbesDeniedByDefaultDeny', template: 'ALLOW policy {ref} applies to {workload}, whose health probe on port {port} is not rewritten by the sidecar', refs: [] },
+  GIC123: { level: 'warning', title: 'ProbesDeniedByDefaultDeny', template: "{layer} rejects the kubelet's {probe} probe of {workload} on port {port}, which the sidecar does not rewrite", refs: [] },
   GIC124: { level: 'warning', title: 'PathNormalizationBypass', template: '{field} value "{value}" can be bypassed with "{bypass}" ({how}) under pathNormalization {normalization}', refs: [] },
   GIC125: { level: 'warning', title: 'TimeBoundGrantExpired', template: '{ref} has policy.gic/expires "{value}": {why}', refs: [] },
   GIC200: { level: 'error', title: 'PeerAuthenticationInvalid', template: '{kind} {ref} is rejected: {detail}', refs: ['IST0106'] },
