@@ -57,7 +57,7 @@ export const analyzeCommand: Command = {
     for (const failure of report.failures ?? []) logger.error('analyzer failed on a resource (a gic bug; its other findings stand)', { failure });
     if (format === 'json') writeJson(io, report);
     else if (format === 'sarif') writeJson(io, renderSarif(report, VERSION));
-    else io.stdout(renderAnalyzeReport(report));
+    else io.stdout(renderAnalyzeReport(report, { mesh: paths }));
     return { status: failsAt(report, failure) ? 'findings' : 'ok' };
   },
 };

@@ -281,13 +281,14 @@ export class AnalysisContext {
   }
 
   /**
-   * Decides requests to `w` as if `policy` were `replacement` (undefined: absent), for what-if proofs;
-   * the variant is compiled on the first call of the returned function.
+   * Decides requests to `w` against the given AuthorizationPolicies instead of the ones that apply to it
+   * (what-if proofs: a variant of a policy, or only the policies that can decide a TCP port); the
+   * variant is compiled on the first call of the returned function.
    */
-  deciderWithReplaced(w: Workload, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): (request: AccessRequest) => Decision {
+  deciderWith(w: Workload, policies: () => readonly AuthorizationPolicy[]): (request: AccessRequest) => Decision {
     this.readDecisionInputs(w.namespace);
     let compiled: CompiledMesh | undefined;
-    return (request) => evaluateRequest((compiled ??= this.index.compiledWithReplaced(w, policy, replacement)), request, { trace: false });
+    return (request) => evaluateRequest((compiled ??= this.index.compiledForWorkload(w, policies())), request, { trace: false });
   }
 
   /**

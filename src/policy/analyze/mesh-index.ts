@@ -2,7 +2,7 @@
 // by namespace, which AuthorizationPolicies / RequestAuthentications / PeerAuthentications apply to a
 // workload (through the evaluator's own attachment rules), the Services and ports of a workload and
 // the protocol Istio infers for a port. Immutable once built: a changed snapshot gets a new index.
-import { type CompiledMesh, compileMesh, groupByNamespace, selectorMatches, selectorOf, shouldAttach, targetOfWorkload, targetRefsOf } from '../evaluate/compile-mesh.js';
+import { type CompiledMesh, compileMesh, groupByNamespace, type ProxyTarget, selectorMatches, selectorOf, shouldAttach, targetOfWorkload, targetRefsOf } from '../evaluate/compile-mesh.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, type EffectiveMtls, mtlsForPort, oldestFirst } from '../evaluate/mtls-mode.js';
 import type { Protocol } from '../evaluate/access-request.js';
 import { selectsTarget, servicePortProtocol, targetPortOf } from '../evaluate/protocol-inference.js';
@@ -168,6 +168,15 @@ export class MeshIndex {
     return line;
   }
 
+  private readonly targets = new WeakMap<Workload, ProxyTarget>();
+
+  /** The evaluator's view of a workload (labels, identity, dataplane), built once per workload. */
+  private targetOf(w: Workload): ProxyTarget {
+    let t = this.targets.get(w);
+    if (t === undefined) this.targets.set(w, (t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain)));
+    return t;
+  }
+
   private keyOf(w: Workload): string {
     let key = this.keys.get(w);
     if (key === undefined) this.keys.set(w, (key = workloadKey(w)));
@@ -181,7 +190,7 @@ export class MeshIndex {
   /** Whether a policy of this kind (selector / targetRefs / namespace) applies to the workload. */
   attaches(policy: Selectable, w: Workload): boolean {
     if (policy.namespace !== this.rootNamespace && policy.namespace !== w.namespace) return false;
-    return shouldAttach({ namespace: policy.namespace, targetRefs: targetRefsOf(policy.spec), selector: selectorOf(policy.spec) }, targetOfWorkload(w, this.mesh.meshConfig.trustDomain), this.rootNamespace, undefined);
+    return shouldAttach({ namespace: policy.namespace, targetRefs: targetRefsOf(policy.spec), selector: selectorOf(policy.spec) }, this.targetOf(w), this.rootNamespace, undefined);
   }
 
   /** In-mesh workloads a policy applies to (Envoy attachment; ztunnel reads selector policies the same way). */
@@ -276,7 +285,7 @@ export class MeshIndex {
     const key = this.keyOf(w);
     const hit = this.servicesMemo.get(key);
     if (hit !== undefined) return hit;
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     const out = (this.servicesByNs.get(w.namespace) ?? []).filter((s) => selectsTarget(s, t));
     this.servicesMemo.set(key, out);
     return out;
@@ -294,7 +303,7 @@ export class MeshIndex {
 
   private computePortsOf(w: Workload): number[] {
     const ports = new Set<number>(w.containerPorts.map((p) => p.port));
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     for (const s of this.servicesFor(w)) for (const sp of s.ports) {
       const tp = targetPortOf(sp, t);
       if (tp !== undefined) ports.add(tp);
@@ -321,7 +330,7 @@ export class MeshIndex {
   }
 
   private computeProtocolOf(w: Workload, port: number): PortProtocol | undefined {
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     for (const s of this.servicesFor(w)) for (const sp of s.ports) {
       if (targetPortOf(sp, t) !== port) continue;
       const protocol = servicePortProtocol(sp.name, sp.protocol, sp.appProtocol);
@@ -360,13 +369,11 @@ export class MeshIndex {
 
   /**
    * The part of the mesh that decides requests to one workload (it, its Services, the Gateways of its
-   * namespace and the policies that apply to it), with one AuthorizationPolicy replaced by another (or
-   * left out: `replacement` undefined), compiled afresh: what-if questions ("would this request be
-   * decided otherwise if the rule read as written?"). Not memoised: rare and one-off, and small.
+   * namespace, its PeerAuthentications and RequestAuthentications, and `policies`, which the caller
+   * chooses: the ones that can decide the requests it asks about), compiled afresh for what-if questions
+   * ("would this request be decided otherwise if the rule read as written?"). Not memoised.
    */
-  compiledWithReplaced(w: Workload, policy: AuthorizationPolicy, replacement: AuthorizationPolicy | undefined): CompiledMesh {
-    const attached = this.authorizationFor(w);
-    const policies = [...attached.custom, ...attached.audit, ...attached.deny, ...attached.allow].flatMap((p) => (p !== policy ? [p] : replacement === undefined ? [] : [replacement]));
+  compiledForWorkload(w: Workload, policies: readonly AuthorizationPolicy[]): CompiledMesh {
     const root = this.rootNamespace;
     const both = <T>(m: ReadonlyMap<string, readonly T[]>): T[] => (w.namespace === root ? [...(m.get(root) ?? [])] : [...(m.get(root) ?? []), ...(m.get(w.namespace) ?? [])]);
     return compileMesh({

@@ -66,6 +66,19 @@ export function asWrittenOnTcp(rule: Rule): Rule | undefined {
   return { ...(from === undefined ? {} : { from }), ...(to === undefined ? {} : { to }), ...(rule.when === undefined ? {} : { when }) };
 }
 
+/** Whether a `to` entry admits requests to `port` (its `ports`, if any, name it; its `notPorts` do not). */
+export function entryAdmitsPort(entry: { readonly operation?: Operation | undefined }, port: number): boolean {
+  const o = entry.operation ?? {};
+  if (o.ports !== undefined && o.ports.length > 0 && !o.ports.some((x) => Number(x) === port)) return false;
+  return !(o.notPorts ?? []).some((x) => Number(x) === port);
+}
+
+/** Whether the rule can match a request to `port`: some `to` entry (or none at all) admits the port. */
+export function mayApplyToPort(rule: Rule, port: number): boolean {
+  const to = rule.to ?? [];
+  return to.length === 0 || to.some((t) => entryAdmitsPort(t, port));
+}
+
 /** The policy with rule `index` replaced (or removed: `rule` undefined); everything else kept. */
 export function withRule(p: AuthorizationPolicy, index: number, rule: Rule | undefined): AuthorizationPolicy {
   const rules = (p.spec.rules ?? []).flatMap((r, i) => (i !== index ? [r] : rule === undefined ? [] : [rule]));

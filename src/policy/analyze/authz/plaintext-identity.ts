@@ -14,7 +14,7 @@
 //            under the default PERMISSIVE mode).
 // (A DENY with only not* fields is the recommended way to reject plaintext and is not flagged.) No
 // witness, no finding: a layer that already rejects plaintext (STRICT on the port, a DENY
-// notPrincipals ["*"]) leaves nothing to report.
+// notPrincipals ["*"]) leaves nothing to report. The first MAX_EXAMINED plaintext ports are judged.
 import type { AccessRequest } from '../../evaluate/access-request.js';
 import type { Rule } from '../../resources/authorization-policy.js';
 import type { AuthorizationPolicy, Workload } from '../../resources/mesh.js';
@@ -135,6 +135,13 @@ function judge(ctx: AnalysisContext, p: AuthorizationPolicy, rule: Rule, w: Work
       };
 }
 
+/**
+ * At most this many (workload, port) pairs that accept plaintext are judged per rule, in snapshot order
+ * (one finding per rule is reported): a root-namespace rule reaches every workload of the mesh, and its
+ * analysis must not evaluate requests in, and so depend on, every namespace.
+ */
+export const MAX_EXAMINED = 4;
+
 export const plaintextIdentity = defineAnalyzer({
   metadata: {
     name: 'authz.PlaintextIdentity',
@@ -154,11 +161,13 @@ export const plaintextIdentity = defineAnalyzer({
       if (action === 'DENY' && positive.length === 0) return;
       const flagged = action === 'ALLOW' && positive.length === 0 ? identity : positive;
       workloads ??= ctx.workloadsOf(p).filter((w) => !w.isWaypoint);
+      let examined = 0;
       for (const w of workloads) {
         const ports = portsInScope(ctx, rule, w);
         for (const port of ports.length === 0 ? [undefined] : ports) {
           const mode = isGateway(w) ? 'gateway (external clients use no mesh mTLS)' : ctx.mtlsFor(w, port).mode;
           if (mode === 'STRICT') continue;
+          if (++examined > MAX_EXAMINED) return;
           const judgement = judge(ctx, p, rule, w, port, mode, flagged, positive);
           if (judgement === undefined) continue;
           ctx.report('GIC107', {
