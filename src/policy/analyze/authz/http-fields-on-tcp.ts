@@ -156,7 +156,8 @@ export const httpFieldsOnTcp = defineAnalyzer({
   },
   analyze(ctx, p) {
     const action = p.spec.action ?? 'ALLOW';
-    if (action === 'AUDIT') return;
+    // AUDIT never decides; a dry-run policy is not enforced: dropped fields change no decision.
+    if (action === 'AUDIT' || isDryRun(p.annotations)) return;
     // Gateways decide the protocol from their Gateway servers (TLS termination), not the Service port name.
     // Computed at the first rule with HTTP-only fields: most policies have none.
     let workloads: readonly Workload[] | undefined;

@@ -22,7 +22,7 @@ import { defineAnalyzer } from '../analyzer.js';
 import type { AnalysisContext } from '../context.js';
 import type { Witness } from '../finding.js';
 import type { Level } from '../messages.js';
-import { type FieldUse, fieldUses, usesIdentity } from '../rule-facts.js';
+import { type FieldUse, fieldUses, isDryRun, usesIdentity } from '../rule-facts.js';
 import { requestMatching } from '../witness.js';
 import { portsInScope, witnessOptions, workloadName } from './support.js';
 
@@ -152,7 +152,8 @@ export const plaintextIdentity = defineAnalyzer({
   },
   analyze(ctx, p) {
     const action = p.spec.action ?? 'ALLOW';
-    if (action !== 'ALLOW' && action !== 'DENY') return;
+    // A dry-run policy is not enforced: what a plaintext caller gets is not its doing.
+    if ((action !== 'ALLOW' && action !== 'DENY') || isDryRun(p.annotations)) return;
     let workloads: readonly Workload[] | undefined;
     (p.spec.rules ?? []).forEach((rule, r) => {
       const identity = fieldUses(rule, r).filter(usesIdentity);
