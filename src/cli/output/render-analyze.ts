@@ -10,7 +10,7 @@ export interface AnalyzeRenderOptions {
 }
 
 /** The `gic check` command that reproduces a witness on the analyzed mesh. */
-export function witnessCommand(f: ReportedFinding, mesh: readonly string[]): string | undefined {
+function witnessCommand(f: ReportedFinding, mesh: readonly string[]): string | undefined {
   if (f.witness === undefined) return undefined;
   return shellCommand(['gic', 'check', ...mesh.flatMap((p) => ['--mesh', p]), '--request', JSON.stringify(f.witness.request)]);
 }

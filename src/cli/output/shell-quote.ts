@@ -4,7 +4,7 @@
 
 const SAFE = /^[A-Za-z0-9_@%+=:,./-]+$/;
 
-export function shellQuote(word: string): string {
+function shellQuote(word: string): string {
   if (SAFE.test(word)) return word;
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }

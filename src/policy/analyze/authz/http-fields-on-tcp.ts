@@ -77,7 +77,7 @@ function tcpPolicies(ctx: AnalysisContext, w: Workload, port: number, p: Authori
  * order (one finding per rule is reported). A root-namespace rule reaches every workload of the mesh:
  * without a bound, its analysis would evaluate requests in, and so depend on, every namespace.
  */
-export const MAX_WORKLOADS = 4;
+const MAX_WORKLOADS = 4;
 
 /** At most this many requests are tried per port: the rule's own witness, then the workload's ALLOW rules. */
 const MAX_CANDIDATES = 3;

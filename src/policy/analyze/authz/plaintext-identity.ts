@@ -140,7 +140,7 @@ function judge(ctx: AnalysisContext, p: AuthorizationPolicy, rule: Rule, w: Work
  * (one finding per rule is reported): a root-namespace rule reaches every workload of the mesh, and its
  * analysis must not evaluate requests in, and so depend on, every namespace.
  */
-export const MAX_EXAMINED = 4;
+const MAX_EXAMINED = 4;
 
 export const plaintextIdentity = defineAnalyzer({
   metadata: {
