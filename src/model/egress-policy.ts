@@ -98,11 +98,12 @@ export function egressVerdict(host: string, addresses: readonly string[], rules:
   });
   if (outside.length > 0) {
     const listed = outside.map((a) => `${a.address} (${a.kind}${a.mappedIpv4 === undefined ? '' : `, IPv4-mapped ${a.mappedIpv4}`})`).join(', ');
+    const subject = parseIpLiteral(name) === undefined ? `${name} resolves to ${listed}` : `the address ${listed} is`;
     return {
       allowed: false,
       host: name,
       addresses: classified,
-      reason: `${name} resolves to ${listed}, outside the cluster: code metadata must not leave it (allow it explicitly with --model-allow-host or GIC_MODEL_ALLOW_HOSTS)`,
+      reason: `${subject} outside the cluster: code metadata must not leave it (allow it explicitly with --model-allow-host or GIC_MODEL_ALLOW_HOSTS)`,
     };
   }
   const kinds = [...new Set(classified.map((a) => a.kind))].join(', ');
