@@ -1,7 +1,7 @@
 // Turns what went wrong in one attempt of a model call (an openai APIError with its status and headers, a
 // connection error from undici, the egress guard's refusal, a stream that stopped early) into a ModelError
 // with `retryable` set and the server's Retry-After, so the client's retry loop decides on data.
-import { APIConnectionTimeoutError, APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 
 import { AppError } from '../errors.js';
 import { ModelError, type ModelErrorCode } from './model-error.js';
@@ -44,18 +44,44 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** The server's own error message from an OpenAI-style body (`{error: {message}}`, `{error: "..."}`, `{detail}`). */
-function serverMessage(error: APIError): string {
-  const body = error.error as Record<string, unknown> | undefined;
-  const inner = body?.['message'] ?? body?.['error'] ?? body?.['detail'];
-  const text = typeof inner === 'string' ? inner : messageOf(error);
+/** The raw error body of a response, by its headers object (the client keeps them: openai keeps only `error`). */
+export type ErrorBodyLookup = (headers: Headers | undefined) => string | undefined;
+
+function messageIn(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const record = value as Record<string, unknown>;
+  for (const key of ['message', 'error', 'detail']) {
+    const found = messageIn(record[key]);
+    if (found !== undefined) return found;
+  }
+  return Array.isArray(value) && value.length > 0 ? JSON.stringify(value) : undefined;
+}
+
+/**
+ * The server's own error message: OpenAI-style `{error: {message}}` or `{error: "..."}`, vLLM's older
+ * top-level `{message}`, FastAPI's `{detail}`, or the raw text.
+ */
+function serverMessage(error: APIError, bodyOf?: ErrorBodyLookup): string {
+  let text = messageIn(error.error);
+  if (text === undefined) {
+    const raw = bodyOf?.(error.headers as Headers | undefined);
+    if (raw !== undefined && raw.trim() !== '') {
+      try {
+        text = messageIn(JSON.parse(raw) as unknown) ?? raw.trim();
+      } catch {
+        text = raw.trim();
+      }
+    }
+  }
+  text ??= messageOf(error);
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
 /** Classifies an HTTP error answer. */
-function fromStatus(error: APIError & { status: number }, endpoint: string, model: string, now: number): AttemptFailure {
+function fromStatus(error: APIError & { status: number }, endpoint: string, model: string, now: number, bodyOf?: ErrorBodyLookup): AttemptFailure {
   const status = error.status;
-  const text = serverMessage(error);
+  const text = serverMessage(error, bodyOf);
   const asked = retryAfterMs(error.headers?.get('retry-after'), error.headers?.get('retry-after-ms'), now);
   const details = { status, endpoint, ...(asked === undefined ? {} : { retryAfterMs: asked }) };
   let code: ModelErrorCode;
@@ -70,7 +96,9 @@ function fromStatus(error: APIError & { status: number }, endpoint: string, mode
       ? ' (check GIC_MODEL_API_KEY)'
       : code === 'model-not-served'
         ? ` (the server does not serve "${model}": see GET ${endpoint}/models)`
-        : '';
+        : status === 404
+          ? ` (is ${endpoint} the OpenAI-compatible base URL, usually ending in /v1?)`
+          : '';
   return {
     error: new ModelError(code, `model server ${endpoint} answered HTTP ${status}: ${text}${hint}`, { retryable: isRetryableModelStatus(status), details, cause: error }),
     status,
@@ -81,20 +109,26 @@ function fromStatus(error: APIError & { status: number }, endpoint: string, mode
 /**
  * Classifies an attempt's error. `timedOut` says the attempt's own timer fired (not the caller's signal).
  */
-export function classifyModelFailure(error: unknown, context: { readonly endpoint: string; readonly model: string; readonly timeoutMs: number; readonly timedOut: boolean; readonly now: number }): AttemptFailure {
+export function classifyModelFailure(
+  error: unknown,
+  context: { readonly endpoint: string; readonly model: string; readonly timeoutMs: number; readonly timedOut: boolean; readonly now: number; readonly bodyOf?: ErrorBodyLookup },
+): AttemptFailure {
   const { endpoint, model, timeoutMs } = context;
   if (error instanceof ModelError) return { error };
   const inner = appErrorInChain(error);
   if (inner !== undefined && inner !== error) {
     return { error: inner instanceof ModelError ? inner : new ModelError('model-unavailable', inner.message, { cause: inner }) };
   }
-  if (error instanceof APIError && typeof error.status === 'number') return fromStatus(error as APIError & { status: number }, endpoint, model, context.now);
+  if (error instanceof APIError && typeof error.status === 'number') return fromStatus(error as APIError & { status: number }, endpoint, model, context.now, context.bodyOf);
   const code = errorCodeInChain(error);
   if (context.timedOut || error instanceof APIConnectionTimeoutError || (code !== undefined && TIMEOUT_CODES.has(code))) {
     const what = code === 'UND_ERR_BODY_TIMEOUT' ? 'the stream stalled' : code === 'UND_ERR_CONNECT_TIMEOUT' ? 'no connection' : 'no answer';
     return { error: new ModelError('model-timeout', `model server ${endpoint}: ${what} within ${timeoutMs} ms`, { retryable: false, details: { endpoint, timeoutMs }, cause: error }) };
   }
-  if (error instanceof APIError && error.status === undefined && !(error.constructor.name === 'APIConnectionError')) {
+  if (error instanceof SyntaxError) {
+    return { error: new ModelError('model-bad-response', `model server ${endpoint} answered something that is not JSON: ${error.message}`, { details: { endpoint }, cause: error }) };
+  }
+  if (error instanceof APIError && error.status === undefined && !(error instanceof APIConnectionError)) {
     // An error event inside a stream (`data: {"error": ...}`): the generation failed mid-way.
     return { error: new ModelError('model-stream-cut', `model server ${endpoint} reported an error during generation: ${serverMessage(error)}`, { retryable: true, details: { endpoint }, cause: error }) };
   }

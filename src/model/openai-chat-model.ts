@@ -74,6 +74,7 @@ export class OpenAiChatModel implements ChatModel {
   readonly endpoint: string;
   readonly stats: ModelCallStats = { requests: 0, retries: 0, fallbacks: 0 };
   private dialect: StructuredOutputDialect;
+  private readonly errorBodies = new WeakMap<Headers, string>();
   private readonly client: OpenAI;
   private readonly dispatcher: Dispatcher;
   private readonly gate: ConcurrencyGate;
@@ -110,8 +111,13 @@ export class OpenAiChatModel implements ChatModel {
       ...(options.onDial === undefined ? {} : { onDial: options.onDial }),
     });
     const dispatcher = this.dispatcher;
-    const guardedFetch = ((input: string | URL | Request, init?: RequestInit) =>
-      undiciFetch(input as string, { ...(init as object), dispatcher, redirect: 'error' } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch;
+    const errorBodies = this.errorBodies;
+    const guardedFetch = (async (input: string | URL | Request, init?: RequestInit) => {
+      const response = await undiciFetch(input as string, { ...(init as object), dispatcher, redirect: 'error' } as Parameters<typeof undiciFetch>[1]);
+      // openai keeps only the `error` field of an error body: keep the text for messages (vLLM `message`, FastAPI `detail`).
+      if (!response.ok) errorBodies.set(response.headers as unknown as Headers, (await response.clone().text()).slice(0, 4_000));
+      return response;
+    }) as unknown as typeof fetch;
     this.client = new OpenAI({
       baseURL: url.href.replace(/\/+$/, ''),
       apiKey: options.apiKey ?? PLACEHOLDER_API_KEY,
@@ -144,9 +150,11 @@ export class OpenAiChatModel implements ChatModel {
       return page.data.map((entry) => entry.id);
     } catch (error) {
       if (signal?.aborted === true) throw signal.reason;
-      throw classifyModelFailure(error, { endpoint: this.endpoint, model: this.model, timeoutMs: this.timeoutMs, timedOut: timer.aborted, now: this.now() }).error;
+      throw classifyModelFailure(error, { endpoint: this.endpoint, model: this.model, timeoutMs: this.timeoutMs, timedOut: timer.aborted, now: this.now(), bodyOf: this.bodyOf }).error;
     }
   }
+
+  private readonly bodyOf = (headers: Headers | undefined): string | undefined => (headers === undefined ? undefined : this.errorBodies.get(headers));
 
   /** Closes the keep-alive connections. */
   async close(): Promise<void> {
@@ -170,7 +178,8 @@ export class OpenAiChatModel implements ChatModel {
         if (!(thrown instanceof AttemptError)) throw thrown;
         const failure = thrown.failure;
         const error = failure.error;
-        if (request.responseSchema !== undefined && dialect !== 'prompt' && !fellBack && error.code === 'model-bad-request') {
+        const rejectedRequest = failure.status === 400 || failure.status === 422;
+        if (request.responseSchema !== undefined && dialect !== 'prompt' && !fellBack && rejectedRequest) {
           this.logger.debug('structured output rejected; retrying with the schema in the prompt', { endpoint: this.endpoint, dialect, status: failure.status });
           dialect = 'prompt';
           fellBack = true;
@@ -223,7 +232,7 @@ export class OpenAiChatModel implements ChatModel {
         show(accumulator.flush());
       }
     } catch (error) {
-      const failure = classifyModelFailure(error, { endpoint: this.endpoint, model: this.model, timeoutMs: this.timeoutMs, timedOut: timer.aborted && request.signal?.aborted !== true, now: this.now() });
+      const failure = classifyModelFailure(error, { endpoint: this.endpoint, model: this.model, timeoutMs: this.timeoutMs, timedOut: timer.aborted && request.signal?.aborted !== true, now: this.now(), bodyOf: this.bodyOf });
       if (request.onText !== undefined && accumulator.pushedAny && (failure.error.code === 'model-unavailable' || failure.error.code === 'model-bad-response')) {
         // The connection dropped inside the body: the stream was cut.
         throw new AttemptError({

@@ -189,10 +189,15 @@ describe('model client: failures and retries', () => {
     }
     const wrongModel = client({ model: 'no-such-model' });
     await expect(wrongModel.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'model-not-served', message: expect.stringContaining('no-such-model') });
-    server.setScript([{ kind: 'http-error', status: 400, message: 'context too long' }]);
+    server.setScript([
+      { kind: 'http-error', status: 400, message: 'context too long' },
+      { kind: 'http-error', status: 422, body: { detail: [{ loc: ['body', 'messages'], msg: 'field required' }] } },
+    ]);
     const model = client();
-    await expect(model.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'model-bad-request', retryable: false });
-    expect(model.stats.requests).toBe(1);
+    await expect(model.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'model-bad-request', retryable: false, message: expect.stringContaining('HTTP 400: context too long') });
+    // A FastAPI-style body without `error`: its detail still reaches the message.
+    await expect(model.generate({ messages: [{ role: 'user', content: 'hi' }] })).rejects.toMatchObject({ code: 'model-bad-request', message: expect.stringContaining('field required') });
+    expect(model.stats.requests).toBe(2);
   });
 
   it('times out a slow answer with model-timeout (not retried: a slow model stays slow)', async () => {
