@@ -57,9 +57,7 @@ export const doctorCommand: Command = {
     const checks: DoctorCheck[] = [];
     if (loaded !== undefined) {
       const { config } = loaded;
-      // The data directory comes with the store's settings (`data.dir`); read it without depending on them.
-      const dataDir = (config as { readonly data?: { readonly dir?: string } }).data?.dir;
-      checks.push(gerritCheck(config.gerrit), clusterCheck(config.cluster), modelCheck(config.model), dataDirCheck(dataDir));
+      checks.push(gerritCheck(config.gerrit), clusterCheck(config.cluster), modelCheck(config.model), dataDirCheck(config.data.dir));
     }
     const results = [configCheck, ...(await runDoctorChecks(checks, timeoutText === undefined ? {} : { timeoutMs: Number(timeoutText) }))];
     if (format === 'json') writeJson(io, { checks: results });

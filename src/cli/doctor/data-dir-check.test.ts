@@ -22,7 +22,7 @@ describe('dataDirCheck', () => {
     await mkdir(join(root, 'state'));
     expect(await run(join(root, 'state'))).toEqual({ ok: true, detail: `${join(root, 'state')} is writable` });
     expect(await run(join(root, 'new', 'gic'))).toEqual({ ok: true, detail: `${join(root, 'new', 'gic')} does not exist yet; it will be created under ${root}` });
-    expect(await run(undefined)).toMatchObject({ ok: true, configured: false });
+    expect(await run(undefined)).toMatchObject({ ok: false, detail: expect.stringContaining('--data-dir') });
   });
 
   it('fails for a file and for a directory it cannot write', async () => {

@@ -20,7 +20,7 @@ export function dataDirCheck(dir: string | undefined): DoctorCheck {
   return {
     name: 'data-dir',
     async run() {
-      if (dir === undefined) return { ok: true, configured: false, detail: 'no data directory setting (the store is not part of this build)' };
+      if (dir === undefined) return { ok: false, detail: 'no data directory: set --data-dir or GIC_DATA_DIR (or HOME, for the default)' };
       const info = await stat(dir).catch(() => undefined);
       if (info !== undefined) {
         if (!info.isDirectory()) return { ok: false, detail: `${dir} is not a directory` };
