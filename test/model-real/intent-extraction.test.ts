@@ -30,7 +30,8 @@ const IntentSchema = z.strictObject({
   groups: z.array(z.enum(GROUPS)).min(1),
   workload: z.enum(Object.keys(WORKLOADS) as [keyof typeof WORKLOADS, ...(keyof typeof WORKLOADS)[]]),
   methods: z.array(z.enum(METHODS)).min(1),
-  paths: z.array(z.string().refine((path) => path.startsWith('/'), 'a path starts with /')).min(1),
+  // A pattern the grammar enforces (llama.cpp turns ^...$ patterns into grammar rules): paths start with /.
+  paths: z.array(z.string().regex(/^\/[^ ]*$/, 'a path starts with / and has no spaces')).min(1),
 });
 type Intent = z.infer<typeof IntentSchema>;
 
@@ -67,6 +68,8 @@ interface Outcome {
   readonly promptTokens: number;
   readonly completionTokens: number;
   readonly error?: string;
+  readonly raw?: string;
+  readonly value?: unknown;
 }
 
 const sorted = (values: readonly string[]): string[] => [...values].sort();
@@ -101,13 +104,14 @@ describe.skipIf(real === undefined)('real model: intent extraction with structur
         name: 'intent',
         maxTokens: 200,
       });
-      outcomes.push({ task: index, exact: sameIntent(result.value, expected), rounds: result.rounds, ms: Math.round(performance.now() - started), promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens });
+      const exact = sameIntent(result.value, expected);
+      outcomes.push({ task: index, exact, ...(exact ? {} : { value: result.value }), rounds: result.rounds, ms: Math.round(performance.now() - started), promptTokens: result.usage.promptTokens, completionTokens: result.usage.completionTokens });
       expect(IntentSchema.safeParse(result.value).success).toBe(true);
     } catch (error) {
       // The only acceptable failure is the client's clear one: still invalid after the repair round.
       expect(error).toBeInstanceOf(ModelError);
       expect((error as ModelError).code).toBe('model-invalid-output');
-      outcomes.push({ task: index, exact: false, rounds: 2, ms: Math.round(performance.now() - started), promptTokens: 0, completionTokens: 0, error: (error as Error).message });
+      outcomes.push({ task: index, exact: false, rounds: 2, ms: Math.round(performance.now() - started), promptTokens: 0, completionTokens: 0, error: (error as Error).message, raw: String((error as ModelError).details['raw'] ?? '') });
     }
   });
 
@@ -137,6 +141,7 @@ describe.skipIf(real === undefined)('real model: intent extraction with structur
         loadMs: real?.loadMs,
         passed,
         of: TASKS.length,
+        fallbacks: model.stats.fallbacks,
         msPerTask: Math.round(generationMs / Math.max(1, outcomes.length)),
         promptTokensPerTask: Math.round(outcomes.reduce((sum, o) => sum + o.promptTokens, 0) / Math.max(1, outcomes.length)),
         completionTokensPerWallSecond: Number(((completionTokens * 1000) / Math.max(1, generationMs)).toFixed(2)),
