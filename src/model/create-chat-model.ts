@@ -40,6 +40,15 @@ export function createChatModel(settings: ModelSettings, options: CreateChatMode
   });
 }
 
+/**
+ * For `gic serve` and other long-running front-ends: throws `model-egress-refused` (a message that says
+ * egress) when a model is configured and the guard refuses its endpoint; returns the verdict otherwise.
+ */
+export async function assertModelEgressAllowed(settings: ModelSettings, resolve?: ResolveHost): Promise<EgressVerdict | undefined> {
+  if (settings.url === undefined) return undefined;
+  return egressGuardFor(settings, resolve).assertAllowed(new URL(settings.url).hostname);
+}
+
 /** The egress verdict for the configured endpoint, without sending it anything; undefined when no URL is set. */
 export async function checkModelEgress(settings: ModelSettings, resolve?: ResolveHost): Promise<EgressVerdict | undefined> {
   if (settings.url === undefined) return undefined;
