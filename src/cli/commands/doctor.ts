@@ -5,11 +5,7 @@
 import { loadConfig, type LoadedConfig } from '../../config/load-config.js';
 import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
-import { clusterCheck } from '../doctor/cluster-check.js';
-import { dataDirCheck } from '../doctor/data-dir-check.js';
 import type { DoctorCheck, DoctorCheckResult } from '../doctor/doctor-check.js';
-import { gerritCheck } from '../doctor/gerrit-check.js';
-import { modelCheck } from '../doctor/model-check.js';
 import { runDoctorChecks } from '../doctor/run-doctor-checks.js';
 import { writeJson } from '../output/write-json.js';
 import { CONFIG_OPTION, settingOptions } from '../setting-options.js';
@@ -57,6 +53,13 @@ export const doctorCommand: Command = {
     const checks: DoctorCheck[] = [];
     if (loaded !== undefined) {
       const { config } = loaded;
+      // The adapters (openai, client-node, undici) load only when doctor runs, not with every gic command.
+      const [{ gerritCheck }, { clusterCheck }, { modelCheck }, { dataDirCheck }] = await Promise.all([
+        import('../doctor/gerrit-check.js'),
+        import('../doctor/cluster-check.js'),
+        import('../doctor/model-check.js'),
+        import('../doctor/data-dir-check.js'),
+      ]);
       checks.push(gerritCheck(config.gerrit), clusterCheck(config.cluster), modelCheck(config.model), dataDirCheck(config.data.dir));
     }
     const results = [configCheck, ...(await runDoctorChecks(checks, timeoutText === undefined ? {} : { timeoutMs: Number(timeoutText) }))];
