@@ -5,7 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { jsonOf, runGic } from '../cli/run-gic.js';
+import { startKube } from '../peers/kube/start-kube.js';
 import { createScriptedModelServer, type ScriptedModelServer } from '../peers/model/scripted-model-server.js';
+import { startPeerOrSkip } from '../peers/peer.js';
 
 interface Check {
   readonly name: string;
@@ -77,6 +79,18 @@ describe('gic doctor', () => {
     const invalid = await runGic(['doctor', '-o', 'json', '--model-timeout-ms', 'soon']);
     expect(invalid.code).toBe(3);
     expect(jsonOf(invalid)).toEqual({ checks: [{ name: 'config', ok: false, detail: 'flag --model-timeout-ms must be a whole number, got "soon"' }] });
+  });
+
+  it('passes the cluster check against a real API server with Istio CRDs (kube peer)', async () => {
+    const kube = await startPeerOrSkip('kube', startKube);
+    if (kube === undefined) return;
+    try {
+      const run = await runGic(['doctor', '-o', 'json', '--kubeconfig', kube.info.kubeconfig]);
+      expect(checksOf(run)['cluster']).toMatchObject({ ok: true, detail: expect.stringMatching(/^https:\/\/127\.0\.0\.1:\d+ \(kubeconfig:[^)]+\) serves security\.istio\.io\/v1 AuthorizationPolicy$/) });
+      expect(run.code, run.stderr).toBe(0);
+    } finally {
+      await kube.stop();
+    }
   });
 
   it('prints one line per check in the human format', async () => {
