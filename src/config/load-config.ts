@@ -34,6 +34,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'gerrit.concurrency', flag: 'gerrit-concurrency', env: 'GIC_GERRIT_CONCURRENCY', kind: 'int', description: 'Gerrit requests in flight at most', valueName: 'N' },
   { path: 'cluster.kubeconfig', flag: 'kubeconfig', env: 'KUBECONFIG', kind: 'string', description: 'kubeconfig file(s) of the cluster (in a pod: the in-cluster config)', valueName: 'FILE' },
   { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
+  { path: 'policyRepo.project', flag: 'policy-project', env: 'GIC_POLICY_PROJECT', kind: 'string', description: 'Gerrit project of the policy repository (gic submit, the review bot)', valueName: 'PROJECT' },
+  { path: 'policyRepo.branch', flag: 'policy-branch', env: 'GIC_POLICY_BRANCH', kind: 'string', description: 'branch of the policy repository (default master)', valueName: 'BRANCH' },
+  { path: 'policyRepo.path', flag: 'policy-path', env: 'GIC_POLICY_PATH', kind: 'string', description: 'directory of the policy files in the repository (default policies)', valueName: 'DIR' },
   { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
   { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
 ];

@@ -5,6 +5,9 @@ import { z } from 'zod';
 
 import { ConditionSchema } from '../resources/authorization-policy.js';
 
+/** The annotation that carries a time-bound grant's expiry on the compiled policy. */
+export const EXPIRES_ANNOTATION = 'policy.gic/expires';
+
 export const SubjectSchema = z.union([
   z.strictObject({ gerritGroup: z.string().min(1) }),
   z.strictObject({ serviceAccount: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-.a-z0-9]*[a-z0-9])?$/, 'namespace/name') }),
@@ -52,5 +55,10 @@ export const IntentSchema = z.strictObject({
   groupsClaim: z.string().min(1).optional(),
   /** Gerrit group name -> UUID, when the claim holds UUIDs. */
   groupIds: z.record(z.string(), z.string()).optional(),
+  /**
+   * A time-bound grant (docs/cli.md): RFC 3339 instant after which the grant must go. The policy carries
+   * it as the annotation `policy.gic/expires` (GIC125 flags it once passed; the review bot removes it).
+   */
+  expires: z.iso.datetime({ offset: true }).optional(),
 });
 export type Intent = z.infer<typeof IntentSchema>;
