@@ -35,7 +35,12 @@ export function explainTemplateText(subject: ExplainSubject, set: FactSet, findi
     for (const f of set.facts.filter((x) => x.kind === 'reason')) parts.push(sentence(`${f.text}${f.source !== undefined ? ` (${f.source})` : ''}`));
     for (const f of set.facts.filter((x) => x.kind === 'rule')) parts.push(sentence(`the deciding ${f.text}`));
   } else {
-    for (const f of set.facts.filter((x) => x.kind !== 'trace')) parts.push(sentence(`${f.text}${f.source !== undefined && (f.kind === 'policy' || f.kind === 'workload') ? ` (${f.source})` : ''}`));
+    for (const f of set.facts.filter((x) => x.kind !== 'trace')) {
+      const where = f.source !== undefined && (f.kind === 'policy' || f.kind === 'workload') ? ` (${f.source})` : '';
+      // The source goes before the sentence's full stop, and after the first sentence of a longer fact.
+      const [first, ...rest] = f.text.split(/(?<=\.) /);
+      parts.push(sentence(`${(first ?? '').replace(/\.$/, '')}${where}`), ...rest.map(sentence));
+    }
   }
   parts.push(findingSentence(findings));
   return parts.filter((p) => p !== '').join(' ');

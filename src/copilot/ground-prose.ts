@@ -92,7 +92,7 @@ export function checkGrounding(prose: string, input: GroundingInput): GroundingR
   for (const re of [nounBefore, nounAfter]) {
     for (const m of text.matchAll(re)) {
       const name = clean(m[1] ?? '');
-      if (name === '' || STOP_WORDS.has(name.toLowerCase())) continue;
+      if (name === '' || STOP_WORDS.has(name.toLowerCase()) || PRODUCT_NAMES.has(name)) continue;
       if (isKnown(input, name) && !inVocabulary(vocab, name)) return fail('the name', name);
       if (/[-\d]/.test(name) && !inVocabulary(vocab, name)) return fail('the name', name);
     }
@@ -113,11 +113,14 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+/** Capitalised product names ("Gerrit group", "Istio policy"); the lower-case forms may be mesh names. */
+const PRODUCT_NAMES = new Set(['Gerrit', 'Istio', 'Kubernetes', 'Envoy']);
+
 /** Words that may follow or precede the nouns above without being names. */
 const STOP_WORDS = new Set([
   'the', 'a', 'an', 'this', 'that', 'these', 'those', 'its', 'their', 'any', 'every', 'each', 'no', 'one', 'two', 'some', 'all', 'other', 'another', 'same', 'which', 'what', 'whose',
   'is', 'are', 'was', 'were', 'be', 'has', 'have', 'had', 'does', 'do', 'did', 'not', 'and', 'or', 'of', 'to', 'for', 'in', 'on', 'at', 'by', 'with', 'from', 'as', 'it', 'applies', 'apply',
-  'allow', 'deny', 'audit', 'custom', 'authorization', 'peer', 'request', 'mesh', 'root', 'target', 'calling', 'caller', 'callers', 'gerrit', 'istio', 'kubernetes', 'ingress', 'egress',
+  'allow', 'deny', 'audit', 'custom', 'authorization', 'peer', 'request', 'mesh', 'root', 'target', 'calling', 'caller', 'callers', 'kubernetes',
   'mtls', 'jwt', 'token', 'narrower', 'broader', 'matching', 'enforced', 'existing', 'named', 'default', 'selected', 'attached', 'only', 'also', 'then', 'so', 'because', 'but', 'if',
   'when', 'where', 'who', 'why', 'how', 'can', 'cannot', 'may', 'must', 'will', 'would', 'should', 'could', 'here', 'there', 'more', 'most', 'less', 'new', 'old', 'same', 'own', 'both',
   'first', 'last', 'next', 'second', 'third', 'rule', 'rules', 'decision', 'denied', 'allowed', 'ambient', 'sidecar', 'ztunnel', 'http', 'tcp', 'grpc', 'kind', 'level', 'mode', 'port',

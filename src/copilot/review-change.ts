@@ -49,10 +49,12 @@ export interface ReviewResult {
   readonly diff: DiffReport;
   /** Findings on the policies the change adds or edits, in the mesh after the change. */
   readonly findings: readonly ReportedFinding[];
+  /** The findings the change introduces (not there before it): these decide the vote. */
+  readonly newFindings: readonly ReportedFinding[];
   readonly dryRun: DryRunReport;
   /** Input errors of the base mesh and of the changed files as built. */
   readonly inputErrors: readonly InputError[];
-  /** Validation, dry-run, analyzers (no error) and input all pass. */
+  /** Validation, dry-run, analyzers (no new error) and input all pass. */
   readonly verified: boolean;
   /** +1 verified, -1 not, 0 when the change touches no Istio security resource. */
   readonly vote: -1 | 0 | 1;
@@ -105,7 +107,7 @@ function renderMessage(result: Omit<ReviewResult, 'message'>): string {
   const rejected = result.dryRun.results.filter((r) => !r.accepted);
   lines.push(`Dry-run: ${result.dryRun.results.length === 0 ? 'nothing to dry-run' : rejected.length === 0 ? `accepted (${result.dryRun.results[0]?.mode ?? 'offline'})` : `${rejected.length} rejected (${rejected.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ')})`}`);
   const level = (l: string): number => result.findings.filter((f) => f.level === l).length;
-  lines.push(`Findings: ${level('error')} error, ${level('warning')} warning, ${level('info')} info${result.findings.length > 0 ? ` (${[...new Set(result.findings.map((f) => f.code))].join(', ')})` : ''}`);
+  lines.push(`Findings on the changed policies: ${level('error')} error, ${level('warning')} warning, ${level('info')} info${result.findings.length > 0 ? ` (${[...new Set(result.findings.map((f) => f.code))].join(', ')})` : ''}; introduced by this change: ${result.newFindings.length === 0 ? 'none' : result.newFindings.map((f) => `${f.code} (${f.level}) at ${f.source}`).join(', ')}`);
   if (result.inputErrors.length > 0) lines.push(`Input errors: ${result.inputErrors.length} (${result.inputErrors.slice(0, 3).map((e) => `${e.file}:${e.line} ${e.message}`).join('; ')})`);
   return lines.join('\n');
 }
@@ -145,6 +147,9 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
     stage('analyze', 'running the analyzers on the changed policies');
     const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
     const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies });
+    const key = (f: ReportedFinding): string => `${f.code}\0${f.resource === null ? '' : `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`}\0${f.field}\0${f.message}`;
+    const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies }).map(key));
+    const newFindings = findings.filter((f) => !already.has(key(f)));
 
     stage('dry-run', deps.dryRun !== undefined ? 'server-side dry-run against the cluster' : 'offline dry-run against the mesh');
     const afterKeys = new Set([
@@ -156,18 +161,18 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
 
     const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
     const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
-    const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !findings.some((f) => f.level === 'error') && inputErrors.length === 0;
+    const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
     const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 ? 0 : verified ? 1 : -1;
     const comments = commentsFor(paths, validation, findings);
     const s = diff.summary;
     const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
-    const partial = { files: [...paths], validation, diff, findings, dryRun, inputErrors, verified, vote, comments, summary };
+    const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
     const result: ReviewResult = { ...partial, message: renderMessage(partial) };
     return {
       value: result,
       outcome: 'ok',
       detail: `reviewed ${paths.size} file(s): ${summary}`,
-      evidence: { files: [...paths], verified, vote, accessDelta: s, validationErrors: validation.summary.errors, findings: findings.map((f) => f.code), dryRun: dryRun.results.map((r) => ({ mode: r.mode, accepted: r.accepted })) },
+      evidence: { files: [...paths], verified, vote, accessDelta: s, validationErrors: validation.summary.errors, findings: findings.map((f) => f.code), newFindings: newFindings.map((f) => f.code), dryRun: dryRun.results.map((r) => ({ mode: r.mode, accepted: r.accepted })) },
     };
   });
 }

@@ -87,19 +87,20 @@ async function writeChange(gerrit: ChangeWriter, repo: PolicyRepo, proposal: Pro
 export async function submitProposal(deps: CopilotDeps, input: SubmitInput, ctx: CallContext): Promise<SubmitResult> {
   return auditedCall(deps, ctx, 'submit', input, async () => {
     const stage = callStages(ctx, 4);
-    const { gerrit, repo } = requireGerrit(deps);
     const proposal = await deps.store.getProposal(input.proposal);
     if (proposal === undefined) throw new AppError('not-found', `no proposal ${input.proposal} in the store`, { details: { proposal: input.proposal } });
-    const path = proposalPath(repo, proposal);
-    const changeId = changeIdFor(proposal.id, repo.project, repo.branch);
     if (proposal.change !== undefined) {
-      const result: SubmitResult = { change: proposal.change, files: [path], proposal: proposal.id, alreadySubmitted: true };
+      const files = deps.settings.policyRepo !== undefined ? [proposalPath(deps.settings.policyRepo, proposal)] : [];
+      const result: SubmitResult = { change: proposal.change, files, proposal: proposal.id, alreadySubmitted: true };
       return { value: result, outcome: 'ok', detail: `proposal ${proposal.id} was already submitted as ${proposal.change.url}`, evidence: { proposal: proposal.id, change: proposal.change, alreadySubmitted: true } };
     }
     if (!proposal.verified) {
       const blockers = (proposal.evidence as ProposalEvidence).blockers ?? [];
       throw refuse(`proposal ${proposal.id} is not verified, so it cannot be submitted${blockers.length > 0 ? `: ${blockers.join('; ')}` : ''}`, { proposal: proposal.id, blockers });
     }
+    const { gerrit, repo } = requireGerrit(deps);
+    const path = proposalPath(repo, proposal);
+    const changeId = changeIdFor(proposal.id, repo.project, repo.branch);
     if (deps.mesh !== undefined) {
       const snapshot = deps.mesh.snapshot();
       const again = await verifyIntent(deps, parseIntent(proposal.intent), snapshot, deps.mesh.origin, ctx, stage);

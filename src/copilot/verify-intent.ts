@@ -22,8 +22,12 @@ import { inputErrorsOf, type InputError } from './input-errors.js';
 /** The file name the proposal has in validation, dry-run and findings. */
 export const PROPOSAL_FILE = 'proposal.yaml';
 
-/** Finding codes on the proposed policy that keep it from being verified besides errors (GIC119: over-broad grant). */
-const BLOCKING_CODES = new Set(['GIC119']);
+/**
+ * Warnings that keep a proposal from being verified when the proposal introduces them: GIC119 (an
+ * over-broad grant) and GIC113 (a rule that can never take effect: a broader rule shadows it).
+ * Errors always block.
+ */
+const BLOCKING_CODES = new Set(['GIC119', 'GIC113']);
 
 export interface Verification {
   /** The intent as compiled (group UUIDs filled in when the claim holds UUIDs). */
@@ -46,6 +50,10 @@ export interface Verification {
   readonly blockers: readonly string[];
   /** The mesh it was verified against. */
   readonly mesh: { readonly origin: string; readonly resourceVersion: string };
+}
+
+function findingKey(f: ReportedFinding): string {
+  return `${f.code}\0${f.field}\0${f.message}`;
 }
 
 function plural(n: number, word: string): string {
@@ -92,10 +100,12 @@ export async function verifyIntent(deps: CopilotDeps, intent: Intent, snapshot: 
   stage('analyze', 'running the analyzers on the proposed policy');
   const doc = parseDocuments(proposal.yaml, PROPOSAL_FILE).documents;
   const policy = parseMesh([{ file: PROPOSAL_FILE, text: proposal.yaml }]).mesh.authorizationPolicies[0];
-  const findings =
-    policy === undefined ? [] : analyzeFocused({ mesh: withPolicy(snapshot.mesh, policy), documents: doc, policies: new Set([`${policy.namespace}/${policy.name}`]) });
+  const ref = policy === undefined ? undefined : `${policy.namespace}/${policy.name}`;
+  const findings = policy === undefined || ref === undefined ? [] : analyzeFocused({ mesh: withPolicy(snapshot.mesh, policy), documents: doc, policies: new Set([ref]) });
+  // What the policy being extended already had is not the proposal's doing.
+  const existing = ref !== undefined && proposal.extends !== undefined ? new Set(analyzeFocused({ mesh: snapshot.mesh, policies: new Set([ref]) }).map(findingKey)) : new Set<string>();
   for (const f of findings) {
-    if (f.level === 'error' || BLOCKING_CODES.has(f.code)) blockers.push(`${f.code} ${f.message}`);
+    if (f.level === 'error' || (BLOCKING_CODES.has(f.code) && !existing.has(findingKey(f)))) blockers.push(`${f.code} ${f.message}`);
   }
 
   const inputErrors = inputErrorsOf(snapshot.findings);
