@@ -6,6 +6,8 @@
 // which Gerrit strips from messages given through the REST API.
 import { createHash } from 'node:crypto';
 
+import { describeIntent, describeSubject } from '../policy/compile/compile-intent.js';
+import type { Intent } from '../policy/compile/intent.js';
 import type { ProposalRecord } from '../store/store.js';
 import { sanitizeUntrusted } from './untrusted-text.js';
 import type { Verification } from './verify-intent.js';
@@ -29,14 +31,23 @@ function safeLine(line: string): string {
 /** The evidence as stored with the proposal (the propose result without intent, yaml, verified). */
 export type ProposalEvidence = Partial<Omit<Verification, 'intent' | 'yaml' | 'verified'>>;
 
-export function commitMessage(proposal: ProposalRecord, changeId: string, description: string): string {
+/** `Allow group x, service account y on ns/workload until 2026-11-28`: the subject line. */
+function subjectLine(intent: Intent): string {
+  const t = intent.target;
+  const where = `${t.namespace}/${t.workload ?? t.gateway ?? t.waypoint ?? t.service ?? (t.selector !== undefined ? Object.entries(t.selector).map(([k, v]) => `${k}=${v}`).join(',') : '*')}`;
+  const action = intent.action === 'allow' ? 'Allow' : 'Deny';
+  return `${action} ${intent.subjects.map(describeSubject).join(', ')} on ${where}${intent.expires !== undefined ? ` until ${intent.expires.slice(0, 10)}` : ''}`;
+}
+
+export function commitMessage(proposal: ProposalRecord, changeId: string, intent: Intent): string {
   const e = proposal.evidence as ProposalEvidence;
-  const policy = e.policy !== undefined ? `${e.policy.namespace}/${e.policy.name}` : 'AuthorizationPolicy';
-  let subject = oneLine(`Policy ${policy}: ${description}`);
+  const description = describeIntent(intent);
+  let subject = oneLine(subjectLine(intent));
   if (subject.length > SUBJECT_MAX) subject = `${subject.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
   const lines: string[] = [subject, ''];
   lines.push(`Proposed through gic (proposal ${proposal.id}, by ${oneLine(proposal.createdBy)} at ${proposal.createdAt}).`);
   lines.push(`Intent: ${oneLine(description)}`);
+  if (e.policy !== undefined) lines.push(`Policy: AuthorizationPolicy ${e.policy.namespace}/${e.policy.name}`);
   if (e.policy?.extends !== undefined) lines.push(`Extends the existing policy ${e.policy.extends}.`);
   lines.push('');
   const changes = e.diff?.changes ?? [];

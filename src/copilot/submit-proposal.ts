@@ -7,7 +7,6 @@
 // proposal), and a change left half-made by an interrupted submit is completed.
 import { AppError } from '../errors.js';
 import { GerritApiError } from '../gerrit/gerrit-api-error.js';
-import { describeIntent } from '../policy/compile/compile-intent.js';
 import type { ProposalRecord } from '../store/store.js';
 import { auditedCall } from './audit-call.js';
 import { callStages } from './call-stages.js';
@@ -59,7 +58,7 @@ function isNoChange(error: unknown): boolean {
 
 async function writeChange(gerrit: ChangeWriter, repo: PolicyRepo, proposal: ProposalRecord, path: string, changeId: string, signal: AbortSignal | undefined): Promise<{ number: number; reused: boolean }> {
   const options = signal === undefined ? {} : { signal };
-  const message = commitMessage(proposal, changeId, describeIntent(parseIntent(proposal.intent)));
+  const message = commitMessage(proposal, changeId, parseIntent(proposal.intent));
   let number: number;
   let reused = false;
   try {
