@@ -21,7 +21,7 @@ describe('explain without a model (template text)', () => {
     expect(result.text).toContain('is denied (DENY)');
     expect(result.text).toContain('builds/build-trigger-allow');
     expect(result.fallback).toBeUndefined();
-    expect(deps.store.audit[0]).toMatchObject({ action: 'gic explain', outcome: 'ok', evidence: { subject: 'request', by: 'template', decision: 'DENY' } });
+    expect((await deps.store.listAudit())[0]).toMatchObject({ action: 'gic explain', outcome: 'ok', evidence: { subject: 'request', by: 'template', decision: 'DENY' } });
   });
 
   it('a policy: attachment, each rule with its line, the workloads it decides for, and its findings with witnesses', async () => {

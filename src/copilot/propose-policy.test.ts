@@ -22,10 +22,10 @@ describe('propose (use case)', () => {
     expect(result.dryRun.results.every((r) => r.accepted && r.mode === 'offline')).toBe(true);
     expect(result.inputErrors).toEqual([]);
     expect(progress).toEqual(['groups', 'compile', 'analyze', 'store']);
-    const stored = deps.store.proposals.get('p1');
+    const stored = (await deps.store.getProposal('p1'));
     expect(stored).toMatchObject({ id: 'p1', createdBy: 'user:alice', verified: true, yaml: result.yaml });
     expect((stored?.evidence as { diff: unknown }).diff).toEqual(result.diff);
-    const [entry] = deps.store.audit;
+    const [entry] = (await deps.store.listAudit());
     expect(entry).toMatchObject({ actor: 'user:alice', action: 'gic propose', outcome: 'ok', evidence: { proposal: 'p1', verified: true, accessDelta: { granted: 1, revoked: 0, changed: 0 } } });
     expect(entry?.inputsHash).toMatch(/^[0-9a-f]{64}$/);
   });
@@ -88,7 +88,7 @@ describe('propose (use case)', () => {
     const controller = new AbortController();
     controller.abort(new Error('the client went away'));
     await expect(proposePolicy(deps, { intent: grant }, { ...ctx, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' });
-    expect(deps.store.proposals.size).toBe(0);
-    expect(deps.store.audit.map((a) => a.outcome)).toEqual(['failed', 'failed']);
+    expect(await deps.store.getProposal('p1')).toBeUndefined();
+    expect((await deps.store.listAudit()).map((a) => a.outcome)).toEqual(['failed', 'failed']);
   });
 });

@@ -33,7 +33,7 @@ describe('review a change (use case)', () => {
     expect(result.vote).toBe(1);
     expect(result.message).toContain('Access delta (exact)');
     expect(result.message).toContain('witness: {');
-    expect(deps.store.audit[0]).toMatchObject({ action: 'review:check', outcome: 'ok', evidence: { vote: 1 } });
+    expect((await deps.store.listAudit())[0]).toMatchObject({ action: 'review:check', outcome: 'ok', evidence: { vote: 1 } });
   });
 
   it('a schema error: a comment on the line, the dry-run rejects, -1', async () => {

@@ -12,7 +12,9 @@ describe('exit codes', () => {
       internal: 1,
       usage: 2,
       'bad-request': 2,
+      'not-configured': 2,
       findings: 3,
+      refused: 3,
       'input-unreadable': 4,
       'not-found': 4,
       unavailable: 5,
@@ -38,6 +40,8 @@ describe('exit codes', () => {
     ['gerrit-unauthorized', 5],
     ['gerrit-timeout', 5],
     ['kube-unavailable', 5],
+    ['store-busy', 5],
+    ['store-chain-broken', 5],
   ])('maps AppError code %s to %i', (code, exit) => {
     expect(exitCodeForError(new AppError(code, 'x'))).toBe(exit);
   });

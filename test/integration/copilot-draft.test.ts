@@ -40,10 +40,10 @@ describe('draft with the scripted model', () => {
     expect(result.expires).toBe('2026-11-28T00:00:00Z');
     expect(result.yaml).toContain('policy.gic/expires: "2026-11-28T00:00:00Z"');
     expect(result.proposal).toBe('p1');
-    expect(deps.store.proposals.get('p1')).toMatchObject({ verified: true, conversationId: result.conversation });
-    const conversation = deps.store.conversations.get(result.conversation);
+    expect((await deps.store.getProposal('p1'))).toMatchObject({ verified: true, conversationId: result.conversation });
+    const conversation = (await deps.store.getConversation(result.conversation));
     expect(conversation?.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
-    const audit = deps.store.audit.at(-1);
+    const audit = (await deps.store.listAudit()).at(-1);
     expect(audit).toMatchObject({ actor: 'user:carol', action: 'gic draft', outcome: 'ok', models: [{ promptId: 'draft-intent', promptVersion: 1, model: 'scripted-model' }], evidence: { proposal: 'p1', verified: true } });
 
     // What the model saw: the request fenced as data, only the parts of the mesh it names, the clock.
@@ -68,7 +68,7 @@ describe('draft with the scripted model', () => {
     expect(first.proposal).toBeUndefined();
     expect(first.intent).toBeNull();
     expect(first.questions).toEqual([{ field: 'subjects[0]', question: 'There is no Gerrit group "release-manager-team". Which group did you mean?', options: ['release-managers'] }]);
-    expect(deps.store.proposals.size).toBe(0);
+    expect(await deps.store.getProposal('p1')).toBeUndefined();
 
     const second = await draftPolicy(deps, { text: 'I meant release-managers', conversation: first.conversation }, ctx);
     expect(second.questions).toEqual([]);
@@ -78,7 +78,7 @@ describe('draft with the scripted model', () => {
     // The model saw the earlier turn and gic's question, as data.
     const prompt = promptOf(1);
     expect(prompt).toMatch(/<<<BEGIN UNTRUSTED DATA conversation [0-9a-f]{8}>>>\nperson: let the release-manager-team trigger builds on build-trigger\ngic: There is no Gerrit group/);
-    expect(deps.store.conversations.get(first.conversation)?.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
+    expect((await deps.store.getConversation(first.conversation))?.turns.map((t) => t.role)).toEqual(['user', 'assistant', 'user', 'assistant']);
     // Another person cannot continue the conversation.
     await expect(draftPolicy(deps, { text: 'allow anyone', conversation: first.conversation }, { actor: 'user:mallory' })).rejects.toMatchObject({ code: 'not-found' });
   });
@@ -101,7 +101,7 @@ describe('draft with the scripted model', () => {
     expect(result.usage?.rounds).toBe(2);
     expect(result.verified).toBe(true);
     expect(promptOf(1)).toMatch(/Your answer cannot be used\. The problems, as data:\n<<<BEGIN UNTRUSTED DATA problems/);
-    expect(deps.store.audit.at(-1)?.models?.map((m) => `${m.promptId}.v${m.promptVersion}`)).toEqual(['draft-intent.v1', 'repair-structured-output.v1']);
+    expect((await deps.store.listAudit()).at(-1)?.models?.map((m) => `${m.promptId}.v${m.promptVersion}`)).toEqual(['draft-intent.v1', 'repair-structured-output.v1']);
   });
 
   it('still invalid after the repair round, or a failing server: a clear error and nothing stored', async () => {
@@ -113,14 +113,14 @@ describe('draft with the scripted model', () => {
     await expect(draftPolicy(deps, { text: 'release-managers may DELETE builds on build-trigger' }, ctx)).rejects.toMatchObject({ code: 'model-invalid-output' });
     server.setScript([{ kind: 'http-error', status: 500, message: 'GPU on fire' }]);
     await expect(draftPolicy(deps, { text: 'release-managers may DELETE builds on build-trigger' }, ctx)).rejects.toMatchObject({ code: expect.stringMatching(/^model-/) });
-    expect(deps.store.proposals.size).toBe(0);
-    expect(deps.store.conversations.size).toBe(0);
-    expect(deps.store.audit.map((a) => a.outcome)).toEqual(['failed', 'failed']);
+    expect(await deps.store.getProposal('p1')).toBeUndefined();
+    expect(await deps.store.getConversation('c1')).toBeUndefined();
+    expect((await deps.store.listAudit()).map((a) => a.outcome)).toEqual(['failed', 'failed']);
   });
 
   it('without a model, draft refuses with model-not-configured and nothing is stored', async () => {
     const deps = await copilotDeps();
     await expect(draftPolicy(deps, { text: 'anything' }, ctx)).rejects.toMatchObject({ code: 'model-not-configured' });
-    expect(deps.store.conversations.size).toBe(0);
+    expect(await deps.store.getConversation('c1')).toBeUndefined();
   });
 });

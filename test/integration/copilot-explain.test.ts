@@ -37,7 +37,7 @@ describe('explain with a model', () => {
     expect(without.by).toBe('template');
     expect(withModel.facts).toEqual(without.facts);
     expect(withModel.decision).toEqual(without.decision);
-    expect(deps.store.audit[0]).toMatchObject({ outcome: 'ok', models: [{ promptId: 'explain-access', promptVersion: 1, model: 'scripted-model', endpoint: server.baseUrl }], evidence: { by: 'model' } });
+    expect((await deps.store.listAudit())[0]).toMatchObject({ outcome: 'ok', models: [{ promptId: 'explain-access', promptVersion: 1, model: 'scripted-model', endpoint: server.baseUrl }], evidence: { by: 'model' } });
     // The facts went to the model as fenced data; the question is gic's own.
     const body = server.requests().find((r) => r.path === '/v1/chat/completions')?.body as { messages: { role: string; content: string }[] };
     expect(body.messages[1]?.content).toMatch(/^Explain why the request gets the decision the facts state\.\n\nFacts:\n<<<BEGIN UNTRUSTED DATA facts [0-9a-f]{8}>>>\n\[\{"kind":"decision"/);
@@ -55,7 +55,7 @@ describe('explain with a model', () => {
     expect(result.fallback?.reason).toMatch(reason);
     expect(result.text).toContain('is denied (DENY)');
     expect(result.text).not.toContain(text);
-    expect(deps.store.audit[0]).toMatchObject({ outcome: 'ok', evidence: { by: 'template', fallback: expect.stringMatching(reason) } });
+    expect((await deps.store.listAudit())[0]).toMatchObject({ outcome: 'ok', evidence: { by: 'template', fallback: expect.stringMatching(reason) } });
   });
 
   it('falls back to the template when the model fails or is cut off', async () => {
