@@ -14,7 +14,8 @@ const VERB: Readonly<Record<string, string>> = {
 function sentence(text: string): string {
   const t = text.trim();
   if (t === '') return '';
-  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  // `mTLS`, `iOS`: a word whose second letter is upper case keeps its first letter as it is.
+  const capital = /^[a-z][A-Z]/.test(t) ? t : t.charAt(0).toUpperCase() + t.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;
 }
 
