@@ -52,8 +52,11 @@ export function buildDraftContext(text: string, compiled: CompiledMesh, groups: 
   const named = all.filter((w) => mentionsNearly(t, w.name) || mentionsNearly(t, `${w.namespace}/${w.name}`) || servicesOf(compiled, w).some((s) => mentionsNearly(t, s.name)));
   // A workload named in a namespace the text names comes first; a name that exists in many namespaces
   // and none of them is named is listed as candidates (the draft then asks which).
-  for (const w of named.filter((w) => nsSet.has(w.namespace))) add(w);
-  for (const w of named.filter((w) => !nsSet.has(w.namespace))) add(w);
+  const inNamedNamespace = named.filter((w) => nsSet.has(w.namespace));
+  for (const w of inNamedNamespace) add(w);
+  // Same-named workloads elsewhere only matter when the text names no namespace that has one.
+  const pickedNames = new Set(inNamedNamespace.map((w) => w.name));
+  for (const w of named.filter((w) => !nsSet.has(w.namespace) && !pickedNames.has(w.name))) add(w);
   if (pickedWorkloads.length === 0) for (const w of all.filter((w) => nsSet.has(w.namespace))) add(w);
   const workloads = pickedWorkloads.slice(0, limits.workloads);
 

@@ -4,6 +4,7 @@
 // closest existing names) instead of guessing; a conversation continues with its id. Time-bound
 // grants ("until Friday", "for 2 hours") become `expires`, resolved against the injected clock.
 import { AppError } from '../errors.js';
+import type { ChatMessage } from '../model/chat-model.js';
 import { generateObject } from '../model/generate-object.js';
 import type { Intent } from '../policy/compile/intent.js';
 import type { GerritGroup } from '../policy/resources/group-directory.js';
@@ -12,7 +13,7 @@ import { auditedCall } from './audit-call.js';
 import { callStages } from './call-stages.js';
 import { compiledMeshOf } from './compiled-mesh-cache.js';
 import type { CallContext, CopilotDeps } from './deps.js';
-import { buildDraftContext } from './draft-context.js';
+import { buildDraftContext, type DraftContext } from './draft-context.js';
 import { DraftExtractionSchema } from './draft-extraction.js';
 import { resolveDraft } from './draft-resolve.js';
 import { inputErrorsOf } from './input-errors.js';
@@ -72,6 +73,20 @@ async function availableGroups(deps: CopilotDeps, compiled: ReturnType<typeof co
   return { groups: [...names].sort().map((name) => ({ uuid: name, name, members: [], includes: [] })), fromGerrit: false };
 }
 
+/** The draft prompt: the context the person's words point at, the earlier turns, the latest message. */
+export function renderDraftPrompt(
+  personText: string,
+  earlier: readonly ConversationTurn[],
+  text: string,
+  compiled: ReturnType<typeof compiledMeshOf>,
+  groups: readonly GerritGroup[],
+  now: Date,
+): { context: DraftContext; messages: ChatMessage[] } {
+  const context = buildDraftContext(personText, compiled, groups);
+  const prompt = renderPrompt(getPrompt(PROMPTS.draftIntent), { today: todayText(now), context: context.text, conversation: earlierTurns(earlier), request: text });
+  return { context, messages: prompt.messages };
+}
+
 export async function draftPolicy(deps: CopilotDeps, input: DraftInput, ctx: CallContext): Promise<DraftResult> {
   return auditedCall(deps, ctx, 'draft', input, async (models) => {
     const stage = callStages(ctx, 10);
@@ -93,16 +108,15 @@ export async function draftPolicy(deps: CopilotDeps, input: DraftInput, ctx: Cal
     const snapshot = mesh.snapshot();
     const compiled = compiledMeshOf(snapshot.mesh);
     const available = await availableGroups(deps, compiled, ctx.signal);
-    const context = buildDraftContext(personText, compiled, available.groups);
+    const { context, messages } = renderDraftPrompt(personText, earlier, text, compiled, available.groups, deps.clock());
     const ref = PROMPTS.draftIntent;
-    const prompt = renderPrompt(getPrompt(ref), { today: todayText(deps.clock()), context: context.text, conversation: earlierTurns(earlier), request: text });
 
     stage('model', 'asking the model for the intent');
     const repair = PROMPTS.repairStructuredOutput;
     const repairText = (problems: string): string => renderPrompt(getPrompt(repair), { problems }).messages.map((m) => m.content).join('\n');
     let extracted;
     try {
-      extracted = await generateObject({ model, messages: prompt.messages, schema: DraftExtractionSchema, name: 'draft_intent', maxTokens: 600, repairText, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
+      extracted = await generateObject({ model, messages, schema: DraftExtractionSchema, name: 'draft_intent', maxTokens: 600, repairText, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
     } catch (error) {
       models.add({ model: model.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version });
       throw error;

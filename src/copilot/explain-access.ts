@@ -7,6 +7,7 @@
 import { AppError } from '../errors.js';
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
 import { type AccessRequest, AccessRequestSchema } from '../policy/evaluate/access-request.js';
+import type { ChatMessage } from '../model/chat-model.js';
 import type { Decision } from '../policy/evaluate/decision.js';
 import { auditedCall, type ModelUses } from './audit-call.js';
 import { callStages } from './call-stages.js';
@@ -146,27 +147,61 @@ export async function explainAccess(deps: CopilotDeps, input: ExplainInput, ctx:
   });
 }
 
+/** What of the facts goes into the prompt (the token budget): about 2,500 tokens. */
+const FACTS_BUDGET_CHARS = 7_500;
+const KIND_ORDER: readonly Fact['kind'][] = ['decision', 'reason', 'rule', 'workload', 'service', 'mtls', 'jwt', 'policy', 'attachment', 'finding', 'trace'];
+const LEVEL_ORDER: Readonly<Record<string, number>> = { error: 0, warning: 1, info: 2 };
+
+function promptFact(f: Fact): Record<string, string> {
+  return { kind: f.kind, text: f.text, ...(f.policy !== undefined ? { policy: f.policy } : {}), ...(f.source !== undefined ? { source: f.source } : {}) };
+}
+
+/**
+ * The facts that fit the budget, most telling first: the decision and its reasons, the deciding
+ * rules, the target, then policies, findings (errors first, those on deciding policies first), trace.
+ */
+export function factsForPrompt(facts: readonly Fact[], decision: Decision | undefined, budget: number): Fact[] {
+  const deciding = new Set(decision?.reasons.map((r) => r.policy) ?? []);
+  const rank = (f: Fact): number[] => [
+    KIND_ORDER.indexOf(f.kind),
+    f.finding !== undefined ? (deciding.has(f.policy ?? '') ? 0 : 1) : 0,
+    f.finding !== undefined ? (LEVEL_ORDER[f.finding.level] ?? 3) : 0,
+  ];
+  const ordered = facts.map((f, i) => ({ f, i, r: rank(f) })).sort((a, b) => a.r[0]! - b.r[0]! || a.r[1]! - b.r[1]! || a.r[2]! - b.r[2]! || a.i - b.i);
+  const out: Fact[] = [];
+  let used = 2;
+  for (const { f } of ordered) {
+    const size = JSON.stringify(promptFact(f)).length + 1;
+    if (used + size > budget) continue;
+    used += size;
+    out.push(f);
+  }
+  return out;
+}
+
+/** The explain prompt for a subject and its facts (those within the budget), and the facts it carries. */
+export function renderExplainPrompt(kind: ExplainSubject['kind'], facts: readonly Fact[], decision: Decision | undefined): { messages: ChatMessage[]; sent: Fact[] } {
+  const question =
+    kind === 'request'
+      ? 'Explain why the request gets the decision the facts state.'
+      : kind === 'policy'
+        ? 'Explain what this AuthorizationPolicy does: which workloads it applies to and whom it allows or denies what.'
+        : 'Explain what protects this workload: the mTLS mode, the token checks and the policies that decide its requests.';
+  const decisionRule = decision !== undefined ? `- State the decision with the word ${decision.decision}.` : '- There is no single decision to state: describe the policy or workload.';
+  const sent = factsForPrompt(facts, decision, FACTS_BUDGET_CHARS);
+  return { messages: renderPrompt(getPrompt(PROMPTS.explainAccess), { question, decisionRule, facts: JSON.stringify(sent.map(promptFact)) }).messages, sent };
+}
+
 type Phrased = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly reason: string };
 
 async function phrase(deps: CopilotDeps, ctx: CallContext, subject: ExplainSubject, facts: readonly Fact[], decision: Decision | undefined, models: ModelUses): Promise<Phrased> {
   const model = deps.model;
   if (model === undefined) return { ok: false, reason: 'no model' };
-  const question =
-    subject.kind === 'request'
-      ? 'Explain why the request gets the decision the facts state.'
-      : subject.kind === 'policy'
-        ? 'Explain what this AuthorizationPolicy does: which workloads it applies to and whom it allows or denies what.'
-        : 'Explain what protects this workload: the mTLS mode, the token checks and the policies that decide its requests.';
-  const decisionRule = decision !== undefined ? `- State the decision with the word ${decision.decision}.` : '- There is no single decision to state: describe the policy or workload.';
   const ref = PROMPTS.explainAccess;
-  const prompt = renderPrompt(getPrompt(ref), {
-    question,
-    decisionRule,
-    facts: JSON.stringify(facts.map((f) => ({ kind: f.kind, text: f.text, ...(f.policy !== undefined ? { policy: f.policy } : {}), ...(f.source !== undefined ? { source: f.source } : {}) }))),
-  });
+  const { messages, sent } = renderExplainPrompt(subject.kind, facts, decision);
   let content: string;
   try {
-    const response = await model.generate({ messages: prompt.messages, maxTokens: 400, temperature: 0, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
+    const response = await model.generate({ messages, maxTokens: 400, temperature: 0, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
     models.add({ model: response.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version, promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens });
     if (response.finishReason === 'length') return { ok: false, reason: 'the model answer was cut off at the token limit' };
     content = response.content;
@@ -176,7 +211,8 @@ async function phrase(deps: CopilotDeps, ctx: CallContext, subject: ExplainSubje
     return { ok: false, reason: `the model failed: ${error instanceof Error ? error.message : String(error)}` };
   }
   const text = sanitizeUntrusted(content, 4_000).text.trim();
-  const factTexts = [...facts.map((f) => f.text), ...facts.flatMap((f) => [f.policy ?? '', f.source ?? ''])];
+  // The model may repeat only what it was shown.
+  const factTexts = [...sent.map((f) => f.text), ...sent.flatMap((f) => [f.policy ?? '', f.source ?? ''])];
   const names = knownNames(deps, compiledMeshOf(requireMesh(deps).snapshot().mesh).mesh);
   const checked = checkGrounding(text, { factTexts, knownNames: names, ...(decision !== undefined ? { mustMention: DECISION_WORDS[decision.decision] ?? [decision.decision] } : {}) });
   return checked.ok ? { ok: true, text } : { ok: false, reason: `the model text was discarded: ${checked.reason}` };

@@ -55,12 +55,15 @@ function withinOneEdit(a: string, b: string): boolean {
   return edits + (a.length - i) + (b.length - j) <= 1;
 }
 
-/** Exact, or one typo away in a name of 6 or more letters (compared joined: "relase managers"). */
+/**
+ * Exact, or one typo away in a name of 6 or more letters (compared joined: "relase managers"). Names
+ * with digits match exactly only: `core-060` and `core-160` are different things, not a typo.
+ */
 export function mentionsNearly(normalisedText: string, name: string): boolean {
   if (mentionsExactly(normalisedText, name)) return true;
   const words = wordsOf(name);
   const joined = words.join('');
-  if (joined.length < 6) return false;
+  if (joined.length < 6 || /\d/.test(joined)) return false;
   const textWords = normalisedText.trim().split(' ');
   for (let i = 0; i < textWords.length; i++) {
     const span = textWords.slice(i, i + words.length).join('');

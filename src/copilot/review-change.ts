@@ -21,6 +21,7 @@ import type { CallContext, CopilotDeps } from './deps.js';
 import { analyzeFocused } from './focused-analysis.js';
 import { type InputError, inputErrorsOf } from './input-errors.js';
 import { documentKeys, patchMesh } from './patch-mesh.js';
+import { confinedNamespaces, reducedMesh } from './reduced-mesh.js';
 
 export interface PolicyFileChange {
   /** Repository path of the file. */
@@ -139,10 +140,14 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
 
     stage('diff', 'building the meshes before and after the change and diffing them');
     const beforeMesh = baseHasBefore ? base.mesh : patchMesh(base.mesh, base.documents, removed, beforeDocs).mesh;
-    const afterPatched = patchMesh(base.mesh, base.documents, new Set([...removed, ...documentKeys(afterDocs)]), afterDocs);
-    const before = compiledMeshOf(beforeMesh);
-    const after = compileMesh(afterPatched.mesh);
-    const diff = diffCompiled(before, after);
+    const changedKeys = new Set([...removed, ...documentKeys(afterDocs)]);
+    const afterPatched = patchMesh(base.mesh, base.documents, changedKeys, afterDocs);
+    // A change confined to a few namespaces is diffed on the part of the mesh that decides for them.
+    const confined = afterPatched.patched ? confinedNamespaces(base.mesh, changedKeys) : undefined;
+    const diff =
+      confined !== undefined
+        ? diffCompiled(compileMesh(reducedMesh(beforeMesh, confined)), compileMesh(reducedMesh(afterPatched.mesh, confined)))
+        : diffCompiled(compiledMeshOf(beforeMesh), compileMesh(afterPatched.mesh));
 
     stage('analyze', 'running the analyzers on the changed policies');
     const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
