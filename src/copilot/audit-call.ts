@@ -40,7 +40,10 @@ export async function auditedCall<T>(
   let result: AuditedResult<T>;
   try {
     result = await run(models);
-  } catch (error) {
+  } catch (thrown) {
+    // Whatever an adapter threw when the caller cancelled (an AbortError, a model or Gerrit error), the
+    // caller learns one thing: the call was cancelled.
+    const error = ctx.signal?.aborted === true && !(AppError.isInstance(thrown) && thrown.code === 'cancelled') ? new AppError('cancelled', 'cancelled by the caller', { cause: thrown }) : thrown;
     const refused = AppError.isInstance(error) && REFUSALS.has(error.code);
     const message = error instanceof Error ? error.message : String(error);
     try {
