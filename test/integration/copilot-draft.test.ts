@@ -118,6 +118,18 @@ describe('draft with the scripted model', () => {
     expect((await deps.store.listAudit()).map((a) => a.outcome)).toEqual(['failed', 'failed']);
   });
 
+  it('a caller that cancels while the model thinks gets cancelled, and nothing is stored', async () => {
+    server.setScript([{ kind: 'json', delayMs: 5_000, value: { action: 'allow', who: [{ kind: 'group', name: 'release-managers' }], namespace: 'builds', workload: 'build-trigger' } }]);
+    const deps = await copilotDeps({ model: httpChatModel(server.baseUrl) });
+    const controller = new AbortController();
+    const progress: string[] = [];
+    setTimeout(() => controller.abort(new Error('the person closed the page')), 200);
+    await expect(draftPolicy(deps, { text: 'release-managers may POST /api/builds on build-trigger' }, { ...ctx, signal: controller.signal, onProgress: (e) => progress.push(e.stage) })).rejects.toMatchObject({ code: 'cancelled' });
+    expect(progress).toEqual(['context', 'model']);
+    expect(await deps.store.getConversation('c1')).toBeUndefined();
+    expect((await deps.store.listAudit()).map((a) => a.outcome)).toEqual(['failed']);
+  });
+
   it('without a model, draft refuses with model-not-configured and nothing is stored', async () => {
     const deps = await copilotDeps();
     await expect(draftPolicy(deps, { text: 'anything' }, ctx)).rejects.toMatchObject({ code: 'model-not-configured' });
