@@ -172,7 +172,9 @@ try {
   await store.close();
   const sorted = timings.map((x) => x.ms).sort((x, y) => x - y);
   const median = sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  results.push({ name: 'copilot-review-one-policy-edit-median', value: median, unit: 'ms', target: { max: 1_000 }, pass: median < 1_000, details: { worstMs: sorted.at(-1), edits: timings } });
+  const cpuSorted = timings.map((x) => x.cpuMs).sort((x, y) => x - y);
+  // Wall time is the target; CPU time says what it would be on an idle machine (see bench/README.md).
+  results.push({ name: 'copilot-review-one-policy-edit-median', value: median, unit: 'ms', target: { max: 1_000 }, pass: median < 1_000, details: { worstMs: sorted.at(-1), medianCpuMs: cpuSorted[Math.floor(cpuSorted.length / 2)], edits: timings } });
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
