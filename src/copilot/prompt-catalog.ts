@@ -12,6 +12,7 @@ import { parsePromptFile, type PromptTemplate } from './prompt-template.js';
 export const PROMPTS = {
   explainAccess: { id: 'explain-access', version: 1 },
   draftIntent: { id: 'draft-intent', version: 1 },
+  explainChange: { id: 'explain-change', version: 1 },
   repairStructuredOutput: { id: 'repair-structured-output', version: 1 },
 } as const satisfies Readonly<Record<string, { readonly id: string; readonly version: number }>>;
 

@@ -12,15 +12,21 @@ import { compileMesh } from '../policy/evaluate/compile-mesh.js';
 import type { MeshFinding } from '../policy/parse/mesh-finding.js';
 import { parseDocuments } from '../policy/parse/parse-documents.js';
 import type { ParsedDocument } from '../policy/parse/parsed-document.js';
+import type { Mesh } from '../policy/resources/mesh.js';
 import { validateSources } from '../policy/validate/validate-sources.js';
 import type { ValidateReport } from '../policy/validate/validate-report.js';
-import { auditedCall } from './audit-call.js';
+import { auditedCall, type ModelUses } from './audit-call.js';
 import { callStages } from './call-stages.js';
 import { compiledMeshOf } from './compiled-mesh-cache.js';
 import type { CallContext, CopilotDeps } from './deps.js';
+import { sanitizeUntrusted } from './untrusted-text.js';
 import { analyzeFocused } from './focused-analysis.js';
 import { type InputError, inputErrorsOf } from './input-errors.js';
+import { checkGrounding } from './ground-prose.js';
+import { knownNames } from './known-names.js';
 import { documentKeys, patchMesh } from './patch-mesh.js';
+import { getPrompt, PROMPTS } from './prompt-catalog.js';
+import { renderPrompt } from './prompt-template.js';
 import { confinedNamespaces, reducedMesh } from './reduced-mesh.js';
 
 export interface PolicyFileChange {
@@ -36,6 +42,10 @@ export interface ReviewInput {
   /** The mesh the change applies to. Files of `base` with a changed path are replaced. */
   readonly base: MeshSnapshot;
   readonly files: readonly PolicyFileChange[];
+  /** Add a model-written note (`explanation`) when a model is configured; default false. */
+  readonly useModel?: boolean;
+  /** The change's commit message (untrusted): the model sees it as data, next to the facts. */
+  readonly commitMessage?: string;
 }
 
 export interface ReviewComment {
@@ -64,6 +74,11 @@ export interface ReviewResult {
   readonly summary: string;
   /** The review message: the access delta with a witness per row, validation, dry-run, findings. */
   readonly message: string;
+  /**
+   * With `useModel` and a model: the model's note on the change, grounded as `explain` is (it names
+   * nothing outside the review's facts), else `by: template` with `summary` and the reason.
+   */
+  readonly explanation?: { readonly text: string; readonly by: 'model' | 'template'; readonly fallback?: string };
 }
 
 const MAX_ROWS = 25;
@@ -113,10 +128,46 @@ function renderMessage(result: Omit<ReviewResult, 'message'>): string {
   return lines.join('\n');
 }
 
+/** The review's facts as the model sees them, and the texts its note may repeat. */
+function reviewFacts(r: Omit<ReviewResult, 'message' | 'explanation'>): { json: string; texts: string[] } {
+  const facts = {
+    verdict: r.summary,
+    accessDelta: r.diff.summary,
+    changes: r.diff.changes.slice(0, MAX_ROWS).map((c) => `${c.before} -> ${c.after} on ${c.workload.namespace}/${c.workload.name}: ${c.summary}`),
+    validation: `${r.validation.summary.resources} resource(s), ${r.validation.summary.errors} error(s), ${r.validation.summary.warnings} warning(s)`,
+    dryRun: r.dryRun.results.map((x) => `${x.mode} dry-run ${x.accepted ? 'accepted' : 'rejected'} ${x.kind} ${x.namespace}/${x.name}`),
+    newFindings: r.newFindings.map((f) => `${f.code} (${f.level}) at ${f.source}: ${f.message}`),
+  };
+  return { json: JSON.stringify(facts), texts: [facts.verdict, ...facts.changes, facts.validation, ...facts.dryRun, ...facts.newFindings, ...r.files] };
+}
+
+async function explainChange(deps: CopilotDeps, ctx: CallContext, review: Omit<ReviewResult, 'message' | 'explanation'>, commitMessage: string | undefined, models: ModelUses, mesh: Mesh): Promise<NonNullable<ReviewResult['explanation']>> {
+  const model = deps.model;
+  const fallback = (reason: string): NonNullable<ReviewResult['explanation']> => ({ text: review.summary, by: 'template', fallback: reason });
+  if (model === undefined) return fallback('no model');
+  const ref = PROMPTS.explainChange;
+  const facts = reviewFacts(review);
+  const prompt = renderPrompt(getPrompt(ref), { facts: facts.json, commitMessage: commitMessage ?? '(none)' });
+  let content: string;
+  try {
+    const response = await model.generate({ messages: prompt.messages, maxTokens: 400, temperature: 0, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
+    models.add({ model: response.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version, promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens });
+    if (response.finishReason === 'length') return fallback('the model answer was cut off at the token limit');
+    content = response.content;
+  } catch (error) {
+    if (ctx.signal?.aborted === true) throw error;
+    models.add({ model: model.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version });
+    return fallback(`the model failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = sanitizeUntrusted(content, 4_000).text.trim();
+  const checked = checkGrounding(text, { factTexts: facts.texts, knownNames: knownNames(deps, mesh) });
+  return checked.ok ? { text, by: 'model' } : fallback(`the model text was discarded: ${checked.reason}`);
+}
+
 export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: CallContext): Promise<ReviewResult> {
-  const hashed = { base: input.base.resourceVersion, files: input.files };
-  return auditedCall(deps, ctx, 'review', hashed, async () => {
-    const stage = callStages(ctx, 5);
+  const hashed = { base: input.base.resourceVersion, files: input.files, useModel: input.useModel, commitMessage: input.commitMessage };
+  return auditedCall(deps, ctx, 'review', hashed, async (models) => {
+    const stage = callStages(ctx, input.useModel === true ? 6 : 5);
     const base = input.base;
     const paths = new Set(input.files.map((f) => f.path));
     stage('validate', 'parsing and validating the changed files');
@@ -172,7 +223,12 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
     const s = diff.summary;
     const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
     const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
-    const result: ReviewResult = { ...partial, message: renderMessage(partial) };
+    let explanation: ReviewResult['explanation'];
+    if (input.useModel === true && deps.model !== undefined) {
+      stage('model', 'asking the model for a note on the change');
+      explanation = await explainChange(deps, ctx, partial, input.commitMessage, models, afterPatched.mesh);
+    }
+    const result: ReviewResult = { ...partial, message: renderMessage(partial), ...(explanation !== undefined ? { explanation } : {}) };
     return {
       value: result,
       outcome: 'ok',
