@@ -4,7 +4,7 @@
 // names its policy and `file:line` where one exists; analyzer findings come with their witnesses. The
 // model only rephrases these; ground-prose.ts checks that it did not add anything.
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
-import { relevantPolicies, servicesOf } from '../policy/diff/collect-atoms.js';
+import { relevantPolicies, servicesOf, waypointPaths } from '../policy/diff/collect-atoms.js';
 import type { AccessRequest } from '../policy/evaluate/access-request.js';
 import type { CompiledMesh, ProxyTarget } from '../policy/evaluate/compile-mesh.js';
 import type { Decision } from '../policy/evaluate/decision.js';
@@ -80,8 +80,10 @@ function attachedPolicyFacts(compiled: CompiledMesh, t: ProxyTarget, out: FactSe
   }
   if (policies.length === 0) out.facts.push({ kind: 'policy', text: `no AuthorizationPolicy applies to ${t.namespace}/${t.name}: every request that passes mTLS and token checks is allowed` });
   if (!(t.dataplane === 'none' && !t.isGateway)) {
-    const ras = t.dataplane === 'ambient' ? [] : compiled.envoyPolicies(t).requestAuthentications;
-    out.facts.push({ kind: 'jwt', text: ras.length > 0 ? `tokens are checked by RequestAuthentication ${ras.join(', ')}` : 'no RequestAuthentication applies: requests carry no verified token claims' });
+    // Ambient: ztunnel reads no token; the waypoints in front of the workload do.
+    const ras = t.dataplane === 'ambient' && !t.isWaypoint ? [...new Set(waypointPaths(compiled, t).flatMap((w) => w.policies.requestAuthentications))] : compiled.envoyPolicies(t).requestAuthentications;
+    const where = t.dataplane === 'ambient' && !t.isWaypoint ? ' at its waypoint' : '';
+    out.facts.push({ kind: 'jwt', text: ras.length > 0 ? `tokens are checked${where} by RequestAuthentication ${ras.join(', ')}` : `no RequestAuthentication applies${where}: requests carry no verified token claims` });
   }
 }
 
