@@ -108,7 +108,7 @@ export async function explainAccess(deps: CopilotDeps, input: ExplainInput, ctx:
       subject = { kind: 'workload', workload: `${namespace}/${name}` };
       set = workloadFacts(compiled, target);
     }
-    const findings = analyzeFocused({ mesh: snapshot.mesh, policies: set.policies, workloads: set.workloads });
+    const findings = analyzeFocused({ mesh: snapshot.mesh, policies: set.policies, workloads: set.workloads, now: deps.clock() });
     const facts = [...set.facts, ...findingFacts(findings)];
     const template = explainTemplateText(subject, set, findings);
     const inputErrors = inputErrorsOf(snapshot.findings);

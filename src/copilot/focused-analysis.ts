@@ -25,6 +25,8 @@ export interface FocusedAnalysisInput {
   readonly workloads?: ReadonlySet<string>;
   readonly gerrit?: GerritFacts;
   readonly analyzers?: readonly Analyzer[];
+  /** The clock expiry findings (GIC125, `policy.gic/expires`) are judged against. */
+  readonly now?: Date;
 }
 
 export function analyzeFocused(input: FocusedAnalysisInput): ReportedFinding[] {

@@ -202,9 +202,9 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
 
     stage('analyze', 'running the analyzers on the changed policies');
     const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
-    const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies });
+    const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies, now: deps.clock() });
     const key = (f: ReportedFinding): string => `${f.code}\0${f.resource === null ? '' : `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`}\0${f.field}\0${f.message}`;
-    const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies }).map(key));
+    const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies, now: deps.clock() }).map(key));
     const newFindings = findings.filter((f) => !already.has(key(f)));
 
     stage('dry-run', deps.dryRun !== undefined ? 'server-side dry-run against the cluster' : 'offline dry-run against the mesh');

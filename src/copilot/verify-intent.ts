@@ -101,9 +101,9 @@ export async function verifyIntent(deps: CopilotDeps, intent: Intent, snapshot: 
   const doc = parseDocuments(proposal.yaml, PROPOSAL_FILE).documents;
   const policy = parseMesh([{ file: PROPOSAL_FILE, text: proposal.yaml }]).mesh.authorizationPolicies[0];
   const ref = policy === undefined ? undefined : `${policy.namespace}/${policy.name}`;
-  const findings = policy === undefined || ref === undefined ? [] : analyzeFocused({ mesh: withPolicy(snapshot.mesh, policy), documents: doc, policies: new Set([ref]) });
+  const findings = policy === undefined || ref === undefined ? [] : analyzeFocused({ mesh: withPolicy(snapshot.mesh, policy), documents: doc, policies: new Set([ref]), now: deps.clock() });
   // What the policy being extended already had is not the proposal's doing.
-  const existing = ref !== undefined && proposal.extends !== undefined ? new Set(analyzeFocused({ mesh: snapshot.mesh, policies: new Set([ref]) }).map(findingKey)) : new Set<string>();
+  const existing = ref !== undefined && proposal.extends !== undefined ? new Set(analyzeFocused({ mesh: snapshot.mesh, policies: new Set([ref]), now: deps.clock() }).map(findingKey)) : new Set<string>();
   for (const f of findings) {
     if (f.level === 'error' || (BLOCKING_CODES.has(f.code) && !existing.has(findingKey(f)))) blockers.push(`${f.code} ${f.message}`);
   }
