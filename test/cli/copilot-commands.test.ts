@@ -1,8 +1,8 @@
 // The copilot commands through the real `gic` binary on the demo mesh and the demo Gerrit snapshot:
-// `gic propose` stores a proposal and prints its id with the evidence, `gic explain` answers from the
-// engine's facts, `gic submit` refuses an unverified proposal (exit 3) and needs Gerrit and a policy
-// repository (exit 2), input errors exit 3 unless --allow-input-errors, and every call is in the
-// audit log that `gic audit verify` checks.
+// `gic propose` stores a proposal and prints its id with the evidence (exit 3 when it is not
+// verified), `gic explain` answers from the engine's facts, `gic submit` refuses an unverified proposal
+// (exit 3) and needs Gerrit and a policy repository (exit 2), input errors exit 3 unless
+// --allow-input-errors, and every call is in the audit log that `gic audit verify` checks.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,6 +44,8 @@ describe('gic propose, explain, submit', { timeout: 180_000 }, () => {
 
   it('submit refuses an unverified proposal with exit 3, and needs Gerrit and a policy repository (exit 2)', async () => {
     const run = await runGic(['propose', '--intent', join(dir, 'missing-group.json'), '--mesh', 'examples/demo-mesh', ...common(), '-o', 'json']);
+    // Fail closed: an unverified proposal is printed (and stored) but exits 3.
+    expect(run.code).toBe(3);
     const out = jsonOf(run) as { verified: boolean; proposal: string; blockers: string[] };
     expect(out.verified).toBe(false);
     expect(out.blockers[0]).toContain('closest: release-managers');
@@ -65,8 +67,9 @@ describe('gic propose, explain, submit', { timeout: 180_000 }, () => {
     const out = jsonOf(strict) as { verified: boolean; inputErrors: { file: string }[] };
     expect(out.verified).toBe(false);
     expect(out.inputErrors[0]?.file).toBe(join(dir, 'broken.yaml'));
+    // Accepted input errors still leave the proposal unverified: exit 3 all the same.
     const allowed = await runGic([...args, '--allow-input-errors']);
-    expect(allowed.code).toBe(0);
+    expect(allowed.code).toBe(3);
     expect((jsonOf(allowed) as { inputErrors: unknown[] }).inputErrors.length).toBeGreaterThan(0);
   });
 

@@ -1,15 +1,16 @@
 // `gic draft "natural-language request" [--mesh DIR] [--conversation ID]`: the model turns the request
 // into a structured intent, gic checks every name and proposes it (docs/cli.md): the propose shape plus
 // "intent", "questions" (clarifying questions with the closest existing names; then no proposal),
-// "conversation" (answer with `--conversation ID "answer"`) and "proposal". Needs a model. Input errors
-// in the mesh exit 3 unless --allow-input-errors; questions are a result (exit 0).
+// "conversation" (answer with `--conversation ID "answer"`) and "proposal". Needs a model. Questions
+// are a result (exit 0); an unverified proposal exits 3, as do input errors in the mesh unless
+// --allow-input-errors.
 import type { DraftResult } from '../../copilot/draft-policy.js';
 import type { ProposeResult } from '../../copilot/propose-policy.js';
 import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { COPILOT_OPTIONS, INPUT_ERRORS_OPTION, MESH_OPTION } from '../copilot-options.js';
 import { writeJson } from '../output/write-json.js';
-import { renderProposal } from './propose.js';
+import { exitStatus, renderProposal } from './propose.js';
 
 function render(result: DraftResult): string {
   if (result.questions.length > 0) {
@@ -47,7 +48,7 @@ export const draftCommand: Command = {
       const result = await opened.copilot.draft({ text, ...(typeof conversation === 'string' ? { conversation } : {}) }, opened.ctx);
       if (format === 'json') writeJson(io, result);
       else io.stdout(render(result));
-      return { status: (result.inputErrors?.length ?? 0) > 0 && values['allow-input-errors'] !== true ? 'findings' : 'ok' };
+      return { status: exitStatus(result.verified, result.inputErrors?.length ?? 0, values['allow-input-errors'] === true) };
     } finally {
       await opened.close();
     }

@@ -2,8 +2,8 @@
 // and verify it through the copilot (docs/cli.md): validation, dry-run (the cluster's when one is
 // configured, else offline), the exact access diff against the intent, the Gerrit groups it names
 // (when a Gerrit source is configured), the analyzers on the proposed policy. The proposal is stored
-// with its evidence and its id printed ("proposal"; `gic submit ID`). An unverified proposal is a
-// result (exit 0, with "blockers"), not a failure; input errors in the mesh exit 3 unless
+// with its evidence and its id printed ("proposal"; `gic submit ID`). Fails closed: an unverified
+// proposal is printed with its "blockers" and exits 3, as do input errors in the mesh unless
 // --allow-input-errors; an intent file that is not a valid intent is a bad request (exit 2).
 import type { ProposeResult } from '../../copilot/propose-policy.js';
 import { AppError } from '../../errors.js';
@@ -25,6 +25,12 @@ export function renderProposal(p: ProposeResult): string {
   for (const b of p.blockers) lines.push(`  not verified: ${b}`);
   if (p.expires !== undefined) lines.push(`  expires: ${p.expires}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** Fail closed: exit 3 for an unverified proposal, and for input errors unless they are accepted. */
+export function exitStatus(verified: boolean | undefined, inputErrors: number, allowInputErrors: boolean): 'ok' | 'findings' {
+  if (inputErrors > 0 && !allowInputErrors) return 'findings';
+  return verified === false ? 'findings' : 'ok';
 }
 
 export const proposeCommand: Command = {
@@ -50,7 +56,7 @@ export const proposeCommand: Command = {
       for (const w of result.warnings) logger.warn(w);
       if (format === 'json') writeJson(io, result);
       else io.stdout(renderProposal(result));
-      return { status: result.inputErrors.length > 0 && values['allow-input-errors'] !== true ? 'findings' : 'ok' };
+      return { status: exitStatus(result.verified, result.inputErrors.length, values['allow-input-errors'] === true) };
     } catch (error) {
       if (AppError.isInstance(error) && error.code === 'bad-request') throw new AppError('bad-request', `intent file ${intentFile}: ${error.message}`, { cause: error, details: error.details });
       throw error;
