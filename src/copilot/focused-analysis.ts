@@ -44,7 +44,7 @@ export function analyzeFocused(input: FocusedAnalysisInput): ReportedFinding[] {
     present: presentInputs(input.mesh, validated, [], input.gerrit),
     ...(input.gerrit === undefined ? {} : { gerrit: input.gerrit }),
   };
-  const index = new MeshIndex(snapshot, true);
+  const index = new MeshIndex(snapshot, { verifyWitnesses: true, ...(input.now !== undefined ? { now: input.now } : {}) });
   const findings: Finding[] = [];
   const policies = input.policies ?? new Set<string>();
   const workloads = input.workloads ?? new Set<string>();

@@ -59,6 +59,16 @@ describe('review a change (use case)', () => {
     expect(removed.result.diff.changes.every((c) => c.before === 'DENY' && c.after === 'ALLOW')).toBe(true);
   });
 
+  it('a grant whose policy.gic/expires has passed at the clock is a new finding (GIC125) on its line', async () => {
+    const expired = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: temp-grant\n  namespace: builds\n  annotations:\n    policy.gic/expires: "2026-11-01T00:00:00Z"\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: ["mesh.example.com/ns/ci/sa/build-runner"]\n      to:\n        - operation:\n            methods: ["GET"]\n';
+    const { result } = await review(expired, null, 'policies/builds/temp-grant.yaml');
+    const finding = result.newFindings.find((f) => f.code === 'GIC125');
+    expect(finding).toBeDefined();
+    expect(result.comments.some((c) => c.path === 'policies/builds/temp-grant.yaml' && c.message.startsWith('GIC125'))).toBe(true);
+    const future = await review(expired.replace('2026-11-01', '2027-01-01'), null, 'policies/builds/temp-grant.yaml');
+    expect(future.result.newFindings.some((f) => f.code === 'GIC125')).toBe(false);
+  });
+
   it('a file without Istio security resources gets no vote', async () => {
     const { result } = await review('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  namespace: builds\n', null, 'policies/notes.yaml');
     expect(result.vote).toBe(0);

@@ -8,7 +8,8 @@ import { Scalar, stringify } from 'yaml';
 
 import type { AuthorizationPolicySpec, Condition, Rule } from '../resources/authorization-policy.js';
 import type { AuthorizationPolicy, Mesh, Workload } from '../resources/mesh.js';
-import { EXPIRES_ANNOTATION, type Intent, type IntentOperation, type Subject } from './intent.js';
+import { EXPIRES_ANNOTATION } from '../resources/expires-annotation.js';
+import type { Intent, IntentOperation, Subject } from './intent.js';
 
 export interface CompiledIntent {
   readonly namespace: string;

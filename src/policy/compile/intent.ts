@@ -4,9 +4,7 @@
 import { z } from 'zod';
 
 import { ConditionSchema } from '../resources/authorization-policy.js';
-
-/** The annotation that carries a time-bound grant's expiry on the compiled policy. */
-export const EXPIRES_ANNOTATION = 'policy.gic/expires';
+import { ExpiresSchema } from '../resources/expires-annotation.js';
 
 export const SubjectSchema = z.union([
   z.strictObject({ gerritGroup: z.string().min(1) }),
@@ -59,6 +57,6 @@ export const IntentSchema = z.strictObject({
    * A time-bound grant (docs/cli.md): RFC 3339 instant after which the grant must go. The policy carries
    * it as the annotation `policy.gic/expires` (GIC125 flags it once passed; the review bot removes it).
    */
-  expires: z.iso.datetime({ offset: true }).optional(),
+  expires: ExpiresSchema.optional(),
 });
 export type Intent = z.infer<typeof IntentSchema>;
