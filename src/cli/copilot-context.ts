@@ -13,6 +13,7 @@ import { AppError } from '../errors.js';
 import { createGroupSource } from '../gerrit/create-group-source.js';
 import type { Logger } from '../log.js';
 import type { MeshSource } from '../kube/mesh-source.js';
+import type { ChatModel } from '../model/chat-model.js';
 import type { OptionValues } from './command.js';
 import { openStore } from './open-store.js';
 
@@ -106,10 +107,16 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       closers.push(() => client.close());
       gerrit = changeWriter(client, config.gerrit.url);
     }
+    let model: ChatModel | undefined;
+    if (needs.model !== undefined) {
+      const { createChatModel } = await import('../model/create-chat-model.js');
+      model = createChatModel(config.model, { logger: logger.child({ adapter: 'model' }) });
+    }
     const repo = config.policyRepo;
     const deps: CopilotDeps = {
       ...(mesh !== undefined ? { mesh } : {}),
       ...(groups !== undefined ? { groups: groups.source } : {}),
+      ...(model !== undefined ? { model } : {}),
       store,
       ...(dryRun !== undefined ? { dryRun } : {}),
       ...(gerrit !== undefined ? { gerrit } : {}),

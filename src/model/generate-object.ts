@@ -41,10 +41,34 @@ export interface GenerateObjectResult<T> {
   readonly model: string;
 }
 
-/** The JSON Schema gic sends for a zod schema: input shape, no `$schema` key, unrepresentable parts open. */
+/**
+ * The JSON Schema gic sends for a zod schema: input shape, no `$schema` key, unrepresentable parts open,
+ * and `pattern`s without the `\/` that JavaScript puts in RegExp sources (llama.cpp's grammar converter
+ * silently drops a pattern it cannot read, so `^\/` would leave the string unconstrained).
+ */
 export function jsonSchemaOf(schema: z.ZodType): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
+  return portablePatterns(rest) as JsonSchema;
+}
+
+function portablePatterns(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(portablePatterns);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(Object.entries(node).map(([key, value]) => [key, key === 'pattern' && typeof value === 'string' ? unescapeSlashes(value) : portablePatterns(value)]));
+}
+
+/** `\/` -> `/` (the same regex in ECMA-262), leaving every other escape, `\\/` included, as written. */
+function unescapeSlashes(pattern: string): string {
+  let out = '';
+  for (let index = 0; index < pattern.length; index++) {
+    const char = pattern[index];
+    if (char === '\\' && index + 1 < pattern.length) {
+      const next = pattern[index + 1];
+      out += next === '/' ? '/' : `${char}${next}`;
+      index++;
+    } else out += char;
+  }
+  return out;
 }
 
 /** Asks `model` for a value of `schema`; see the file header for the rounds. */

@@ -10,6 +10,7 @@ import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { COPILOT_OPTIONS, INPUT_ERRORS_OPTION, MESH_OPTION } from '../copilot-options.js';
 import { writeJson } from '../output/write-json.js';
+import { MODEL_OPTIONS } from '../setting-options.js';
 import { exitStatus, renderProposal } from './propose.js';
 
 function render(result: DraftResult): string {
@@ -36,6 +37,7 @@ export const draftCommand: Command = {
     conversation: { type: 'string', valueName: 'ID', description: 'continue this conversation (answer its questions)' },
     ...INPUT_ERRORS_OPTION,
     ...COPILOT_OPTIONS,
+    ...MODEL_OPTIONS,
   },
   formats: ['human', 'json'],
   async run({ values, positionals, format, io, logger }) {

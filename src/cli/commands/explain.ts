@@ -8,6 +8,7 @@ import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { COPILOT_OPTIONS, INPUT_ERRORS_OPTION, MESH_OPTION } from '../copilot-options.js';
 import { writeJson } from '../output/write-json.js';
+import { MODEL_OPTIONS } from '../setting-options.js';
 import { parseJson } from '../read-request.js';
 import { readText } from '../read-sources.js';
 
@@ -35,6 +36,7 @@ export const explainCommand: Command = {
     'no-model': { type: 'boolean', description: 'template text even when a model is configured' },
     ...INPUT_ERRORS_OPTION,
     ...COPILOT_OPTIONS,
+    ...MODEL_OPTIONS,
   },
   formats: ['human', 'json'],
   async run({ values, format, io, logger }) {
