@@ -16,12 +16,12 @@ export const EXIT_CODES = {
   'not-found': 4,
   /** A live system (Gerrit, the cluster, the model) failed, refused the credentials or timed out. */
   unavailable: 5,
-} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable' | 'not-found' | 'unavailable', number>>;
+} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable', number>>;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** Error codes of the adapters (`gerrit-unauthorized`, `kube-timeout`, ...). */
-const LIVE_SYSTEM_ERROR = /^(gerrit|kube|model)-/;
+/** Error codes of the adapters (`gerrit-unauthorized`, `cluster-timeout`, `cluster-forbidden`, ...). */
+const LIVE_SYSTEM_ERROR = /^(gerrit|kube|cluster|model)-/;
 
 /** Exit code of a command that returned normally. */
 export function exitCodeForStatus(status: CommandStatus): ExitCode {

@@ -40,8 +40,8 @@ export function logInputErrors(logger: Logger, errors: readonly InputError[], va
   else logger.error(`${message}; the answer is not usable: exit 3 (--allow-input-errors accepts them)`, { inputErrors: errors.length });
 }
 
-/** The worse of two statuses for the exit code: bad-request (2) over findings (3) over ok. */
+/** The worse of two statuses for the exit code: unavailable (5) over not-found (4) over bad-request (2) over findings (3) over ok. */
 export function worseStatus(a: CommandStatus, b: CommandStatus): CommandStatus {
-  const rank: Readonly<Record<CommandStatus, number>> = { ok: 0, findings: 1, 'bad-request': 2 };
+  const rank: Readonly<Record<CommandStatus, number>> = { ok: 0, findings: 1, 'bad-request': 2, 'not-found': 3, unavailable: 4 };
   return rank[a] >= rank[b] ? a : b;
 }

@@ -27,6 +27,9 @@ export const DryRunResultSchema = z.strictObject({
 export type DryRunResult = z.infer<typeof DryRunResultSchema>;
 
 export const DryRunReportSchema = z.strictObject({
+  /** The mode the command ran in and why (`gic dry-run` says so when no cluster was configured). */
+  mode: DryRunModeSchema.optional(),
+  modeReason: z.string().optional(),
   results: z.array(DryRunResultSchema),
 });
 export type DryRunReport = z.infer<typeof DryRunReportSchema>;

@@ -13,7 +13,7 @@ import { writeJson } from '../output/write-json.js';
 export const GERRIT_OPTIONS: OptionSpecs = {
   config: { type: 'string', valueName: 'FILE', description: 'config file (YAML); default $GIC_CONFIG' },
   ...Object.fromEntries(
-    SETTINGS.filter((s) => s.flag !== '').map((s) => [s.flag, { type: 'string' as const, valueName: s.valueName, description: `${s.description} (env ${s.env})` }]),
+    SETTINGS.filter((s) => s.flag !== '').map((s) => [s.flag, { type: 'string' as const, valueName: s.valueName, description: s.env === '' ? s.description : `${s.description} (env ${s.env})` }]),
   ),
 };
 
@@ -41,7 +41,7 @@ export const groupsListCommand: Command = {
       if (format === 'json') writeJson(io, { groups });
       else {
         const width = Math.max(4, ...groups.map((g) => g.name.length));
-        io.stdout(groups.map((g) => `${g.name.padEnd(width)}  ${String(g.members).padStart(4)} members  ${g.id}`).join('\n') + (groups.length > 0 ? '\n' : 'no groups\n'));
+        io.stdout(groups.map((g) => `${g.name.padEnd(width)}  ${String(g.members).padStart(4)} ${g.members === 1 ? 'member ' : 'members'}  ${g.id}`).join('\n') + (groups.length > 0 ? '\n' : 'no groups\n'));
       }
       return { status: 'ok' };
     } finally {

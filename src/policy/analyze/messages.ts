@@ -48,6 +48,7 @@ export const MESSAGES = {
   GIC500: { level: 'error', title: 'GerritGroupNotFound', template: '{detail}', refs: [] },
   GIC501: { level: 'warning', title: 'GerritGroupEmpty', template: '{detail}', refs: [] },
   GIC502: { level: 'warning', title: 'GerritRoleDrift', template: '{detail}', refs: [] },
+  GIC600: { level: 'error', title: 'InputError', template: 'input error, left out of the analysis: {detail}', refs: [] },
 } as const satisfies Readonly<Record<string, { level: Level; title: string; template: string; refs: readonly string[] }>>;
 
 export type Code = keyof typeof MESSAGES;
