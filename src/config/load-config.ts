@@ -57,6 +57,9 @@ export interface LoadedConfig {
 
 type Tree = Record<string, unknown>;
 
+/** A config file is a few kilobytes; a larger one is refused before it is parsed. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
 export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedConfig> {
   const env = input.env ?? process.env;
   const flags = input.flags ?? {};
@@ -104,9 +107,10 @@ async function readConfigFile(file: string, read: (path: string) => Promise<stri
   } catch (error) {
     throw new AppError('input-unreadable', `cannot read config file ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+  if (text.length > MAX_CONFIG_BYTES) throw new AppError('usage', `config file ${file} is ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}: is it the right file?`);
   let value: unknown;
   try {
-    value = parseYaml(text);
+    value = parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
     throw new AppError('usage', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -10,7 +10,6 @@ import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { allowsInputErrors, INPUT_ERROR_OPTIONS, logInputErrors, renderInputErrors } from '../input-errors-gate.js';
 import { writeJson } from '../output/write-json.js';
-import { jsonDepthExceeds } from '../../policy/request/read-request-text.js';
 import { readSources, readText } from '../read-sources.js';
 
 function stringList(value: unknown): string[] {
@@ -32,17 +31,15 @@ export const proposeCommand: Command = {
   async run({ values, format, io, logger }) {
     const intentFile = values['intent'];
     if (typeof intentFile !== 'string') throw new AppError('usage', 'give the intent with --intent FILE');
-    const text = await readText(intentFile, { maxBytes: MAX_INTENT_BYTES, what: `intent file ${intentFile}` });
+    const text = await readText(intentFile, { maxBytes: 1024 * 1024, what: `intent file ${intentFile}` });
     const sources = await readSources(stringList(values['mesh']), { warn: (m, f) => logger.warn(m, f) });
-    const [{ IntentSchema }, { propose }, { readMeshInput }] = await Promise.all([
-      import('../../policy/compile/intent.js'),
+    const [{ readIntentText }, { propose }, { readMeshInput }] = await Promise.all([
+      import('../../policy/compile/read-intent.js'),
       import('../../policy/compile/propose.js'),
       import('../../policy/validate/read-mesh-input.js'),
     ]);
-    const reading = readRequestJson(text);
-    if (!reading.ok) throw new AppError('bad-request', `intent file ${intentFile} is not JSON: ${reading.message}`);
-    const parsed = IntentSchema.safeParse(reading.value);
-    if (!parsed.success) throw new AppError('bad-request', `intent file ${intentFile} is not a valid intent: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const reading = readIntentText(text);
+    if (!reading.ok) throw new AppError('bad-request', `intent file ${intentFile} is ${reading.kind === 'not-json' ? 'not JSON' : 'not a valid intent'}: ${reading.message}`);
     const { mesh, findings, inputErrors } = readMeshInput(sources);
     for (const finding of findings) {
       if (finding.level !== 'warning') continue;
@@ -50,7 +47,7 @@ export const proposeCommand: Command = {
       logger.warn(`mesh input ${level}: ${finding.message}`, { ...rest, severity: level });
     }
     logInputErrors(logger, inputErrors, values);
-    const proposal = propose(parsed.data, mesh, { sources, inputErrors, acceptInputErrors: allowsInputErrors(values) });
+    const proposal = propose(reading.intent, mesh, { sources, inputErrors, acceptInputErrors: allowsInputErrors(values) });
     for (const w of proposal.warnings) logger.warn(w);
     const failed = proposal.checks.filter((c) => c.ok === false);
     if (!proposal.verified) logger.warn(`the proposal is not verified: ${failed.map((c) => `${c.name}: ${c.detail}`).join('; ')}`);
@@ -83,16 +80,3 @@ export const proposeCommand: Command = {
   },
 };
 
-/** An intent is a few hundred bytes; a larger file is refused before it is parsed. */
-const MAX_INTENT_BYTES = 1024 * 1024;
-const MAX_INTENT_DEPTH = 32;
-
-/** JSON text -> value, or the parser's reason; nesting is bounded before anything is built. */
-function readRequestJson(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (jsonDepthExceeds(text, MAX_INTENT_DEPTH)) return { ok: false, message: `nested deeper than ${MAX_INTENT_DEPTH} levels` };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : String(error) };
-  }
-}

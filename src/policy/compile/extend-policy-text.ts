@@ -29,7 +29,7 @@ export function extendPolicyText(fileText: string, policy: PolicyRef, addedRules
     if (rules !== undefined && !isSeq(rules)) return undefined;
     if (isSeq(rules)) for (const rule of addedRules) rules.add(doc.createNode(rule));
     else doc.setIn(['spec', 'rules'], doc.createNode(addedRules));
-    return doc.toString({ lineWidth: 0 });
+    return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   }
   return undefined;
 }

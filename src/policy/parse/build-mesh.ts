@@ -91,7 +91,8 @@ function findingAt(doc: ParsedDocument, field: string, rule: string, level: 'err
 }
 
 function describe(header: ObjectHeader): string {
-  return header.namespace === '' ? `${header.kind} ${header.name ?? ''}` : `${header.kind} ${header.namespace}/${header.name ?? ''}`;
+  const name = header.name ?? '(no valid name)';
+  return header.namespace === '' ? `${header.kind} ${name}` : `${header.kind} ${header.namespace}/${name}`;
 }
 
 function location(doc: ParsedDocument): string {

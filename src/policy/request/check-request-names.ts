@@ -5,7 +5,7 @@
 // with several (or none, or a target whose ports gic does not know) needs `to.port` (exit 2): gic never
 // evaluates "no port". Pure.
 import type { AccessRequest } from '../evaluate/access-request.js';
-import type { CompiledMesh } from '../evaluate/compile-mesh.js';
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
 import { closest } from '../parse/near-miss.js';
 
 export type NameCheck =
@@ -14,17 +14,17 @@ export type NameCheck =
 
 export function checkRequestNames(compiled: CompiledMesh, request: AccessRequest): NameCheck {
   const to = request.to;
-  let ports: readonly number[] | undefined;
+  let target: ProxyTarget | undefined;
   if (to.workload !== undefined) {
-    const target = compiled.workloadsByNamespace.get(to.namespace)?.get(to.workload);
-    if (target !== undefined) ports = target.workload?.containerPorts.map((p) => p.port);
-    else if (!compiled.gateways.has(`${to.namespace}/${to.workload}`)) return notFound(compiled, 'to.workload', to.namespace, to.workload);
+    target = compiled.workloadsByNamespace.get(to.namespace)?.get(to.workload);
+    if (target === undefined && !compiled.gateways.has(`${to.namespace}/${to.workload}`)) return notFound(compiled, 'to.workload', to.namespace, to.workload);
   }
-  const from = request.from;
-  if (from !== undefined && 'workload' in from && compiled.workloadsByNamespace.get(from.namespace)?.get(from.workload) === undefined) {
-    return notFound(compiled, 'from.workload', from.namespace, from.workload);
+  const from = request.from as { readonly namespace?: string; readonly workload?: string } | undefined;
+  if (from?.workload !== undefined && compiled.workloadsByNamespace.get(from.namespace ?? '')?.get(from.workload) === undefined) {
+    return notFound(compiled, 'from.workload', from.namespace ?? '', from.workload);
   }
   if (to.port !== undefined) return { ok: true, request };
+  const ports = target?.workload?.containerPorts.map((p) => p.port);
   const distinct = [...new Set(ports ?? [])].sort((a, b) => a - b);
   if (distinct.length === 1) return { ok: true, request: { ...request, to: { ...to, port: distinct[0]! } } };
   const what = to.workload !== undefined ? `workload ${to.namespace}/${to.workload}` : 'the target';

@@ -1,15 +1,16 @@
 // A parsed JSON value -> the AccessRequest `gic check` evaluates (docs/cli.md "gic check"), or the
 // problems that make it a bad request (exit 2). Safe on hostile values: nesting deeper than
 // REQUEST_LIMITS.maxDepth is refused before anything recursive touches it, and the request is a fresh
-// copy of known fields only, so a `__proto__` or `constructor` key can never reach a prototype (a
-// `__proto__` key inside a map is dropped, as zod drops it; everything else is an own data property).
-// A fast reader accepts the common shapes without zod; anything it does not accept goes to the schema
+// value of known fields only (JSON.parse's own objects when they already have exactly the right shape,
+// else a copy made with defineProperty), so a `__proto__` or `constructor` key can never reach a
+// prototype (a `__proto__` key inside a map is dropped, as zod drops it; everything else is an own data
+// property). A fast reader accepts the common shapes without zod; anything it does not accept goes to the schema
 // (AccessRequestSchema), which decides and words the problems, so both paths accept exactly the same
 // requests with the same result (read-access-request.test.ts holds them equal). Then the values are
 // checked as a proxy would see them (request-problems.ts). Pure.
 import type { z } from 'zod';
 
-import { type AccessRequest, AccessRequestSchema, type JwtClaims, PROTOCOLS, type RequestSource, type RequestTarget } from '../evaluate/access-request.js';
+import { type AccessRequest, AccessRequestSchema, PROTOCOLS } from '../evaluate/access-request.js';
 import { formatFieldPath, type PathSegment } from '../parse/field-path.js';
 import { type RequestProblem, requestProblems } from './request-problems.js';
 
@@ -45,6 +46,9 @@ export function describeRequestProblems(what: string, problems: readonly Request
 }
 
 // ---- the fast reader: plain shapes only; undefined means "let the schema decide" ----
+// JSON.parse gives fresh objects whose keys (even `__proto__`) are own data properties. When such a
+// value already has exactly the shape the schema would return (only known keys, right types, no
+// nulls, no `__proto__` key where the schema would drop it), it is the request itself: no copy.
 
 type Obj = Record<string, unknown>;
 
@@ -57,149 +61,122 @@ function nonEmpty(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-const TOP_KEYS = new Set(['to', 'from', 'method', 'path', 'host', 'headers', 'jwt', 'sourceIp', 'remoteIp', 'destinationIp', 'sni']);
-const STRING_KEYS = ['method', 'path', 'host', 'sourceIp', 'remoteIp', 'destinationIp', 'sni'] as const;
+const TOP_STRINGS: ReadonlySet<string> = new Set(['method', 'path', 'host', 'sourceIp', 'remoteIp', 'destinationIp', 'sni']);
 
 /** The request, when `value` is a plain well-formed request without nulls; else undefined. */
 export function fastAccessRequest(value: unknown): AccessRequest | undefined {
   if (!isObj(value)) return undefined;
-  for (const key in value) if (!TOP_KEYS.has(key) || !Object.hasOwn(value, key)) return undefined;
-  const to = fastTarget(value['to']);
-  if (to === undefined) return undefined;
-  const out: { -readonly [K in keyof AccessRequest]: AccessRequest[K] } = { to };
-  if (value['from'] !== undefined) {
-    const from = fastSource(value['from']);
-    if (from === undefined) return undefined;
-    out.from = from;
-  }
-  for (const key of STRING_KEYS) {
-    const v = value[key];
-    if (v === undefined) continue;
-    if (typeof v !== 'string') return undefined;
-    out[key] = v;
-  }
-  if (value['headers'] !== undefined) {
-    const headers = fastHeaders(value['headers']);
-    if (headers === undefined) return undefined;
-    out.headers = headers;
-  }
-  if (value['jwt'] !== undefined) {
-    const jwt = value['jwt'] === 'invalid' ? 'invalid' : fastJwt(value['jwt']);
-    if (jwt === undefined) return undefined;
-    out.jwt = jwt;
-  }
-  return out;
-}
-
-function fastTarget(value: unknown): RequestTarget | undefined {
-  if (!isObj(value)) return undefined;
-  const out: { -readonly [K in keyof RequestTarget]: RequestTarget[K] } = { namespace: '' };
-  let n = 0;
+  let to = false;
   for (const key in value) {
-    if (!Object.hasOwn(value, key)) return undefined;
     const v = value[key];
-    n++;
-    if (key === 'namespace' || key === 'workload' || key === 'serviceAccount') {
-      if (!nonEmpty(v)) return undefined;
-      out[key] = v;
-    } else if (key === 'port') {
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) return undefined;
-      out.port = v;
-    } else if (key === 'protocol') {
-      if (typeof v !== 'string' || !(PROTOCOLS as readonly string[]).includes(v)) return undefined;
-      out.protocol = v as RequestTarget['protocol'];
-    } else if (key === 'labels') {
-      const labels = fastStringMap(v);
-      if (labels === undefined) return undefined;
-      out.labels = labels;
-    } else return undefined;
-  }
-  if (n === 0 || out.namespace === '' || (out.workload !== undefined && out.labels !== undefined)) return undefined;
-  return out;
-}
-
-function fastSource(value: unknown): RequestSource | undefined {
-  if (!isObj(value)) return undefined;
-  let namespace: string | undefined;
-  let workload: string | undefined;
-  let principal: string | undefined;
-  let plaintext = false;
-  let ip: string | undefined;
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) return undefined;
-    const v = value[key];
-    if (key === 'namespace' && typeof v === 'string') namespace = v;
-    else if (key === 'workload' && nonEmpty(v)) workload = v;
-    else if (key === 'principal' && nonEmpty(v)) principal = v;
-    else if (key === 'plaintext' && v === true) plaintext = true;
-    else if (key === 'ip' && typeof v === 'string') ip = v;
-    else return undefined;
-  }
-  const withIp = ip === undefined ? {} : { ip };
-  if (plaintext) return principal === undefined && workload === undefined ? { plaintext: true, ...(namespace === undefined ? {} : { namespace }), ...withIp } : undefined;
-  if (principal !== undefined) return namespace === undefined && workload === undefined ? { principal, ...withIp } : undefined;
-  if (workload !== undefined && nonEmpty(namespace)) return { namespace, workload, ...withIp };
-  return undefined;
-}
-
-/** A map of strings; a `__proto__` key is dropped (as the schema drops it). */
-function fastStringMap(value: unknown): Record<string, string> | undefined {
-  if (!isObj(value)) return undefined;
-  const out: Record<string, string> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) return undefined;
-    const v = value[key];
-    if (typeof v !== 'string') return undefined;
-    if (key !== '__proto__') out[key] = v;
-  }
-  return out;
-}
-
-function fastHeaders(value: unknown): Record<string, string | string[]> | undefined {
-  if (!isObj(value)) return undefined;
-  const out: Record<string, string | string[]> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) return undefined;
-    const v = value[key];
-    if (typeof v === 'string') {
-      if (key !== '__proto__') out[key] = v;
-    } else if (Array.isArray(v) && v.every((s) => typeof s === 'string')) {
-      if (key !== '__proto__') out[key] = [...(v as string[])];
-    } else return undefined;
-  }
-  return out;
-}
-
-const JWT_STRINGS = new Set(['iss', 'sub', 'azp', 'header', 'param']);
-
-function fastJwt(value: unknown): JwtClaims | undefined {
-  if (!isObj(value)) return undefined;
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) return undefined;
-    const v = value[key];
-    if (JWT_STRINGS.has(key)) {
+    if (key === 'to') {
+      if (!fastTarget(v)) return undefined;
+      to = true;
+    } else if (key === 'from') {
+      if (!fastSource(v)) return undefined;
+    } else if (TOP_STRINGS.has(key)) {
       if (typeof v !== 'string') return undefined;
-      out[key] = v;
-    } else if (key === 'aud') {
-      if (typeof v === 'string') out[key] = v;
-      else if (Array.isArray(v) && v.every((s) => typeof s === 'string')) out[key] = [...(v as string[])];
-      else return undefined;
-    } else if (key === 'claims') {
-      if (!isObj(v)) return undefined;
-      const claims: Record<string, unknown> = {};
-      for (const name in v) {
-        if (!Object.hasOwn(v, name) || !plainJson(v[name], 2)) return undefined;
-        if (name !== '__proto__') claims[name] = v[name];
-      }
-      out[key] = claims;
-    } else {
-      // Other claims sit at the top level of the token (looseObject): kept as they are.
-      if (!plainJson(v, 1)) return undefined;
-      if (key !== '__proto__') out[key] = v;
-    }
+    } else if (key === 'headers') {
+      if (!fastHeaders(v)) return undefined;
+    } else if (key === 'jwt') {
+      if (v !== 'invalid' && !fastJwt(v)) return undefined;
+    } else return undefined;
   }
-  return out as JwtClaims;
+  return to ? (value as AccessRequest) : undefined;
+}
+
+function fastTarget(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  let namespace = false;
+  let workload = false;
+  let labels = false;
+  for (const key in value) {
+    const v = value[key];
+    if (key === 'namespace') namespace = nonEmpty(v);
+    else if (key === 'workload') {
+      if (!nonEmpty(v)) return false;
+      workload = true;
+    } else if (key === 'serviceAccount') {
+      if (!nonEmpty(v)) return false;
+    } else if (key === 'port') {
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) return false;
+    } else if (key === 'protocol') {
+      if (typeof v !== 'string' || !(PROTOCOLS as readonly string[]).includes(v)) return false;
+    } else if (key === 'labels') {
+      if (!fastStringMap(v)) return false;
+      labels = true;
+    } else return false;
+  }
+  return namespace && !(workload && labels);
+}
+
+function fastSource(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  let namespace: unknown;
+  let workload = false;
+  let principal = false;
+  let plaintext = false;
+  for (const key in value) {
+    const v = value[key];
+    if (key === 'namespace') {
+      if (typeof v !== 'string') return false;
+      namespace = v;
+    } else if (key === 'workload') {
+      if (!nonEmpty(v)) return false;
+      workload = true;
+    } else if (key === 'principal') {
+      if (!nonEmpty(v)) return false;
+      principal = true;
+    } else if (key === 'plaintext') {
+      if (v !== true) return false;
+      plaintext = true;
+    } else if (key === 'ip') {
+      if (typeof v !== 'string') return false;
+    } else return false;
+  }
+  if (plaintext) return !principal && !workload;
+  if (principal) return namespace === undefined && !workload;
+  return workload && nonEmpty(namespace);
+}
+
+/** A map of strings without a `__proto__` key (the schema would drop it). */
+function fastStringMap(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  for (const key in value) if (typeof value[key] !== 'string' || key === '__proto__') return false;
+  return true;
+}
+
+function fastHeaders(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  for (const key in value) {
+    const v = value[key];
+    if (key === '__proto__') return false;
+    if (typeof v === 'string') continue;
+    if (!Array.isArray(v)) return false;
+    for (const s of v) if (typeof s !== 'string') return false;
+  }
+  return true;
+}
+
+const JWT_STRINGS: ReadonlySet<string> = new Set(['iss', 'sub', 'azp', 'header', 'param']);
+
+function fastJwt(value: unknown): boolean {
+  if (!isObj(value)) return false;
+  for (const key in value) {
+    const v = value[key];
+    if (key === '__proto__') return false;
+    if (JWT_STRINGS.has(key)) {
+      if (typeof v !== 'string') return false;
+    } else if (key === 'aud') {
+      if (typeof v === 'string') continue;
+      if (!Array.isArray(v)) return false;
+      for (const s of v) if (typeof s !== 'string') return false;
+    } else if (key === 'claims') {
+      if (!isObj(v)) return false;
+      for (const name in v) if (name === '__proto__' || !plainJson(v[name], 2)) return false;
+    } else if (!plainJson(v, 1)) return false;
+  }
+  return true;
 }
 
 /** JSON without nulls, nested at most REQUEST_LIMITS.maxDepth - depth levels below this value. */
@@ -211,7 +188,7 @@ function plainJson(value: unknown, depth: number): boolean {
     for (const item of value) if (!plainJson(item, depth + 1)) return false;
     return true;
   }
-  for (const key in value) if (!Object.hasOwn(value, key) || !plainJson((value as Obj)[key], depth + 1)) return false;
+  for (const key in value) if (!plainJson((value as Obj)[key], depth + 1)) return false;
   return true;
 }
 
@@ -230,7 +207,7 @@ export function depthExceeds(value: unknown, limit: number): boolean {
 }
 
 /** Kubernetes-style: a `null` field is absent. A fresh copy; a `__proto__` key stays an own data property. */
-function withoutNulls(value: unknown): unknown {
+export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
   if (typeof value !== 'object' || value === null) return value;
   const out: Obj = {};

@@ -9,7 +9,7 @@ import { readAccessRequest, REQUEST_LIMITS, type RequestReading } from './read-a
 const SCAN_FIRST = 4096;
 
 export function readRequestText(text: string): RequestReading {
-  if (text.trim() === '') return problem('(request)', 'empty; expected a JSON request object');
+  if (text.length === 0 || (text.charCodeAt(0) <= 0x20 && text.trim() === '')) return problem('(request)', 'empty; expected a JSON request object');
   if (text.length > SCAN_FIRST && jsonDepthExceeds(text, REQUEST_LIMITS.maxDepth)) {
     return problem('(request)', `nested deeper than ${REQUEST_LIMITS.maxDepth} levels; a request nests a few levels at most`);
   }
