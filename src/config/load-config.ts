@@ -4,9 +4,8 @@
 // it never logs secret values.
 import { readFile as fsReadFile } from 'node:fs/promises';
 
-import { parse as parseYaml } from 'yaml';
-
 import { AppError } from '../errors.js';
+import { parseDocuments } from '../policy/parse/parse-documents.js';
 import { GicConfigSchema, type GicConfig } from './config-schema.js';
 
 type Kind = 'string' | 'int' | 'list';
@@ -108,12 +107,12 @@ async function readConfigFile(file: string, read: (path: string) => Promise<stri
     throw new AppError('input-unreadable', `cannot read config file ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   if (text.length > MAX_CONFIG_BYTES) throw new AppError('usage', `config file ${file} is ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}: is it the right file?`);
-  let value: unknown;
-  try {
-    value = parseYaml(text, { maxAliasCount: 100 });
-  } catch (error) {
-    throw new AppError('usage', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  // The engine's YAML reader bounds nesting, aliases and size, and says where a problem is.
+  const parsed = parseDocuments(text, file);
+  const problem = parsed.findings.find((f) => f.level === 'error');
+  if (problem !== undefined) throw new AppError('usage', `config file ${file} is not valid YAML: line ${problem.line}: ${problem.message}`);
+  if (parsed.documents.length > 1) throw new AppError('usage', `config file ${file} holds ${parsed.documents.length} YAML documents; it must hold one mapping`);
+  const value = parsed.documents[0]?.value;
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new AppError('usage', `config file ${file} must hold a mapping`);
   return value as Tree;

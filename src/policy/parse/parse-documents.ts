@@ -8,6 +8,7 @@
 // which the scanner is held equal to (block-yaml-scanner.differential.test.ts). JSON has scan-json.ts.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
+import { aliasBeyond, findAliasCycle } from './alias-cycle.js';
 import { scanBlockYaml } from './block-yaml-scanner.js';
 import { type LineBranch, type LineNode, lineOfNode, lookupLine } from './line-tree.js';
 import { PARSE_RULES, type ParseLimits, resolveParseLimits } from './parse-limits.js';
@@ -293,6 +294,18 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
       sink.add(PARSE_RULES.depth, 'error', start.line + lineOffset, start.col, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
       continue;
     }
+    const beyond = aliasBeyond(contents, limits.maxAliasCount);
+    if (beyond !== undefined) {
+      const at = counter.linePos(beyond);
+      sink.add(PARSE_RULES.aliases, 'error', at.line + lineOffset, at.col, `more than ${limits.maxAliasCount} aliases (the alias limit); document ignored`);
+      continue;
+    }
+    const cycle = findAliasCycle(doc, contents);
+    if (cycle !== undefined) {
+      const at = counter.linePos(cycle.offset);
+      sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `anchor "${cycle.anchor}" value contains itself (an alias inside the node it names); document ignored`);
+      continue;
+    }
     let value: unknown;
     try {
       value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
@@ -360,6 +373,8 @@ function isListEnvelope(text: string, limits: ParseLimits, schema: typeof KUBE_Y
   try {
     const docs = parseAllDocuments(text, { ...schema, logLevel: 'silent' });
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
+    const contents = docs[0]!.contents as Node | null;
+    if (contents !== null && (aliasBeyond(contents, limits.maxAliasCount) !== undefined || findAliasCycle(docs[0]!, contents) !== undefined)) return false;
     const value: unknown = docs[0]!.toJS({ maxAliasCount: limits.maxAliasCount });
     return isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List');
   } catch {
