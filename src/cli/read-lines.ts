@@ -4,6 +4,7 @@
 // callback gets `undefined` and its length, and the reader skips to the next line break. After each
 // chunk `afterChunk` runs (the caller flushes its output there, with backpressure). Opening the file
 // happens in `openLines`, so that an unreadable file fails (exit 4) before any other work.
+import { isAscii } from 'node:buffer';
 import { type FileHandle, open } from 'node:fs/promises';
 
 import { AppError } from '../errors.js';
@@ -73,6 +74,8 @@ export async function splitChunks(chunks: AsyncIterable<Buffer>, maxLineBytes: n
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let overlong = false;
+  // ASCII text (nearly every request file) decodes as Latin-1, which is much cheaper than UTF-8.
+  let ascii = false;
   const emit = (text: Buffer | undefined, bytes: number): void => {
     lineNumber++;
     if (text === undefined) {
@@ -83,10 +86,11 @@ export async function splitChunks(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     if (end > 0 && text[end - 1] === 0x0d) end--;
     let start = 0;
     if (lineNumber === 1 && end >= 3 && text[0] === 0xef && text[1] === 0xbb && text[2] === 0xbf) start = 3;
-    onLine(lineNumber, text.toString('utf8', start, end), bytes);
+    onLine(lineNumber, ascii ? latin1(text, start, end) : text.toString('utf8', start, end), bytes);
   };
   for await (const chunk of chunks) {
     let position = 0;
+    ascii = isAscii(chunk);
     for (;;) {
       const newline = chunk.indexOf(0x0a, position);
       const end = newline < 0 ? chunk.length : newline;
@@ -103,7 +107,14 @@ export async function splitChunks(chunks: AsyncIterable<Buffer>, maxLineBytes: n
       }
       if (newline < 0) break;
       if (overlong) emit(undefined, pendingBytes);
-      else if (pending.length > 0) emit(Buffer.concat(pending, pendingBytes), pendingBytes);
+      else if (pending.length > 0) {
+        // A line spanning chunks: ASCII only if every piece is.
+        const whole = Buffer.concat(pending, pendingBytes);
+        const chunkAscii = ascii;
+        ascii = isAscii(whole);
+        emit(whole, pendingBytes);
+        ascii = chunkAscii;
+      }
       pending = [];
       pendingBytes = 0;
       overlong = false;
@@ -112,5 +123,15 @@ export async function splitChunks(chunks: AsyncIterable<Buffer>, maxLineBytes: n
     await afterChunk();
   }
   if (overlong) emit(undefined, pendingBytes);
-  else if (pendingBytes > 0) emit(Buffer.concat(pending, pendingBytes), pendingBytes);
+  else if (pendingBytes > 0) {
+    const whole = Buffer.concat(pending, pendingBytes);
+    ascii = isAscii(whole);
+    emit(whole, pendingBytes);
+  }
+}
+
+/** Latin-1 decoding of part of a buffer (Buffer#latin1Slice when the runtime has it). */
+function latin1(buffer: Buffer, start: number, end: number): string {
+  const slice = (buffer as Buffer & { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
+  return slice === undefined ? buffer.toString('latin1', start, end) : slice.call(buffer, start, end);
 }

@@ -7,35 +7,9 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { AppError } from '../errors.js';
 import { parseDocuments } from '../policy/parse/parse-documents.js';
 import { GicConfigSchema, type GicConfig } from './config-schema.js';
+import { type SettingSpec, SETTINGS } from './settings.js';
 
-type Kind = 'string' | 'int' | 'list';
-
-/** One setting that flags and environment can set. */
-export interface SettingSpec {
-  /** Dotted path in the config, e.g. `gerrit.url`. */
-  readonly path: string;
-  /** Flag name without dashes. */
-  readonly flag: string;
-  readonly env: string;
-  readonly kind: Kind;
-  readonly description: string;
-  readonly valueName: string;
-}
-
-/** The settings flags and environment can set (docs/cli.md "Commands that talk to live systems"). */
-export const SETTINGS: readonly SettingSpec[] = [
-  { path: 'gerrit.url', flag: 'gerrit-url', env: 'GIC_GERRIT_URL', kind: 'string', description: 'Gerrit base URL', valueName: 'URL' },
-  { path: 'gerrit.user', flag: 'gerrit-user', env: 'GIC_GERRIT_USER', kind: 'string', description: 'Gerrit user for basic auth', valueName: 'USER' },
-  { path: 'gerrit.password', flag: '', env: 'GIC_GERRIT_PASSWORD', kind: 'string', description: 'Gerrit HTTP password or auth token', valueName: 'SECRET' },
-  { path: 'gerrit.passwordFile', flag: 'gerrit-password-file', env: 'GIC_GERRIT_PASSWORD_FILE', kind: 'string', description: 'file holding the Gerrit HTTP password or auth token', valueName: 'FILE' },
-  { path: 'gerrit.snapshot', flag: 'gerrit-snapshot', env: 'GIC_GERRIT_SNAPSHOT', kind: 'string', description: 'Gerrit snapshot file or directory used when no Gerrit URL is set', valueName: 'PATH' },
-  { path: 'gerrit.timeoutMs', flag: 'gerrit-timeout-ms', env: 'GIC_GERRIT_TIMEOUT_MS', kind: 'int', description: 'per-request Gerrit timeout in milliseconds', valueName: 'MS' },
-  { path: 'gerrit.concurrency', flag: 'gerrit-concurrency', env: 'GIC_GERRIT_CONCURRENCY', kind: 'int', description: 'Gerrit requests in flight at most', valueName: 'N' },
-  { path: 'cluster.kubeconfig', flag: 'kubeconfig', env: 'KUBECONFIG', kind: 'string', description: 'kubeconfig file(s) of the cluster (in a pod: the in-cluster config)', valueName: 'FILE' },
-  { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
-  { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
-  { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
-];
+export { type SettingSpec, SETTINGS } from './settings.js';
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 

@@ -5,10 +5,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { parseAllDocuments } from 'yaml';
+import { type Node, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 
 import { AppError } from '../errors.js';
+import { aliasBeyond, findAliasCycle } from '../policy/parse/alias-cycle.js';
 import {
   GroupDirectorySchema,
   PermissionRuleSchema,
@@ -155,7 +156,12 @@ function readSnapshotYaml(file: string, text: string): unknown {
     const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     throw notASnapshot(file, `line ${line ?? 1}: not valid YAML or JSON: ${reason}`);
   }
-  return list[0]?.toJS({ maxAliasCount: 100 }) as unknown;
+  const doc = list[0];
+  const contents = doc?.contents as Node | null | undefined;
+  if (doc !== undefined && contents !== null && contents !== undefined && (aliasBeyond(contents, 100) !== undefined || findAliasCycle(doc, contents) !== undefined)) {
+    throw notASnapshot(file, 'too many YAML aliases, or an alias inside the node it names');
+  }
+  return doc?.toJS({ maxAliasCount: 100 }) as unknown;
 }
 
 export class SnapshotGroupSource implements GroupSource {

@@ -7,7 +7,6 @@
 // `modeReason`). Input errors of the files and of the --mesh snapshot are listed under `inputErrors`
 // and exit 3 unless --allow-input-errors. Never writes to a cluster: src/kube has no code path for a
 // real write.
-import { loadConfig } from '../../config/load-config.js';
 import { AppError } from '../../errors.js';
 import type { DryRunReport } from '../../kube/dry-run-result.js';
 import type { InputError } from '../../policy/parse/input-errors.js';
@@ -45,6 +44,7 @@ export const dryRunCommand: Command = {
   formats: ['human', 'json'],
   async run({ values, positionals, format, io, logger }) {
     if (positionals.length === 0) throw new AppError('usage', 'give at least one file or directory to dry-run');
+    const { loadConfig } = await import('../../config/load-config.js');
     const { config } = await loadConfig({ flags: values });
     const warn = (m: string, f?: Readonly<Record<string, unknown>>): void => logger.warn(m, f);
     const sources = await readSources(positionals, { warn });

@@ -1,11 +1,8 @@
 // `gic groups list [--query Q]`: the Gerrit groups with their member counts (members resolved
 // recursively through subgroups), from the live Gerrit or the snapshot the settings name
 // (docs/cli.md "Commands that talk to live systems"). Output: {"groups": [{"id", "name", "members"}]}.
-import { loadConfig, SETTINGS } from '../../config/load-config.js';
+import { SETTINGS } from '../../config/settings.js';
 import { AppError } from '../../errors.js';
-import { createGroupSource } from '../../gerrit/create-group-source.js';
-import { resolveAllGroups } from '../../gerrit/resolve-group-directory.js';
-import { indexGroupDirectory } from '../../policy/resources/group-directory.js';
 import type { Command, OptionSpecs } from '../command.js';
 import { writeJson } from '../output/write-json.js';
 
@@ -28,6 +25,13 @@ export const groupsListCommand: Command = {
   },
   formats: ['human', 'json'],
   async run({ values, format, io, logger }) {
+    // Loaded on use: other commands never pay for the Gerrit client.
+    const [{ loadConfig }, { createGroupSource }, { resolveAllGroups }, { indexGroupDirectory }] = await Promise.all([
+      import('../../config/load-config.js'),
+      import('../../gerrit/create-group-source.js'),
+      import('../../gerrit/resolve-group-directory.js'),
+      import('../../policy/resources/group-directory.js'),
+    ]);
     const { config } = await loadConfig({ flags: values });
     const opened = await createGroupSource(config.gerrit, logger);
     if (opened === undefined) throw new AppError('usage', 'no Gerrit configured: give --gerrit-url (or GIC_GERRIT_URL) or --gerrit-snapshot');
