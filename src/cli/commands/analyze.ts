@@ -5,6 +5,7 @@
 // `--allow-input-errors` they no longer count for the exit code. A mesh with no objects at all is not
 // analyzed: exit 4, as `kubectl apply` refuses "no objects passed".
 import { AppError } from '../../errors.js';
+import { parseExpires } from '../../policy/resources/expires-annotation.js';
 import type { Command } from '../command.js';
 import { allowsInputErrors, INPUT_ERROR_OPTIONS, logInputErrors, renderInputErrors } from '../input-errors-gate.js';
 import { renderAnalyzeReport } from '../output/render-analyze.js';
@@ -22,6 +23,14 @@ function level(value: unknown, flag: string, fallback: Level): Level {
   throw new AppError('usage', `--${flag} must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(value)}`);
 }
 
+/** `--now`: the analysis clock (RFC 3339, for reproducible runs); the wall clock otherwise. */
+function analysisTime(value: unknown): Date {
+  if (value === undefined) return new Date();
+  const ms = typeof value === 'string' ? parseExpires(value) : undefined;
+  if (ms === undefined) throw new AppError('usage', `--now must be an RFC 3339 date-time with seconds and an offset (e.g. 2027-01-31T00:00:00Z), not ${JSON.stringify(value)}`);
+  return new Date(ms);
+}
+
 function stringList(value: unknown): string[] {
   if (value === undefined) return [];
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
@@ -30,7 +39,7 @@ function stringList(value: unknown): string[] {
 export const analyzeCommand: Command = {
   name: 'analyze',
   description: 'find misconfigurations in the mesh security policies, with the request that shows each one',
-  usage: 'gic analyze --mesh PATH [--mesh PATH...] [-o human|json|sarif] [--failure-threshold error|warning|info] [--output-threshold error|warning|info]',
+  usage: 'gic analyze --mesh PATH [--mesh PATH...] [-o human|json|sarif] [--failure-threshold error|warning|info] [--output-threshold error|warning|info] [--now TIME]',
   positionals: '[PATH...]',
   examples: ['gic analyze --mesh examples/demo-mesh -o json', 'gic analyze --mesh policies/ -o sarif > gic.sarif', 'gic analyze --mesh examples/demo-mesh --failure-threshold warning'],
   options: {
@@ -38,6 +47,7 @@ export const analyzeCommand: Command = {
     'failure-threshold': { type: 'string', valueName: 'LEVEL', description: 'exit 3 when a finding is at or above this level: error (default), warning or info' },
     'output-threshold': { type: 'string', valueName: 'LEVEL', description: 'list only findings at or above this level (default info: all)' },
     ...INPUT_ERROR_OPTIONS,
+    now: { type: 'string', valueName: 'TIME', description: 'judge time-bound grants (GIC125) as of this RFC 3339 time instead of the clock, e.g. 2027-01-31T00:00:00Z' },
   },
   formats: ['human', 'json', 'sarif'],
   async run({ values, positionals, format, io, logger }) {
@@ -45,6 +55,7 @@ export const analyzeCommand: Command = {
     if (paths.length === 0) throw new AppError('usage', 'give the mesh with --mesh PATH (a file or a directory)');
     const failure = level(values['failure-threshold'], 'failure-threshold', 'error');
     const output = level(values['output-threshold'], 'output-threshold', 'info');
+    const now = analysisTime(values['now']);
     const sources = await readSources(paths, { warn: (m, f) => logger.warn(m, f) });
     const [{ analyzeSnapshot, failsAt, INPUT_ERROR_CODE }, { buildAnalysisSnapshot }] = await Promise.all([
       import('../../policy/analyze/analyze-report.js'),
@@ -54,14 +65,14 @@ export const analyzeCommand: Command = {
     if (snapshot.documents.length === 0 && snapshot.inputFindings.length === 0) {
       throw new AppError('input-unreadable', `no objects in ${paths.join(', ')}: ${sources.length === 0 ? 'no *.yaml, *.yml or *.json files' : 'the files hold no documents'}; nothing to analyze`);
     }
-    const report = analyzeSnapshot(snapshot, { outputThreshold: output }, sources.map((s) => s.file));
+    const report = analyzeSnapshot(snapshot, { outputThreshold: output, now }, sources.map((s) => s.file));
     const inputErrors = report.inputErrors ?? [];
     logInputErrors(logger, inputErrors, values);
     for (const s of report.skipped) logger.debug('analyzer skipped: input missing', { analyzer: s.name, missing: s.missing });
     for (const failure of report.failures ?? []) logger.error('analyzer failed on a resource (a gic bug; its other findings stand)', { failure });
     if (format === 'json') writeJson(io, { ...report, inputErrors });
     else if (format === 'sarif') writeJson(io, renderSarif(report, VERSION));
-    else io.stdout(renderInputErrors(inputErrors, values) + renderAnalyzeReport(report));
+    else io.stdout(renderInputErrors(inputErrors, values) + renderAnalyzeReport(report, { mesh: paths }));
     // Accepted input errors still show as GIC600 findings but no longer decide the exit code.
     const counted = allowsInputErrors(values) ? { ...report, summary: { ...report.summary, errors: report.summary.errors - report.findings.filter((f) => f.code === INPUT_ERROR_CODE).length } } : report;
     return { status: failsAt(counted, failure) ? 'findings' : 'ok' };

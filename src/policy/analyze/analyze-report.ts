@@ -7,6 +7,7 @@
 import { collectInputErrors, type InputError } from '../parse/input-errors.js';
 import type { MeshFinding } from '../parse/mesh-finding.js';
 import { MESH_RULES } from '../parse/mesh-finding.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import { type AnalysisSnapshot, type AnalysisSource, buildAnalysisSnapshot } from './analysis-snapshot.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { Analyzer } from './analyzer.js';
@@ -65,13 +66,11 @@ function fromInputError(e: InputError): ReportedFinding {
   };
 }
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends AnalysisOptions {
   readonly analyzers?: readonly Analyzer[];
   /** Findings below this level are left out of the report (default info: all). */
   readonly outputThreshold?: Level;
   readonly gerrit?: GerritFacts;
-  /** Check every witness with the evaluator (default true). */
-  readonly verifyWitnesses?: boolean;
 }
 
 function fromFinding(f: Finding): ReportedFinding {
@@ -112,7 +111,7 @@ export function analyzeSources(sources: readonly AnalysisSource[], options: Anal
 
 /** Analyzes a snapshot and reports, with its input errors (`files`: the source order, for sorting them). */
 export function analyzeSnapshot(snapshot: AnalysisSnapshot, options: AnalyzeOptions = {}, files: readonly string[] = []): AnalyzeReport {
-  const result = runAnalyzers(snapshot, options.analyzers ?? ALL_ANALYZERS, { verifyWitnesses: options.verifyWitnesses ?? true });
+  const result = runAnalyzers(snapshot, options.analyzers ?? ALL_ANALYZERS, options);
   const inputErrors = collectInputErrors(snapshot.inputFindings, snapshot.validated.map((v) => v.result), files);
   return buildAnalyzeReport(result.findings, snapshot.inputFindings, result.skipped, options.outputThreshold, result.failures, inputErrors);
 }
