@@ -5,10 +5,11 @@ import { auditExportCommand } from './commands/audit-export.js';
 import { auditVerifyCommand } from './commands/audit-verify.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
+import { doctorCommand } from './commands/doctor.js';
 import { dryRunCommand } from './commands/dry-run.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { proposeCommand } from './commands/propose.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, dryRunCommand, groupsListCommand, groupsShowCommand, proposeCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, dryRunCommand, groupsListCommand, groupsShowCommand, proposeCommand, validateCommand];

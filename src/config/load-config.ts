@@ -51,6 +51,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedCon
     layerFrom((spec) => {
       if (spec.flag === '') return undefined;
       const value = flags[spec.flag];
+      // A repeatable flag (kind list) arrives as an array: its values join like the environment's commas.
+      if (spec.kind === 'list' && Array.isArray(value)) return value.length === 0 ? undefined : value.filter((v) => typeof v === 'string').join(',');
       return typeof value === 'string' ? value : undefined;
     }, 'flag'),
   );
