@@ -9,7 +9,7 @@ import { type Node, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 
 import { AppError } from '../errors.js';
-import { aliasBeyond, findAliasCycle } from '../policy/parse/alias-cycle.js';
+import { expandedNodeCount } from '../policy/parse/alias-expansion.js';
 import {
   GroupDirectorySchema,
   PermissionRuleSchema,
@@ -158,10 +158,11 @@ function readSnapshotYaml(file: string, text: string): unknown {
   }
   const doc = list[0];
   const contents = doc?.contents as Node | null | undefined;
-  if (doc !== undefined && contents !== null && contents !== undefined && (aliasBeyond(contents, 100) !== undefined || findAliasCycle(doc, contents) !== undefined)) {
-    throw notASnapshot(file, 'too many YAML aliases, or an alias inside the node it names');
+  // Alias bombs and self-containing anchors are refused before anything is expanded.
+  if (doc !== undefined && contents !== null && contents !== undefined && expandedNodeCount(contents, doc, 1_000_000).kind !== 'ok') {
+    throw notASnapshot(file, 'YAML aliases that expand beyond a million nodes, or an alias inside the node it names');
   }
-  return doc?.toJS({ maxAliasCount: 100 }) as unknown;
+  return doc?.toJS({ maxAliasCount: -1 }) as unknown;
 }
 
 export class SnapshotGroupSource implements GroupSource {

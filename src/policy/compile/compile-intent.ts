@@ -6,10 +6,11 @@
 // attachment whose rules are related to the intent (one of them has the same `from` or the same `to`
 // as a new rule) is extended by appending the new rules, never by merging them into its rules; an
 // unrelated one is left alone and a new policy is proposed. Pure: reads the Mesh, returns values.
-import { stringify } from 'yaml';
+import { Scalar, stringify } from 'yaml';
 
 import type { AuthorizationPolicySpec, Condition, Rule } from '../resources/authorization-policy.js';
 import type { AuthorizationPolicy, Mesh, Workload } from '../resources/mesh.js';
+import { EXPIRES_ANNOTATION } from '../resources/expires-annotation.js';
 import type { Intent, IntentOperation, Subject } from './intent.js';
 
 export interface CompiledIntent {
@@ -73,7 +74,8 @@ export function describeIntent(intent: Intent): string {
   const who = intent.subjects.map(describeSubject).join(', ');
   const except = intent.except !== undefined && intent.except.length > 0 ? ` except ${intent.except.map(describeSubject).join(', ')}` : '';
   const ops = intent.operations !== undefined && intent.operations.length > 0 ? intent.operations.map(describeOperation).join('; ') : 'any request';
-  return `${intent.action} ${who}${except} to ${ops} on ${t.namespace}/${where}`;
+  const until = intent.expires !== undefined ? ` until ${intent.expires}` : '';
+  return `${intent.action} ${who}${except} to ${ops} on ${t.namespace}/${where}${until}`;
 }
 
 function isL7(intent: Intent): boolean {
@@ -200,6 +202,12 @@ function related(existing: readonly Rule[], added: readonly Rule[]): boolean {
   return existing.some((o) => added.some((r) => (o.from !== undefined && key(o.from) === key(r.from)) || (o.to !== undefined && key(o.to) === key(r.to))));
 }
 
+function quoted(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
 export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   const a = attach(intent, mesh);
   const warnings = [...a.warnings];
@@ -212,8 +220,10 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   if (action === 'DENY' && rules.some((r) => r.to === undefined || r.to.some((t) => t.operation?.ports === undefined))) {
     if (rules.some((r) => (r.to ?? []).some((t) => t.operation?.methods !== undefined || t.operation?.paths !== undefined))) warnings.push('a DENY rule with HTTP fields and no ports also denies all TCP traffic to the workload');
   }
+  // A time-bound grant is a policy of its own: its expiry annotation must not take other rules with it.
   const existing = mesh.authorizationPolicies.find(
     (p) =>
+      intent.expires === undefined &&
       p.namespace === intent.target.namespace &&
       (p.spec.action ?? 'ALLOW') === action &&
       p.annotations['istio.io/dry-run'] === undefined &&
@@ -245,8 +255,11 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
     spec.action = action;
     spec.rules = rules;
   }
-  const resource = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: intent.target.namespace }, spec };
+  const metadata = { name, namespace: intent.target.namespace, ...(intent.expires !== undefined ? { annotations: { [EXPIRES_ANNOTATION]: intent.expires } } : {}) };
+  const resource = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata, spec };
   const header = `# gic intent: ${description}${extendsRef !== undefined ? `\n# extends the existing policy ${extendsRef}` : ''}\n`;
-  const yaml = header + stringify(resource, { lineWidth: 0, aliasDuplicateObjects: false });
+  // The expiry is quoted: unquoted, YAML 1.1 readers (kubectl's) would take it for a timestamp, not a string.
+  const printed = intent.expires === undefined ? resource : { ...resource, metadata: { ...metadata, annotations: { [EXPIRES_ANNOTATION]: quoted(intent.expires) } } };
+  const yaml = header + stringify(printed, { lineWidth: 0, aliasDuplicateObjects: false });
   return { namespace: intent.target.namespace, name, resource, yaml, ...(extendsRef !== undefined ? { extends: extendsRef, addedRules: added ?? [] } : {}), warnings };
 }
