@@ -3,9 +3,16 @@
 // usable-looking answer: check, diff, analyze, propose and dry-run list `inputErrors` (file, line, field,
 // rule, message), lead their human output with them and exit 3; `--allow-input-errors` accepts them
 // (exit as usual, the key still present).
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
 
 import { jsonOf, runGic } from './run-gic.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'gic-fail-closed-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const MESH = 'test/cli/fixtures/mesh';
 const BROKEN = 'test/cli/fixtures/input-errors/deny-with-typo.yaml';
@@ -89,12 +96,12 @@ describe('fail closed on input errors', () => {
     expect((await runGic(['analyze', '--mesh', clean, '--mesh', typo, '-o', 'json'])).code).toBe(3);
   });
 
-  it('propose: not verified on a mesh with input errors (check "mesh"), exit 3', async () => {
-    const run = await runGic(['propose', '--intent', 'test/cli/fixtures/input-errors/intent.json', '--mesh', MESH, '--mesh', BROKEN, '-o', 'json']);
+  it('propose: not verified on a mesh with input errors (a blocker), exit 3', async () => {
+    const run = await runGic(['propose', '--intent', 'test/cli/fixtures/input-errors/intent.json', '--mesh', MESH, '--mesh', BROKEN, '--data-dir', dataDir, '-o', 'json'], { env: { KUBECONFIG: undefined, GIC_CONFIG: undefined } });
     expect(run.code).toBe(3);
-    const out = jsonOf(run) as { verified: boolean; checks: { name: string; ok: boolean | null }[]; inputErrors: InputError[] };
+    const out = jsonOf(run) as { verified: boolean; blockers: string[]; inputErrors: InputError[] };
     expect(out.verified).toBe(false);
-    expect(out.checks.find((c) => c.name === 'mesh')?.ok).toBe(false);
+    expect(out.blockers).toContain('the mesh has 3 input errors (see inputErrors): its answers cannot be trusted');
     expectTheErrors(out.inputErrors);
   });
 
