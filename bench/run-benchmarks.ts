@@ -13,6 +13,8 @@
 //   analyze-benchmarks.ts: full `gic analyze` < 2 s, re-analysis after one change < 50 ms (median),
 //                          peak RSS of `gic analyze` < 1 GB
 //   diff-benchmarks.ts:    access diff after one policy edit < 200 ms (worst of the edits)
+//   check-end-to-end.ts:   `gic check --requests` from process start to the last line, JSON in and out,
+//                          one core: >= 200,000 decisions/s with --no-trace, >= 100,000/s with traces
 //   parse-benchmarks.ts:   parseDocuments on the mesh and on 10,000 policies (no target)
 //   copilot-benchmarks.ts: prompt tokens of typical draft and explain tasks <= 4,000 (worst task);
 //                          review of one policy edit < 1 s (median, without a model)
@@ -246,6 +248,15 @@ else
 const diffPresent = existsSync(join(benchDir, 'diff-benchmarks.ts'));
 const diff = runScript('diff-benchmarks.ts', ['--seed', String(seed)]) as { medianMs?: number; worstMs?: number; compileMs?: number; timings?: unknown[]; target?: Target } | undefined;
 if (diffPresent) record('diff-one-policy-edit-worst', diff?.worstMs ?? Number.NaN, 'ms', diff?.target ?? { max: 200 }, { medianMs: diff?.medianMs, edits: diff?.timings?.length, compileMs: diff?.compileMs });
+
+// gic check end to end (check-end-to-end.ts): process start to last result line, one core.
+const e2e = runScript('check-end-to-end.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
+if (e2e?.results === undefined) {
+  if (existsSync(join(benchDir, 'check-end-to-end.ts'))) {
+    record('check-end-to-end-no-trace', Number.NaN, 'decisions/s', { min: 200_000 });
+    record('check-end-to-end-with-trace', Number.NaN, 'decisions/s', { min: 100_000 });
+  }
+} else for (const r of e2e.results) record(r.name, r.value, r.unit, r.target, r.details);
 
 // Parsing (parse-benchmarks.ts): parse-mesh is measured above; its other figures come from here.
 const parse = runScript('parse-benchmarks.ts', ['--seed', String(seed)]) as { figures?: Record<string, { wallMs?: number; cpuMs?: number } & Record<string, unknown>>; peakRssMB?: number } | undefined;

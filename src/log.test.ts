@@ -40,4 +40,22 @@ describe('createLogger', () => {
     logger.child({ command: 'check' }).child({ requestId: 'r1' }).error('failed', { error: new Error('boom') });
     expect(records()[0]).toMatchObject({ command: 'check', requestId: 'r1', error: { name: 'Error', message: 'boom' } });
   });
+
+  it('writes human lines, without time, for a person at a terminal', () => {
+    const lines: string[] = [];
+    const logger = createLogger({ sink: { write: (l) => lines.push(l) }, format: 'human', fields: { command: 'check' } });
+    logger.warn('mesh input warning: duplicate', { file: 'a b.yaml', line: 3, nested: { x: 1 } });
+    expect(lines).toEqual(['gic check: warn: mesh input warning: duplicate  file="a b.yaml" line=3 nested={"x":1}\n']);
+  });
+
+  it('redacts secret settings wherever they appear in a logged value, in both formats', () => {
+    for (const format of ['json', 'human'] as const) {
+      const lines: string[] = [];
+      const logger = createLogger({ sink: { write: (l) => lines.push(l) }, format, redactPaths: ['gerrit.password'] });
+      logger.info('config', { config: { gerrit: { url: 'https://g', password: 's3cret' } }, gerrit: { password: 'also-secret' }, 'gerrit.password': 'flat-secret', password: 'not-a-setting' });
+      expect(lines[0]).not.toMatch(/s3cret|also-secret|flat-secret/);
+      expect(lines[0]).toContain('[redacted]');
+      expect(lines[0]).toContain('https://g');
+    }
+  });
 });

@@ -18,8 +18,13 @@ export type OptionSpecs = Readonly<Record<string, OptionSpec>>;
 
 export type OptionValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
 
-/** What a command ran into: `ok`, findings at or above the failure threshold, or a bad request. */
-export type CommandStatus = 'ok' | 'findings' | 'bad-request';
+/**
+ * What a command ran into: `ok`, findings at or above the failure threshold (also input errors not
+ * accepted, `check --exit-code` on a decision other than ALLOW), a bad request, or a named object that
+ * does not exist (a batch line naming an unknown workload), or a live system that did not answer
+ * (the cluster of a server-side dry-run).
+ */
+export type CommandStatus = 'ok' | 'findings' | 'bad-request' | 'not-found' | 'unavailable';
 
 export interface CommandOutcome {
   readonly status: CommandStatus;

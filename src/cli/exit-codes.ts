@@ -20,12 +20,12 @@ export const EXIT_CODES = {
   'not-found': 4,
   /** A live system (Gerrit, the cluster, the model) failed, refused the credentials or timed out. */
   unavailable: 5,
-} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'not-configured' | 'refused' | 'input-unreadable' | 'not-found' | 'unavailable', number>>;
+} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'not-configured' | 'refused' | 'input-unreadable', number>>;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** Error codes of the adapters (`gerrit-unauthorized`, `kube-timeout`, `store-busy`, ...). */
-const LIVE_SYSTEM_ERROR = /^(gerrit|kube|model|store)-/;
+/** Error codes of the adapters (`gerrit-unauthorized`, `cluster-timeout`, `cluster-forbidden`, `store-busy`, ...). */
+const LIVE_SYSTEM_ERROR = /^(gerrit|kube|cluster|model|store)-/;
 
 /** Exit code of a command that returned normally. */
 export function exitCodeForStatus(status: CommandStatus): ExitCode {

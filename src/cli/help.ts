@@ -6,7 +6,15 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
   output: { type: 'string', short: 'o', valueName: 'FORMAT', description: 'output format: human (default on a terminal), json, or jsonl where supported' },
   help: { type: 'boolean', short: 'h', description: 'show help for the command' },
   'log-level': { type: 'string', valueName: 'LEVEL', description: 'stderr log level: debug, info, warn (default), error' },
+  'log-format': { type: 'string', valueName: 'FORMAT', description: 'stderr log lines: human (default on a terminal) or json (default otherwise)' },
 };
+
+/** `gic groups` alone: the subcommands of a command group. */
+export function commandGroupHelp(group: string, commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = [`Usage: gic ${group} SUBCOMMAND [options]`, '', 'Subcommands:', ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`), '', `Run \`gic ${group} SUBCOMMAND --help\` for the options of a subcommand.`];
+  return `${lines.join('\n')}\n`;
+}
 
 export function programHelp(commands: readonly Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -19,7 +27,7 @@ export function programHelp(commands: readonly Command[]): string {
     ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`),
     '',
     'Run `gic COMMAND --help` for the options of a command.',
-    'Exit codes: 0 ok, 2 usage error or bad request, 3 findings, 4 unreadable input or unknown object, 5 a live system failed.',
+    'Exit codes: 0 ok, 2 usage error or bad request, 3 findings or input errors, 4 unreadable input or unknown object, 5 a live system failed.',
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
-// CLI flags generated from the setting table (src/config/load-config.ts SETTINGS), so every command that
+// CLI flags generated from the setting table (src/config/settings.ts SETTINGS), so every command that
 // takes a setting spells it, documents it and parses it the same way. A `list` setting is a repeatable flag.
-import { SETTINGS, type SettingSpec } from '../config/load-config.js';
+import { SETTINGS, type SettingSpec } from '../config/settings.js';
 import type { OptionSpecs } from './command.js';
 
 /** `--config FILE`, which every command reading settings takes. */
@@ -17,7 +17,7 @@ export function settingOptions(accept: (spec: SettingSpec) => boolean): OptionSp
         type: 'string' as const,
         ...(spec.kind === 'list' ? { multiple: true } : {}),
         valueName: spec.valueName,
-        description: `${spec.description} (env ${spec.env === '' ? 'none' : spec.env})`,
+        description: spec.env === '' ? spec.description : `${spec.description} (env ${spec.env})`,
       },
     ]),
   );

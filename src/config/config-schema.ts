@@ -1,6 +1,7 @@
 // The one schema of gic's settings (docs/style.md §6 "Config"): what the file, the environment and the
 // flags may set, with defaults. Gerrit, the cluster, the model and the groups-claim mapping; each new area
-// adds one strict section. Secrets (the Gerrit password or token) are marked so loggers can redact them.
+// adds one strict section. Secrets (the Gerrit password or token, the model API key) are listed in
+// secret-settings.ts, whose paths the logger redacts.
 import { z } from 'zod';
 
 import { AccessMappingSchema } from '../policy/resources/access-mapping.js';
@@ -110,6 +111,3 @@ export const GicConfigSchema = z.strictObject({
   access: AccessMappingSchema.prefault({}),
 });
 export type GicConfig = z.infer<typeof GicConfigSchema>;
-
-/** Dotted paths of settings that hold secrets (redact them in logs and output). */
-export const SECRET_SETTINGS: readonly string[] = ['gerrit.password', 'model.apiKey'];

@@ -6,52 +6,12 @@ import { readFile as fsReadFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
-import { parse as parseYaml } from 'yaml';
-
 import { AppError } from '../errors.js';
+import { parseDocuments } from '../policy/parse/parse-documents.js';
 import { GicConfigSchema, type GicConfig } from './config-schema.js';
+import { type SettingSpec, SETTINGS } from './settings.js';
 
-type Kind = 'string' | 'int' | 'list';
-
-/** One setting that flags and environment can set. */
-export interface SettingSpec {
-  /** Dotted path in the config, e.g. `gerrit.url`. */
-  readonly path: string;
-  /** Flag name without dashes. */
-  readonly flag: string;
-  readonly env: string;
-  readonly kind: Kind;
-  readonly description: string;
-  readonly valueName: string;
-}
-
-/** The settings flags and environment can set (docs/cli.md "Commands that talk to live systems"). */
-export const SETTINGS: readonly SettingSpec[] = [
-  { path: 'gerrit.url', flag: 'gerrit-url', env: 'GIC_GERRIT_URL', kind: 'string', description: 'Gerrit base URL', valueName: 'URL' },
-  { path: 'gerrit.user', flag: 'gerrit-user', env: 'GIC_GERRIT_USER', kind: 'string', description: 'Gerrit user for basic auth', valueName: 'USER' },
-  { path: 'gerrit.password', flag: '', env: 'GIC_GERRIT_PASSWORD', kind: 'string', description: 'Gerrit HTTP password or auth token', valueName: 'SECRET' },
-  { path: 'gerrit.passwordFile', flag: 'gerrit-password-file', env: 'GIC_GERRIT_PASSWORD_FILE', kind: 'string', description: 'file holding the Gerrit HTTP password or auth token', valueName: 'FILE' },
-  { path: 'gerrit.snapshot', flag: 'gerrit-snapshot', env: 'GIC_GERRIT_SNAPSHOT', kind: 'string', description: 'Gerrit snapshot file or directory used when no Gerrit URL is set', valueName: 'PATH' },
-  { path: 'gerrit.timeoutMs', flag: 'gerrit-timeout-ms', env: 'GIC_GERRIT_TIMEOUT_MS', kind: 'int', description: 'per-request Gerrit timeout in milliseconds', valueName: 'MS' },
-  { path: 'gerrit.concurrency', flag: 'gerrit-concurrency', env: 'GIC_GERRIT_CONCURRENCY', kind: 'int', description: 'Gerrit requests in flight at most', valueName: 'N' },
-  { path: 'cluster.kubeconfig', flag: 'kubeconfig', env: 'KUBECONFIG', kind: 'string', description: 'kubeconfig file(s) of the cluster (in a pod: the in-cluster config)', valueName: 'FILE' },
-  { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
-  { path: 'policyRepo.project', flag: 'policy-project', env: 'GIC_POLICY_PROJECT', kind: 'string', description: 'Gerrit project of the policy repository (gic submit, the review bot)', valueName: 'PROJECT' },
-  { path: 'policyRepo.branch', flag: 'policy-branch', env: 'GIC_POLICY_BRANCH', kind: 'string', description: 'branch of the policy repository (default master)', valueName: 'BRANCH' },
-  { path: 'policyRepo.path', flag: 'policy-path', env: 'GIC_POLICY_PATH', kind: 'string', description: 'directory of the policy files in the repository (default policies)', valueName: 'DIR' },
-  { path: 'model.url', flag: 'model-url', env: 'GIC_MODEL_URL', kind: 'string', description: 'OpenAI-compatible model endpoint (the /v1 base URL)', valueName: 'URL' },
-  { path: 'model.model', flag: 'model', env: 'GIC_MODEL', kind: 'string', description: 'model id as the endpoint serves it', valueName: 'NAME' },
-  { path: 'model.apiKey', flag: '', env: 'GIC_MODEL_API_KEY', kind: 'string', description: 'API key for the model endpoint', valueName: 'SECRET' },
-  { path: 'model.allowHosts', flag: 'model-allow-host', env: 'GIC_MODEL_ALLOW_HOSTS', kind: 'list', description: 'host (name, *.domain, address or CIDR) the model egress guard may reach beyond in-cluster and private addresses (repeatable; env comma-separated)', valueName: 'HOST' },
-  { path: 'model.clusterDomain', flag: 'cluster-domain', env: 'GIC_CLUSTER_DOMAIN', kind: 'string', description: 'cluster DNS domain for *.svc.<domain> model hosts (default cluster.local)', valueName: 'DOMAIN' },
-  { path: 'model.timeoutMs', flag: 'model-timeout-ms', env: 'GIC_MODEL_TIMEOUT_MS', kind: 'int', description: 'per-attempt model timeout in milliseconds', valueName: 'MS' },
-  { path: 'model.maxRetries', flag: 'model-max-retries', env: 'GIC_MODEL_MAX_RETRIES', kind: 'int', description: 'model retries on 429, 5xx and dropped connections', valueName: 'N' },
-  { path: 'model.concurrency', flag: 'model-concurrency', env: 'GIC_MODEL_CONCURRENCY', kind: 'int', description: 'model calls in flight at most', valueName: 'N' },
-  { path: 'model.structuredOutput', flag: 'model-structured-output', env: 'GIC_MODEL_STRUCTURED_OUTPUT', kind: 'string', description: 'how to ask the model for JSON: json_schema, json_object_schema, ollama_format or prompt', valueName: 'DIALECT' },
-  { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
-  { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
-  { path: 'data.dir', flag: 'data-dir', env: 'GIC_DATA_DIR', kind: 'string', description: "gic's data directory (the store: proposals, conversations, audit log); default $XDG_STATE_HOME/gic or ~/.local/state/gic", valueName: 'DIR' },
-];
+export { type SettingSpec, SETTINGS } from './settings.js';
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
 
@@ -72,6 +32,9 @@ export interface LoadedConfig {
 }
 
 type Tree = Record<string, unknown>;
+
+/** A config file is a few kilobytes; a larger one is refused before it is parsed. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedConfig> {
   const env = input.env ?? process.env;
@@ -123,12 +86,13 @@ async function readConfigFile(file: string, read: (path: string) => Promise<stri
   } catch (error) {
     throw new AppError('input-unreadable', `cannot read config file ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
-  let value: unknown;
-  try {
-    value = parseYaml(text);
-  } catch (error) {
-    throw new AppError('usage', `config file ${file} is not valid YAML: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  if (text.length > MAX_CONFIG_BYTES) throw new AppError('usage', `config file ${file} is ${text.length} characters, over the limit of ${MAX_CONFIG_BYTES}: is it the right file?`);
+  // The engine's YAML reader bounds nesting, aliases and size, and says where a problem is.
+  const parsed = parseDocuments(text, file);
+  const problem = parsed.findings.find((f) => f.level === 'error');
+  if (problem !== undefined) throw new AppError('usage', `config file ${file} is not valid YAML: line ${problem.line}: ${problem.message}`);
+  if (parsed.documents.length > 1) throw new AppError('usage', `config file ${file} holds ${parsed.documents.length} YAML documents; it must hold one mapping`);
+  const value = parsed.documents[0]?.value;
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) throw new AppError('usage', `config file ${file} must hold a mapping`);
   return value as Tree;

@@ -16,7 +16,6 @@ import type { CallContext, CopilotDeps } from './deps.js';
 import { buildDraftContext, type DraftContext } from './draft-context.js';
 import { DraftExtractionSchema } from './draft-extraction.js';
 import { resolveDraft } from './draft-resolve.js';
-import { inputErrorsOf } from './input-errors.js';
 import { getPrompt, PROMPTS } from './prompt-catalog.js';
 import { renderPrompt } from './prompt-template.js';
 import { type ProposeResult, storeProposal } from './propose-policy.js';
@@ -141,7 +140,7 @@ export async function draftPolicy(deps: CopilotDeps, input: DraftInput, ctx: Cal
     if (resolved.intent === undefined) {
       stage('store', 'recording the questions in the conversation');
       conversation = await recordTurns(deps, ctx, input.conversation, text, resolved.questions.map((x) => x.question).join(' '), { questions: resolved.questions });
-      result = { intent: null, questions: resolved.questions, conversation, inputErrors: inputErrorsOf(snapshot.findings), usage };
+      result = { intent: null, questions: resolved.questions, conversation, inputErrors: [...snapshot.inputErrors], usage };
     } else {
       const verification = await verifyIntent(deps, resolved.intent, snapshot, mesh.origin, ctx, stage);
       conversation = await recordTurns(deps, ctx, input.conversation, text, '', undefined);

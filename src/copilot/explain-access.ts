@@ -18,7 +18,7 @@ import { type Fact, type FactSet, findingFacts, policyFacts, requestFacts, workl
 import { explainTemplateText } from './explain-template.js';
 import { analyzeFocused } from './focused-analysis.js';
 import { checkGrounding } from './ground-prose.js';
-import { type InputError, inputErrorsOf } from './input-errors.js';
+import type { InputError } from './input-errors.js';
 import { knownNames } from './known-names.js';
 import { getPrompt, PROMPTS } from './prompt-catalog.js';
 import { renderPrompt } from './prompt-template.js';
@@ -111,7 +111,7 @@ export async function explainAccess(deps: CopilotDeps, input: ExplainInput, ctx:
     const findings = analyzeFocused({ mesh: snapshot.mesh, policies: set.policies, workloads: set.workloads, now: deps.clock() });
     const facts = [...set.facts, ...findingFacts(findings)];
     const template = explainTemplateText(subject, set, findings);
-    const inputErrors = inputErrorsOf(snapshot.findings);
+    const inputErrors = [...snapshot.inputErrors];
 
     let text = template;
     let by: 'model' | 'template' = 'template';

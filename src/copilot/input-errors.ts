@@ -1,16 +1,12 @@
 // The mesh input problems that make an answer unusable unless the caller accepts them (docs/cli.md
-// "Fail closed"): `{file, line, field, rule, message}` for every error-level parse or build finding.
-// Interim copy until the engine's own `inputErrors` (src/policy/parse) lands; same shape.
+// "Fail closed", docs/input-errors.md): the engine's one representation, `{file, line, field, rule,
+// message}` (src/policy/parse/input-errors.ts). A MeshSnapshot carries them already (`inputErrors`,
+// security resources the API server would reject included); this reads them from bare findings.
+import { collectInputErrors, type InputError } from '../policy/parse/input-errors.js';
 import type { MeshFinding } from '../policy/parse/mesh-finding.js';
 
-export interface InputError {
-  readonly file: string;
-  readonly line: number;
-  readonly field: string;
-  readonly rule: string;
-  readonly message: string;
-}
+export type { InputError } from '../policy/parse/input-errors.js';
 
 export function inputErrorsOf(findings: readonly MeshFinding[]): InputError[] {
-  return findings.filter((f) => f.level === 'error').map((f) => ({ file: f.file, line: f.line, field: f.field ?? '', rule: f.rule, message: f.message }));
+  return collectInputErrors(findings);
 }

@@ -17,7 +17,7 @@ import type { StageReporter } from './call-stages.js';
 import type { CallContext, CopilotDeps } from './deps.js';
 import { analyzeFocused } from './focused-analysis.js';
 import { checkGroups, intentGroupNames, type GroupCheck } from './group-checks.js';
-import { inputErrorsOf, type InputError } from './input-errors.js';
+import type { InputError } from './input-errors.js';
 
 /** The file name the proposal has in validation, dry-run and findings. */
 export const PROPOSAL_FILE = 'proposal.yaml';
@@ -82,10 +82,13 @@ export async function verifyIntent(deps: CopilotDeps, intent: Intent, snapshot: 
   }
 
   stage('compile', 'compiling, validating and diffing the intent');
-  const proposal = propose(compiledIntent, snapshot.mesh);
-  if (proposal.validation.summary.errors > 0) blockers.push(`validation: ${plural(proposal.validation.summary.errors, 'error')}`);
-  if (proposal.unintended.length > 0) blockers.push(`${plural(proposal.unintended.length, 'access change')} the intent did not ask for (see unintended)`);
-  if (!proposal.verified && blockers.length === 0 && proposal.diff.changes.length === 0) blockers.push('the proposal changes no access');
+  // The engine's verification (src/policy/compile/propose.ts): every failed check is a blocker. Input
+  // errors, the analyzers and the dry-run (the cluster's, else the engine's offline one) are judged below.
+  const proposal = propose(compiledIntent, snapshot.mesh, { analyze: false });
+  for (const c of proposal.checks) {
+    if (c.ok !== false || c.name === 'mesh' || c.name === 'dry-run') continue;
+    blockers.push(c.name === 'diff' && proposal.unintended.length > 0 ? `${plural(proposal.unintended.length, 'access change')} the intent did not ask for (see unintended)` : `${c.name}: ${c.detail}`);
+  }
 
   let dryRun: DryRunReport = { results: proposal.dryRun.results.map((r) => ({ ...r, errors: [...r.errors], warnings: [...r.warnings] })) };
   if (deps.dryRun !== undefined) {
@@ -95,7 +98,6 @@ export async function verifyIntent(deps: CopilotDeps, intent: Intent, snapshot: 
   const rejected = dryRun.results.filter((r) => !r.accepted);
   if (dryRun.results.length === 0) blockers.push('the dry-run returned no verdict');
   for (const r of rejected) blockers.push(`${r.mode} dry-run rejected ${r.kind} ${r.namespace}/${r.name}: ${r.errors.map((e) => (e.field === '' ? e.message : `${e.field}: ${e.message}`)).join('; ') || 'no reason given'}`);
-  if (!proposal.verified && blockers.length === 0) blockers.push('the engine did not verify the proposal');
 
   stage('analyze', 'running the analyzers on the proposed policy');
   const doc = parseDocuments(proposal.yaml, PROPOSAL_FILE).documents;
@@ -108,11 +110,11 @@ export async function verifyIntent(deps: CopilotDeps, intent: Intent, snapshot: 
     if (f.level === 'error' || (BLOCKING_CODES.has(f.code) && !existing.has(findingKey(f)))) blockers.push(`${f.code} ${f.message}`);
   }
 
-  const inputErrors = inputErrorsOf(snapshot.findings);
+  const inputErrors = [...snapshot.inputErrors];
   if (inputErrors.length > 0) blockers.push(`the mesh has ${plural(inputErrors.length, 'input error')} (see inputErrors): its answers cannot be trusted`);
   if (intent.expires !== undefined && Date.parse(intent.expires) <= deps.clock().getTime()) blockers.push(`expires ${intent.expires} is not in the future`);
 
-  const verified = proposal.verified && blockers.length === 0;
+  const verified = blockers.length === 0;
   return {
     intent: compiledIntent,
     yaml: proposal.yaml,

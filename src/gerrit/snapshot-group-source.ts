@@ -5,10 +5,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { parse as parseYaml } from 'yaml';
+import { type Node, parseAllDocuments } from 'yaml';
 import { z } from 'zod';
 
 import { AppError } from '../errors.js';
+import { expandedNodeCount } from '../policy/parse/alias-expansion.js';
 import {
   GroupDirectorySchema,
   PermissionRuleSchema,
@@ -116,20 +117,52 @@ export async function loadGerritSnapshot(path: string): Promise<GroupDirectory> 
   }
   const parsed: { file: string; content: GerritSnapshotFile }[] = [];
   for (const file of files) {
-    let raw: unknown;
+    let text: string;
     try {
-      raw = parseYaml(await readFile(file, 'utf8'));
+      text = await readFile(file, 'utf8');
     } catch (error) {
-      throw new AppError('bad-request', `Gerrit snapshot ${file} is not valid YAML/JSON: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new AppError('input-unreadable', `cannot read Gerrit snapshot ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
-    const result = GerritSnapshotFileSchema.safeParse(raw ?? {});
+    const result = GerritSnapshotFileSchema.safeParse(readSnapshotYaml(file, text) ?? {});
     if (!result.success) {
       const issue = result.error.issues[0];
-      throw new AppError('bad-request', `Gerrit snapshot ${file}: ${issue === undefined ? 'invalid' : `${issue.path.join('.')}: ${issue.message}`}`);
+      const what = issue === undefined ? 'invalid' : issue.code === 'unrecognized_keys' ? `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}${issue.path.length > 0 ? ` in ${issue.path.join('.')}` : ''}` : `${issue.path.join('.')}: ${issue.message}`;
+      throw notASnapshot(file, what);
     }
     parsed.push({ file, content: result.data });
   }
-  return snapshotToDirectory(parsed);
+  try {
+    return snapshotToDirectory(parsed);
+  } catch (error) {
+    // A dangling reference: the path names part of a snapshot (one file of a directory), or a broken one.
+    if (AppError.isInstance(error)) throw new AppError('input-unreadable', `${error.message}; give the snapshot directory with its accounts, groups and projects files (e.g. examples/demo-gerrit)`, { cause: error });
+    throw error;
+  }
+}
+
+/** What a `--gerrit-snapshot` that does not hold a Gerrit snapshot gets: unreadable input (exit 4), in gic's words. */
+function notASnapshot(file: string, why: string): AppError {
+  return new AppError('input-unreadable', `${file} is not a Gerrit snapshot file (${why}); --gerrit-snapshot takes a file or directory of accounts, groups and projects, such as examples/demo-gerrit`);
+}
+
+/** Parses one snapshot file: a single YAML or JSON document. */
+function readSnapshotYaml(file: string, text: string): unknown {
+  const documents = parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [];
+  if (list.length > 1) throw notASnapshot(file, `it holds ${list.length} YAML documents separated by "---"; a snapshot file holds one`);
+  const error = list[0]?.errors[0];
+  if (error !== undefined) {
+    const line = error.linePos?.[0].line;
+    const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    throw notASnapshot(file, `line ${line ?? 1}: not valid YAML or JSON: ${reason}`);
+  }
+  const doc = list[0];
+  const contents = doc?.contents as Node | null | undefined;
+  // Alias bombs and self-containing anchors are refused before anything is expanded.
+  if (doc !== undefined && contents !== null && contents !== undefined && expandedNodeCount(contents, doc, 1_000_000).kind !== 'ok') {
+    throw notASnapshot(file, 'YAML aliases that expand beyond a million nodes, or an alias inside the node it names');
+  }
+  return doc?.toJS({ maxAliasCount: -1 }) as unknown;
 }
 
 export class SnapshotGroupSource implements GroupSource {

@@ -39,7 +39,12 @@ function dedupe(issues: readonly DryRunIssue[]): DryRunIssue[] {
   });
 }
 
-async function serverDryRun(gateway: KubeGateway, object: Obj): Promise<{ errors: DryRunIssue[]; warnings: DryRunIssue[] }> {
+/** Live-system failures met while dry-running (the cluster did not answer): the caller exits 5, not 3. */
+interface Unavailable {
+  first?: string;
+}
+
+async function serverDryRun(gateway: KubeGateway, object: Obj, unavailable: Unavailable): Promise<{ errors: DryRunIssue[]; warnings: DryRunIssue[] }> {
   try {
     const first = await gateway.dryRunApply(object, { force: false });
     if (first.status !== 409) {
@@ -52,13 +57,14 @@ async function serverDryRun(gateway: KubeGateway, object: Obj): Promise<{ errors
   } catch (error) {
     // Unreachable or silent API server: no verdict, so the proposal is not accepted.
     if (AppError.isInstance(error) && (error.code === 'cluster-unreachable' || error.code === 'cluster-timeout')) {
+      unavailable.first ??= error.message;
       return { errors: [{ field: '', message: `server-side dry-run failed: ${error.message}` }], warnings: [] };
     }
     throw error;
   }
 }
 
-async function dryRunDocument(doc: ParsedDocument, options: DryRunOptions): Promise<DryRunResult | undefined> {
+async function dryRunDocument(doc: ParsedDocument, options: DryRunOptions, unavailable: Unavailable): Promise<DryRunResult | undefined> {
   const validated = validateDocument(doc);
   if (validated === undefined) return undefined;
   const mode: DryRunMode = options.gateway === undefined ? 'offline' : 'server';
@@ -72,7 +78,7 @@ async function dryRunDocument(doc: ParsedDocument, options: DryRunOptions): Prom
     } else {
       const value = doc.value as Obj;
       const metadata = { ...((value['metadata'] ?? {}) as Obj), namespace };
-      const server = await serverDryRun(options.gateway, { ...value, metadata });
+      const server = await serverDryRun(options.gateway, { ...value, metadata }, unavailable);
       errors.push(...server.errors);
       warnings.push(...server.warnings);
     }
@@ -87,8 +93,20 @@ async function dryRunDocument(doc: ParsedDocument, options: DryRunOptions): Prom
 
 /** Dry-runs every Istio security resource of the sources, in order. */
 export async function dryRunSources(sources: readonly { file: string; text: string }[], options: DryRunOptions = {}): Promise<DryRunReport> {
+  return (await dryRunSourcesDetailed(sources, options)).report;
+}
+
+export interface DetailedDryRun {
+  readonly report: DryRunReport;
+  /** The first failure of the cluster to answer (unreachable, timeout), when there was one: no verdict came from it. */
+  readonly unavailable?: string;
+}
+
+/** dryRunSources, also saying whether the cluster failed to answer (a live-system failure, exit 5 in the CLI). */
+export async function dryRunSourcesDetailed(sources: readonly { file: string; text: string }[], options: DryRunOptions = {}): Promise<DetailedDryRun> {
   const mode: DryRunMode = options.gateway === undefined ? 'offline' : 'server';
   const results: DryRunResult[] = [];
+  const unavailable: Unavailable = {};
   for (const { file, text } of sources) {
     const parsed = parseDocuments(text, file);
     const fileErrors = parsed.findings.filter((f) => f.level === 'error');
@@ -98,9 +116,9 @@ export async function dryRunSources(sources: readonly { file: string; text: stri
     }
     for (const doc of parsed.documents) {
       if (!isSecurityResource(doc.value)) continue;
-      const result = await dryRunDocument(doc, options);
+      const result = await dryRunDocument(doc, options, unavailable);
       if (result !== undefined) results.push(result);
     }
   }
-  return { results };
+  return { report: { results }, ...(unavailable.first === undefined ? {} : { unavailable: unavailable.first }) };
 }

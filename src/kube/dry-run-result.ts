@@ -26,7 +26,15 @@ export const DryRunResultSchema = z.strictObject({
 });
 export type DryRunResult = z.infer<typeof DryRunResultSchema>;
 
+/** docs/input-errors.md: what could not be read as a cluster would read it. */
+export const InputErrorSchema = z.strictObject({ file: z.string(), line: z.number().int(), field: z.string(), rule: z.string(), message: z.string() });
+
 export const DryRunReportSchema = z.strictObject({
+  /** The mode the command ran in and why (`gic dry-run` says so when no cluster was configured). */
+  mode: DryRunModeSchema.optional(),
+  modeReason: z.string().optional(),
   results: z.array(DryRunResultSchema),
+  /** `gic dry-run`: input errors of the files and of the --mesh snapshot. */
+  inputErrors: z.array(InputErrorSchema).optional(),
 });
 export type DryRunReport = z.infer<typeof DryRunReportSchema>;

@@ -1,11 +1,9 @@
 // A MeshSource over files (the embedded default and `--mesh`): reads the paths once on start (and on
-// `reload()`), parses and builds the Mesh with the engine exactly as parseMesh does. Never writes.
+// `reload()`), parses and builds the Mesh with the engine exactly as parseMesh does, and computes its
+// input errors (readMeshInput). Never writes.
 import { createHash } from 'node:crypto';
 
-import { buildMesh } from '../policy/parse/build-mesh.js';
-import type { MeshFinding } from '../policy/parse/mesh-finding.js';
-import { parseDocuments } from '../policy/parse/parse-documents.js';
-import type { ParsedDocument } from '../policy/parse/parsed-document.js';
+import { readMeshInput } from '../policy/validate/read-mesh-input.js';
 import type { MeshSnapshot, MeshSource } from './mesh-source.js';
 import { readMeshFiles } from './read-mesh-files.js';
 
@@ -14,19 +12,12 @@ export interface FileMeshSourceOptions {
   readonly read?: (paths: readonly string[]) => Promise<readonly { file: string; text: string }[]>;
 }
 
-/** Builds a snapshot from file texts (parseDocuments per file, then buildMesh, as parseMesh does). */
+/** Builds a snapshot from file texts (parseDocuments per file, then buildMesh, as parseMesh does), with its input errors. */
 export function snapshotFromTexts(sources: readonly { file: string; text: string }[], generation: number): MeshSnapshot {
-  const documents: ParsedDocument[] = [];
-  const findings: MeshFinding[] = [];
   const hash = createHash('sha256');
-  for (const source of sources) {
-    hash.update(`${source.file}\0${source.text}\0`);
-    const parsed = parseDocuments(source.text, source.file);
-    documents.push(...parsed.documents);
-    findings.push(...parsed.findings);
-  }
-  const built = buildMesh(documents);
-  return { mesh: built.mesh, findings: [...findings, ...built.findings], documents, resourceVersion: `sha256:${hash.digest('hex').slice(0, 16)}`, generation };
+  for (const source of sources) hash.update(`${source.file}\0${source.text}\0`);
+  const { mesh, findings, inputErrors, documents } = readMeshInput(sources);
+  return { mesh, findings, inputErrors, documents, resourceVersion: `sha256:${hash.digest('hex').slice(0, 16)}`, generation };
 }
 
 export class FileMeshSource implements MeshSource {

@@ -8,6 +8,7 @@ import { type KubernetesListObject, type KubernetesObject, ListWatch } from '@ku
 
 import type { Logger } from '../log.js';
 import { buildMesh } from '../policy/parse/build-mesh.js';
+import { collectInputErrors } from '../policy/parse/input-errors.js';
 import { clusterDocument, normalizeObject, workloadsFromPods } from './cluster-documents.js';
 import type { KubeGateway } from './kube-gateway.js';
 import { apiVersionOf, collectionPath, CONFIG_MAPS, type KubeResource, PODS, WATCHED_RESOURCES } from './kube-resources.js';
@@ -130,7 +131,7 @@ export class LiveMeshSource implements MeshSource {
     }
     const documents = objects.map((o, i) => clusterDocument(o, i));
     const { mesh, findings } = buildMesh(documents);
-    this.built = { mesh, findings, documents, resourceVersion: newest(Object.values(resourceVersions)), resourceVersions, generation: this.generation };
+    this.built = { mesh, findings, inputErrors: collectInputErrors(findings), documents, resourceVersion: newest(Object.values(resourceVersions)), resourceVersions, generation: this.generation };
     return this.built;
   }
 

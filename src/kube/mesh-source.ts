@@ -1,5 +1,6 @@
 // What the rest of gic sees of "the mesh": a source that keeps an up-to-date, immutable Mesh snapshot,
 // whether it reads files (FileMeshSource) or a cluster (LiveMeshSource). Consumers never learn which.
+import type { InputError } from '../policy/parse/input-errors.js';
 import type { MeshFinding } from '../policy/parse/mesh-finding.js';
 import type { ParsedDocument } from '../policy/parse/parsed-document.js';
 import type { Mesh } from '../policy/resources/mesh.js';
@@ -8,6 +9,12 @@ export interface MeshSnapshot {
   readonly mesh: Mesh;
   /** Parse and build findings (a policy the CRD schema rejects is left out of the mesh and named here). */
   readonly findings: readonly MeshFinding[];
+  /**
+   * What could not be read as a cluster would read it (docs/input-errors.md): answers from this snapshot
+   * carry these and are not usable unless the caller accepts them explicitly. A live cluster's objects
+   * passed its API server, so there only mesh-building errors appear.
+   */
+  readonly inputErrors: readonly InputError[];
   /** The documents the mesh was built from; an offline dry-run applies proposals onto them. */
   readonly documents: readonly ParsedDocument[];
   /**

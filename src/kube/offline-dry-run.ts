@@ -6,6 +6,7 @@
 import { buildMesh } from '../policy/parse/build-mesh.js';
 import type { ParsedDocument } from '../policy/parse/parsed-document.js';
 import type { Mesh } from '../policy/resources/mesh.js';
+import { offlineAdmission } from '../policy/validate/offline-admission.js';
 import type { DryRunIssue } from './dry-run-result.js';
 import type { MeshSnapshot } from './mesh-source.js';
 
@@ -31,10 +32,8 @@ export function offlineApply(doc: ParsedDocument, namespace: string, name: strin
   const errors: DryRunIssue[] = [];
   const warnings: DryRunIssue[] = [];
   if (snapshot === undefined) return { errors, warnings };
-  if (snapshot.mesh.namespaces.size > 0 && !snapshot.mesh.namespaces.has(namespace)) {
-    errors.push({ field: 'metadata.namespace', message: `namespaces "${namespace}" not found in the mesh snapshot` });
-    return { errors, warnings };
-  }
+  const admission = offlineAdmission(snapshot.mesh, namespace);
+  if (admission.length > 0) return { errors: admission, warnings };
   const id = identity(doc.value);
   const documents = snapshot.documents.filter((d) => identity(d.value) !== id);
   const replaced = documents.length !== snapshot.documents.length;

@@ -37,13 +37,19 @@ describe('gic check', () => {
     expect(result.reasons.map((r) => r.policy)).toEqual(['foo/httpbin-get']);
   });
 
-  it('takes --mesh more than once and reports malformed mesh YAML on stderr with file and line, still deciding', async () => {
-    const run = await runGic(['check', '--mesh', MESH, '--mesh', 'test/cli/fixtures/malformed.yaml', '--request', request('GET', '/api/x'), '-o', 'json']);
-    expect(run.code).toBe(0);
-    expect((jsonOf(run) as Result).decision).toBe('ALLOW');
-    const finding = run.stderr.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>)[0];
-    expect(finding).toMatchObject({ level: 'warn', severity: 'error', rule: 'yaml.syntax', file: 'test/cli/fixtures/malformed.yaml' });
-    expect(finding?.['line']).toBeGreaterThanOrEqual(10);
+  it('takes --mesh more than once; malformed mesh YAML is an input error that makes the answer exit 3 unless accepted', async () => {
+    const args = ['check', '--mesh', MESH, '--mesh', 'test/cli/fixtures/malformed.yaml', '--request', request('GET', '/api/x'), '-o', 'json'];
+    const run = await runGic(args);
+    expect(run.code).toBe(3);
+    const result = jsonOf(run) as Result & { inputErrors: { file: string; line: number; field: string; rule: string; message: string }[] };
+    expect(result.decision).toBe('ALLOW');
+    expect(result.inputErrors[0]).toMatchObject({ rule: 'yaml.syntax', file: 'test/cli/fixtures/malformed.yaml', field: '' });
+    expect(result.inputErrors[0]?.line).toBeGreaterThanOrEqual(10);
+    const log = run.stderr.split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(log.some((l) => /the mesh has \d+ input errors? /.test(String(l['msg'])))).toBe(true);
+    const accepted = await runGic([...args, '--allow-input-errors']);
+    expect(accepted.code).toBe(0);
+    expect((jsonOf(accepted) as { inputErrors: unknown[] }).inputErrors).toEqual(result.inputErrors);
   });
 
   it('reads the request from @file', async () => {

@@ -25,6 +25,8 @@ describe('exit codes', () => {
     ['ok', 0],
     ['findings', 3],
     ['bad-request', 2],
+    ['not-found', 4],
+    ['unavailable', 5],
   ] as const)('maps the command outcome %s to %i', (status, code) => {
     expect(exitCodeForStatus(status)).toBe(code);
   });

@@ -14,11 +14,18 @@ export interface GicRun {
   readonly stderr: string;
 }
 
-/** Runs `gic ...args` from the repository root; `stdin` is written to its standard input; `env` is added to the environment. */
-export function runGic(args: readonly string[], options: { stdin?: string; env?: Readonly<Record<string, string>> } = {}): Promise<GicRun> {
+/**
+ * Runs `gic ...args` from the repository root; `stdin` is written to its standard input; `env` entries
+ * replace (or, when undefined, remove) variables of the inherited environment.
+ */
+export function runGic(args: readonly string[], options: { stdin?: string; env?: Readonly<Record<string, string | undefined>> } = {}): Promise<GicRun> {
+  const env = { ...process.env };
+  for (const [key, value] of Object.entries(options.env ?? {})) {
+    if (value === undefined) delete env[key];
+    else env[key] = value;
+  }
   return new Promise((resolve, reject) => {
-    const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -135,7 +135,7 @@ describe('gic analyze', () => {
     const run = await runGic(['analyze', '--mesh', file, '-o', 'json']);
     expect(run.code).toBe(3);
     const report = jsonOf(run) as { findings: JsonFinding[] };
-    expect(report.findings[0]).toMatchObject({ code: 'yaml.syntax', level: 'error' });
+    expect(report.findings[0]).toMatchObject({ code: 'GIC600', rule: 'yaml.syntax', level: 'error' });
     expect(report.findings[0]?.source).toMatch(/broken\.yaml:\d+$/);
   });
 

@@ -36,7 +36,11 @@ function samples(intent: Intent): AccessRequest[] {
       };
       if ('serviceAccount' in s) req['from'] = { principal: `cluster.local/ns/${s.serviceAccount.replace('/', '/sa/')}` };
       else if ('namespace' in s) req['from'] = { principal: `cluster.local/ns/${s.namespace}/sa/default` };
-      else if ('gerritGroup' in s) req['jwt'] = { iss: 'https://idp.example.com', sub: 'alice', claims: { [intent.groupsClaim ?? 'groups']: [s.gerritGroup] } };
+      else if ('gerritGroup' in s) {
+        // Under the mesh's STRICT mTLS a user's request arrives over mTLS (from the ingress gateway).
+        req['from'] = { principal: 'cluster.local/ns/istio-system/sa/ingress' };
+        req['jwt'] = { iss: 'https://idp.example.com', sub: 'alice', claims: { [intent.groupsClaim ?? 'groups']: [s.gerritGroup] } };
+      }
       else if ('anyone' in s) req['from'] = { principal: 'cluster.local/ns/elsewhere/sa/someone' };
       out.push(req as AccessRequest);
     }

@@ -1,13 +1,18 @@
 // The dry-run gateway when the API server cannot give a verdict: nothing listens (connection refused)
 // or it accepts the connection and never answers (timeout). Both become rejected results that say
-// why, never an exception and never "accepted". Local sockets only; needs no peer.
+// why, never an exception and never "accepted"; `gic dry-run` then exits 5 (a live system failed), not
+// 3 (rejected). Local sockets only; needs no peer.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { dryRunSources } from '../../src/kube/dry-run-resources.js';
 import { KubeGateway } from '../../src/kube/kube-gateway.js';
+import { jsonOf, runGic } from '../cli/run-gic.js';
 
 const proposal = `apiVersion: security.istio.io/v1
 kind: AuthorizationPolicy
@@ -64,5 +69,24 @@ describe('dry-run without a verdict from the API server', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect(results[0]?.accepted).toBe(false);
     expect(results[0]?.errors[0]?.message).toContain('no answer within 300 ms');
+  });
+});
+
+describe('gic dry-run when the cluster does not answer', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'gic-dry-run-faults-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('exits 5 (a live system failed), not 3, with the rejected results saying why', async () => {
+    const kubeconfig = join(tmp, 'kubeconfig');
+    writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:${await freePort()}", insecure-skip-tls-verify: true}}]\nusers: [{name: u, user: {token: not-a-real-token}}]\ncontexts: [{name: c, context: {cluster: c, user: u}}]\ncurrent-context: c\n`);
+    const file = join(tmp, 'proposal.yaml');
+    writeFileSync(file, proposal);
+    const run = await runGic(['dry-run', file, '--kubeconfig', kubeconfig, '-o', 'json']);
+    expect(run.code).toBe(5);
+    const report = jsonOf(run) as { mode: string; results: { accepted: boolean; mode: string; errors: { message: string }[] }[] };
+    expect(report.mode).toBe('server');
+    expect(report.results[0]).toMatchObject({ accepted: false, mode: 'server' });
+    expect(report.results[0]?.errors[0]?.message).toContain('server-side dry-run failed');
+    expect(run.stderr).toContain('the cluster did not answer, so there is no verdict');
   });
 });

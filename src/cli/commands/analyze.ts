@@ -1,13 +1,18 @@
 // `gic analyze --mesh PATH`: runs gic's analyzers over a mesh offline (docs/cli.md "gic analyze"),
 // printing findings as human text, JSON or SARIF 2.1.0. Exit 3 when a finding is at or above
-// `--failure-threshold` (default error); `--output-threshold` hides findings below a level.
+// `--failure-threshold` (default error); `--output-threshold` hides findings below a level. Input errors
+// are GIC600 findings at error level and listed under `inputErrors` (docs/input-errors.md); with
+// `--allow-input-errors` they no longer count for the exit code. A mesh with no objects at all is not
+// analyzed: exit 4, as `kubectl apply` refuses "no objects passed".
 import { AppError } from '../../errors.js';
 import { parseExpires } from '../../policy/resources/expires-annotation.js';
 import type { Command } from '../command.js';
+import { allowsInputErrors, INPUT_ERROR_OPTIONS, logInputErrors, renderInputErrors } from '../input-errors-gate.js';
 import { renderAnalyzeReport } from '../output/render-analyze.js';
 import { renderSarif } from '../output/render-sarif.js';
 import { writeJson } from '../output/write-json.js';
 import { readSources } from '../read-sources.js';
+import { VERSION } from '../version.js';
 
 const LEVELS = ['error', 'warning', 'info'] as const;
 type Level = (typeof LEVELS)[number];
@@ -41,6 +46,7 @@ export const analyzeCommand: Command = {
     mesh: { type: 'string', multiple: true, valueName: 'PATH', description: 'mesh file or directory (read recursively: *.yaml, *.yml, *.json)' },
     'failure-threshold': { type: 'string', valueName: 'LEVEL', description: 'exit 3 when a finding is at or above this level: error (default), warning or info' },
     'output-threshold': { type: 'string', valueName: 'LEVEL', description: 'list only findings at or above this level (default info: all)' },
+    ...INPUT_ERROR_OPTIONS,
     now: { type: 'string', valueName: 'TIME', description: 'judge time-bound grants (GIC125) as of this RFC 3339 time instead of the clock, e.g. 2027-01-31T00:00:00Z' },
   },
   formats: ['human', 'json', 'sarif'],
@@ -50,14 +56,25 @@ export const analyzeCommand: Command = {
     const failure = level(values['failure-threshold'], 'failure-threshold', 'error');
     const output = level(values['output-threshold'], 'output-threshold', 'info');
     const now = analysisTime(values['now']);
-    const sources = await readSources(paths);
-    const [{ analyzeSources, failsAt }, { VERSION }] = await Promise.all([import('../../policy/analyze/analyze-report.js'), import('../run-cli.js')]);
-    const report = analyzeSources(sources, { outputThreshold: output, now });
+    const sources = await readSources(paths, { warn: (m, f) => logger.warn(m, f) });
+    const [{ analyzeSnapshot, failsAt, INPUT_ERROR_CODE }, { buildAnalysisSnapshot }] = await Promise.all([
+      import('../../policy/analyze/analyze-report.js'),
+      import('../../policy/analyze/analysis-snapshot.js'),
+    ]);
+    const snapshot = buildAnalysisSnapshot(sources);
+    if (snapshot.documents.length === 0 && snapshot.inputFindings.length === 0) {
+      throw new AppError('input-unreadable', `no objects in ${paths.join(', ')}: ${sources.length === 0 ? 'no *.yaml, *.yml or *.json files' : 'the files hold no documents'}; nothing to analyze`);
+    }
+    const report = analyzeSnapshot(snapshot, { outputThreshold: output, now }, sources.map((s) => s.file));
+    const inputErrors = report.inputErrors ?? [];
+    logInputErrors(logger, inputErrors, values);
     for (const s of report.skipped) logger.debug('analyzer skipped: input missing', { analyzer: s.name, missing: s.missing });
     for (const failure of report.failures ?? []) logger.error('analyzer failed on a resource (a gic bug; its other findings stand)', { failure });
-    if (format === 'json') writeJson(io, report);
+    if (format === 'json') writeJson(io, { ...report, inputErrors });
     else if (format === 'sarif') writeJson(io, renderSarif(report, VERSION));
-    else io.stdout(renderAnalyzeReport(report, { mesh: paths }));
-    return { status: failsAt(report, failure) ? 'findings' : 'ok' };
+    else io.stdout(renderInputErrors(inputErrors, values) + renderAnalyzeReport(report, { mesh: paths }));
+    // Accepted input errors still show as GIC600 findings but no longer decide the exit code.
+    const counted = allowsInputErrors(values) ? { ...report, summary: { ...report.summary, errors: report.summary.errors - report.findings.filter((f) => f.code === INPUT_ERROR_CODE).length } } : report;
+    return { status: failsAt(counted, failure) ? 'findings' : 'ok' };
   },
 };

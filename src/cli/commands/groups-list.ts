@@ -1,11 +1,7 @@
 // `gic groups list [--query Q]`: the Gerrit groups with their member counts (members resolved
 // recursively through subgroups), from the live Gerrit or the snapshot the settings name
 // (docs/cli.md "Commands that talk to live systems"). Output: {"groups": [{"id", "name", "members"}]}.
-import { loadConfig } from '../../config/load-config.js';
 import { AppError } from '../../errors.js';
-import { createGroupSource } from '../../gerrit/create-group-source.js';
-import { resolveAllGroups } from '../../gerrit/resolve-group-directory.js';
-import { indexGroupDirectory } from '../../policy/resources/group-directory.js';
 import type { Command, OptionSpecs } from '../command.js';
 import { writeJson } from '../output/write-json.js';
 import { CONFIG_OPTION, settingOptions } from '../setting-options.js';
@@ -27,6 +23,13 @@ export const groupsListCommand: Command = {
   },
   formats: ['human', 'json'],
   async run({ values, format, io, logger }) {
+    // Loaded on use: other commands never pay for the Gerrit client.
+    const [{ loadConfig }, { createGroupSource }, { resolveAllGroups }, { indexGroupDirectory }] = await Promise.all([
+      import('../../config/load-config.js'),
+      import('../../gerrit/create-group-source.js'),
+      import('../../gerrit/resolve-group-directory.js'),
+      import('../../policy/resources/group-directory.js'),
+    ]);
     const { config } = await loadConfig({ flags: values });
     const opened = await createGroupSource(config.gerrit, logger);
     if (opened === undefined) throw new AppError('usage', 'no Gerrit configured: give --gerrit-url (or GIC_GERRIT_URL) or --gerrit-snapshot');
@@ -40,7 +43,7 @@ export const groupsListCommand: Command = {
       if (format === 'json') writeJson(io, { groups });
       else {
         const width = Math.max(4, ...groups.map((g) => g.name.length));
-        io.stdout(groups.map((g) => `${g.name.padEnd(width)}  ${String(g.members).padStart(4)} members  ${g.id}`).join('\n') + (groups.length > 0 ? '\n' : 'no groups\n'));
+        io.stdout(groups.map((g) => `${g.name.padEnd(width)}  ${String(g.members).padStart(4)} ${g.members === 1 ? 'member ' : 'members'}  ${g.id}`).join('\n') + (groups.length > 0 ? '\n' : 'no groups\n'));
       }
       return { status: 'ok' };
     } finally {

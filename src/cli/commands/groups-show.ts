@@ -2,12 +2,7 @@
 // recursively through subgroups (cycle-safe), its direct subgroups, and the policies of the mesh whose
 // groups-claim conditions name it (docs/cli.md). An unknown group or a failed login exits non-zero
 // with the reason.
-import { loadConfig } from '../../config/load-config.js';
 import { AppError } from '../../errors.js';
-import { createGroupSource } from '../../gerrit/create-group-source.js';
-import { resolveGroups } from '../../gerrit/resolve-group-directory.js';
-import { policiesReferencingGroup } from '../../policy/analyze/gerrit/group-references.js';
-import { indexGroupDirectory } from '../../policy/resources/group-directory.js';
 import type { Command } from '../command.js';
 import { writeJson } from '../output/write-json.js';
 import { readSources } from '../read-sources.js';
@@ -27,9 +22,17 @@ export const groupsShowCommand: Command = {
   async run({ values, positionals, format, io, logger }) {
     if (positionals.length !== 1) throw new AppError('usage', 'give exactly one group name or UUID');
     const wanted = positionals[0] as string;
+    // Loaded on use: other commands never pay for the Gerrit client.
+    const [{ loadConfig }, { createGroupSource }, { resolveGroups }, { policiesReferencingGroup }, { indexGroupDirectory }] = await Promise.all([
+      import('../../config/load-config.js'),
+      import('../../gerrit/create-group-source.js'),
+      import('../../gerrit/resolve-group-directory.js'),
+      import('../../policy/analyze/gerrit/group-references.js'),
+      import('../../policy/resources/group-directory.js'),
+    ]);
     const { config } = await loadConfig({ flags: values });
     const meshPaths = (Array.isArray(values['mesh']) ? values['mesh'] : []).filter((p): p is string => typeof p === 'string');
-    const sources = meshPaths.length > 0 ? await readSources(meshPaths) : [];
+    const sources = meshPaths.length > 0 ? await readSources(meshPaths, { warn: (m, f) => logger.warn(m, f) }) : [];
     const opened = await createGroupSource(config.gerrit, logger);
     if (opened === undefined) throw new AppError('usage', 'no Gerrit configured: give --gerrit-url (or GIC_GERRIT_URL) or --gerrit-snapshot');
     let resolved;

@@ -48,7 +48,8 @@ export const proposeCommand: Command = {
   async run({ values, format, io, logger }) {
     const intentFile = values['intent'];
     if (typeof intentFile !== 'string') throw new AppError('usage', 'give the intent with --intent FILE');
-    const intent = parseJson(await readText(intentFile), `intent file ${intentFile}`);
+    // An intent is a few hundred bytes: a larger file or deeper nesting is refused before it is parsed.
+    const intent = parseJson(await readText(intentFile, { maxBytes: 1024 * 1024, what: `intent file ${intentFile}` }), `intent file ${intentFile}`);
     const { openCopilot } = await import('../copilot-context.js');
     const opened = await openCopilot('propose', values, logger, { mesh: 'empty' });
     try {

@@ -8,6 +8,10 @@ export interface CliIo {
   stderr(text: string): void;
   /** stdout is a terminal: the human format is the default. */
   readonly stdoutIsTTY: boolean;
+  /** stderr is a terminal: logs are human lines by default (JSON lines otherwise). */
+  readonly stderrIsTTY?: boolean;
+  /** Resolves once stdout has taken what was written (backpressure for streamed output); absent: at once. */
+  drain?(): Promise<void>;
 }
 
 /** Binds CliIo to the running process. */
@@ -16,5 +20,7 @@ export function processIo(): CliIo {
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     stdoutIsTTY: process.stdout.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
+    drain: () => (process.stdout.writableNeedDrain ? new Promise((resolve) => process.stdout.once('drain', () => resolve())) : Promise.resolve()),
   };
 }

@@ -26,3 +26,31 @@ export function renderDecision(result: CheckResultView): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * One batch result as a compact JSON line, `{"line",...cli.md's keys}`, written from the decision
+ * without building an intermediate result object (the hot path of `gic check --requests`). Reasons are
+ * shared immutable values (evaluate-request.ts caches them per policy and rule): each is serialized once.
+ */
+export function checkResultLine(line: number, decision: CheckResultView, withTrace: boolean): string {
+  const provider = decision.provider === undefined ? '' : `,"provider":${JSON.stringify(decision.provider)}`;
+  const trace = withTrace ? `,"trace":${JSON.stringify(decision.trace)}` : '';
+  return `{"line":${line},"decision":"${decision.decision}","protocol":"${decision.protocol}"${provider},"reasons":${reasonsJson(decision.reasons)}${trace}}\n`;
+}
+
+const reasonText = new WeakMap<DecisionReason, string>();
+
+function reasonsJson(reasons: readonly DecisionReason[]): string {
+  if (reasons.length === 0) return '[]';
+  let out = '[';
+  for (let i = 0; i < reasons.length; i++) {
+    const reason = reasons[i]!;
+    let text = reasonText.get(reason);
+    if (text === undefined) {
+      text = JSON.stringify(reason);
+      reasonText.set(reason, text);
+    }
+    out += i === 0 ? text : `,${text}`;
+  }
+  return `${out}]`;
+}

@@ -50,6 +50,7 @@ export const MESSAGES = {
   GIC500: { level: 'error', title: 'GerritGroupNotFound', description: 'A policy matches a Gerrit group (groups claim) that does not exist in Gerrit.', template: '{detail}', refs: [] },
   GIC501: { level: 'warning', title: 'GerritGroupEmpty', description: 'A policy grants access to a Gerrit group with no members.', template: '{detail}', refs: [] },
   GIC502: { level: 'warning', title: 'GerritRoleDrift', description: 'Drift: the access the role mapping of a group defines differs from the access the mesh grants it.', template: '{detail}', refs: [] },
+  GIC600: { level: 'error', title: 'InputError', description: 'An input error: a file that does not parse, an unknown or misspelled kind, or an object the API server would reject; it was left out of the analysis (docs/input-errors.md).', template: 'input error, left out of the analysis: {detail}', refs: [] },
 } as const satisfies Readonly<Record<string, { level: Level; title: string; description: string; template: string; refs: readonly string[] }>>;
 
 export type Code = keyof typeof MESSAGES;

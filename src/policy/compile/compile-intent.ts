@@ -3,7 +3,9 @@
 // gateways, waypoints and (L7 rules on) ambient workloads served by a waypoint. Gerrit groups become a
 // `request.auth.claims[<groups claim>]` condition next to `requestPrincipals: ["*"]`; a warning says
 // when no RequestAuthentication covers the workload. An existing policy with the same action and
-// attachment is extended instead of adding a near-duplicate. Pure: reads the Mesh, returns values.
+// attachment whose rules are related to the intent (one of them has the same `from` or the same `to`
+// as a new rule) is extended by appending the new rules, never by merging them into its rules; an
+// unrelated one is left alone and a new policy is proposed. Pure: reads the Mesh, returns values.
 import { Scalar, stringify } from 'yaml';
 
 import type { AuthorizationPolicySpec, Condition, Rule } from '../resources/authorization-policy.js';
@@ -19,6 +21,8 @@ export interface CompiledIntent {
   readonly yaml: string;
   /** `namespace/name` of the existing policy this one extends, if any. */
   readonly extends?: string;
+  /** When extending: the rules appended to the existing policy (its own rules stay as they are). */
+  readonly addedRules?: readonly Rule[];
   readonly warnings: readonly string[];
 }
 
@@ -192,6 +196,12 @@ function jwtCovered(mesh: Mesh, intent: Intent, a: Attachment): boolean {
   });
 }
 
+/** Whether an existing policy's rules are about the same callers or the same operations as the new rules. */
+function related(existing: readonly Rule[], added: readonly Rule[]): boolean {
+  const key = (value: unknown): string => canonical(value ?? null);
+  return existing.some((o) => added.some((r) => (o.from !== undefined && key(o.from) === key(r.from)) || (o.to !== undefined && key(o.to) === key(r.to))));
+}
+
 function quoted(value: string): Scalar {
   const scalar = new Scalar(value);
   scalar.type = Scalar.QUOTE_DOUBLE;
@@ -212,16 +222,26 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   }
   // A time-bound grant is a policy of its own: its expiry annotation must not take other rules with it.
   const existing = mesh.authorizationPolicies.find(
-    (p) => intent.expires === undefined && p.namespace === intent.target.namespace && (p.spec.action ?? 'ALLOW') === action && p.annotations['istio.io/dry-run'] === undefined && sameAttachment(p, a) && (p.spec.rules?.length ?? 0) > 0 && (p.spec.rules?.length ?? 0) < 8 && intent.name === undefined,
+    (p) =>
+      intent.expires === undefined &&
+      p.namespace === intent.target.namespace &&
+      (p.spec.action ?? 'ALLOW') === action &&
+      p.annotations['istio.io/dry-run'] === undefined &&
+      sameAttachment(p, a) &&
+      (p.spec.rules?.length ?? 0) > 0 &&
+      (p.spec.rules?.length ?? 0) < 8 &&
+      intent.name === undefined &&
+      related(p.spec.rules ?? [], rules),
   );
   const description = describeIntent(intent);
   let name: string;
   let spec: AuthorizationPolicySpec;
   let extendsRef: string | undefined;
+  let added: Rule[] | undefined;
   if (existing !== undefined) {
     name = existing.name;
     const old = existing.spec.rules ?? [];
-    const added = rules.filter((r) => !old.some((o) => canonical(o) === canonical(r)));
+    added = rules.filter((r) => !old.some((o) => canonical(o) === canonical(r)));
     spec = { ...existing.spec, rules: [...old, ...added] };
     extendsRef = `${existing.namespace}/${existing.name}`;
   } else {
@@ -241,5 +261,5 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   // The expiry is quoted: unquoted, YAML 1.1 readers (kubectl's) would take it for a timestamp, not a string.
   const printed = intent.expires === undefined ? resource : { ...resource, metadata: { ...metadata, annotations: { [EXPIRES_ANNOTATION]: quoted(intent.expires) } } };
   const yaml = header + stringify(printed, { lineWidth: 0, aliasDuplicateObjects: false });
-  return { namespace: intent.target.namespace, name, resource, yaml, ...(extendsRef !== undefined ? { extends: extendsRef } : {}), warnings };
+  return { namespace: intent.target.namespace, name, resource, yaml, ...(extendsRef !== undefined ? { extends: extendsRef, addedRules: added ?? [] } : {}), warnings };
 }

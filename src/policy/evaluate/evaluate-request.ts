@@ -466,7 +466,7 @@ function resolveCaller(compiled: CompiledMesh, request: AccessRequest, describe:
     }
     // Gateways and waypoints are Envoy proxies with a mesh identity whatever their pod spec says.
     if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return { identity: undefined, inMesh: false, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (not in the mesh: plaintext)` : '' };
-    return { identity: w.peer, inMesh: true, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (${w.dataplane}, identity ${w.peer.principal})` : '' };
+    return { identity: w.peer, inMesh: true, namespace: from.namespace, description: describe ? `workload ${from.namespace}/${from.workload} (${w.isWaypoint ? 'waypoint' : w.isGateway ? 'gateway' : w.dataplane}, identity ${w.peer.principal})` : '' };
   }
   return { identity: undefined, inMesh: false, namespace: from.namespace, description: 'a plaintext client' };
 }

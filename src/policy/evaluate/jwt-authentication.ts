@@ -46,9 +46,10 @@ const LOCATION_KEYS = new Set(['header', 'param', 'claims']);
 
 /** The payload Envoy would expose for a verified token described by `jwt`. */
 function payloadOf(jwt: JwtClaims, split: readonly string[]): Record<string, unknown> {
-  const payload: Record<string, unknown> = {};
+  // No prototype: a claim named `constructor` or `__proto__` is data, never Object.prototype's.
+  const payload: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const [k, v] of Object.entries(jwt)) if (!LOCATION_KEYS.has(k) && v !== undefined) payload[k] = v;
-  for (const [k, v] of Object.entries(jwt.claims ?? {})) if (!(k in payload)) payload[k] = v;
+  for (const [k, v] of Object.entries(jwt.claims ?? {})) if (!Object.hasOwn(payload, k)) payload[k] = v;
   for (const k of split) {
     const v = payload[k];
     if (typeof v !== 'string') continue;

@@ -192,7 +192,7 @@ function anyString(tests: readonly Pred[], v: string): boolean {
 function claimAt(jwt: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
   let cur: unknown = jwt;
   for (let i = 0; i < path.length; i++) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur) || !Object.hasOwn(cur, path[i] as string)) return undefined;
     cur = (cur as Record<string, unknown>)[path[i] as string];
   }
   return cur;

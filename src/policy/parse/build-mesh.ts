@@ -21,6 +21,7 @@ import type {
 } from '../resources/mesh.js';
 import { PeerAuthenticationSpecSchema } from '../resources/peer-authentication.js';
 import { RequestAuthenticationSpecSchema } from '../resources/request-authentication.js';
+import { fieldTypeProblems } from './api-field-types.js';
 import { dataplaneOf, probesRewritten } from './dataplane.js';
 import { formatFieldPath, type PathSegment } from './field-path.js';
 import { MESH_RULES, type MeshFinding } from './mesh-finding.js';
@@ -28,6 +29,7 @@ import { parseDocuments } from './parse-documents.js';
 import type { ParsedDocument } from './parsed-document.js';
 import { apiGroup, arrayAt, isPlainObject, objectAt, type ObjectHeader, pruneNulls, readHeader, stringAt, stringMap } from './read-object.js';
 import { readPodTemplate, WORKLOAD_KINDS } from './read-workload.js';
+import { unknownKindProblem } from './known-kinds.js';
 
 export interface BuildMeshResult {
   readonly mesh: Mesh;
@@ -89,7 +91,8 @@ function findingAt(doc: ParsedDocument, field: string, rule: string, level: 'err
 }
 
 function describe(header: ObjectHeader): string {
-  return header.namespace === '' ? `${header.kind} ${header.name ?? ''}` : `${header.kind} ${header.namespace}/${header.name ?? ''}`;
+  const name = header.name ?? '(no valid name)';
+  return header.namespace === '' ? `${header.kind} ${name}` : `${header.kind} ${header.namespace}/${name}`;
 }
 
 function location(doc: ParsedDocument): string {
@@ -111,16 +114,34 @@ function baseObject(entry: Entry, labels = entry.header.labels, annotations = en
   });
 }
 
+/** `apiVersion` or `kind` when a mapping lacks it (undefined for a document that is not a mapping). */
+function missingTypeField(value: unknown): string | undefined {
+  if (!isPlainObject(value)) return undefined;
+  if (typeof value['apiVersion'] !== 'string' || value['apiVersion'] === '') return 'apiVersion';
+  if (typeof value['kind'] !== 'string' || value['kind'] === '') return 'kind';
+  return undefined;
+}
+
 /** Collects recognised objects; a later object with the same group/kind/namespace/name replaces the earlier. */
 function collect(documents: readonly ParsedDocument[], findings: MeshFinding[]): Entry[] {
   const entries = new Map<string, Entry>();
   for (const doc of documents) {
     const header = readHeader(doc);
-    if (header === undefined) continue;
+    if (header === undefined || header.kind === '' || header.apiVersion === '') {
+      const missing = missingTypeField(doc.value);
+      if (missing !== undefined) findings.push(findingAt(doc, missing, MESH_RULES.missingKind, 'error', `${missing} is missing or not a string: every Kubernetes object starts with "apiVersion:" and "kind:"; the document is ignored`));
+      continue;
+    }
     const category = categorize(header);
-    if (category === undefined) continue;
+    if (category === undefined) {
+      const problem = unknownKindProblem(header.apiVersion, header.kind);
+      if (problem !== undefined) findings.push(findingAt(doc, 'kind', MESH_RULES.unknownKind, 'error', `${problem}; the document is ignored`, header));
+      continue;
+    }
+    const typeProblems = fieldTypeProblems(header.kind, doc.value);
+    for (const p of typeProblems) findings.push(findingAt(doc, p.field, MESH_RULES.invalidField, 'error', `${describe(header)}: ${p.message}`, header));
     if (header.name === undefined) {
-      findings.push(findingAt(doc, 'metadata.name', MESH_RULES.invalidObject, 'error', `${header.kind} without metadata.name is ignored`, header));
+      if (!typeProblems.some((p) => p.field === 'metadata.name')) findings.push(findingAt(doc, 'metadata.name', MESH_RULES.invalidObject, 'error', `${header.kind} without metadata.name is ignored`, header));
       continue;
     }
     if (category === 'policy' && !SECURITY_VERSIONS.has(header.apiVersion)) {

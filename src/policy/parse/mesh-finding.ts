@@ -20,6 +20,11 @@ export interface MeshFinding extends ParseFinding {
  * - `mesh.unsupported-version`: a security kind in an apiVersion other than security.istio.io/v1, v1beta1.
  * - `mesh.mesh-config`: ConfigMap `istio` whose `data.mesh` cannot be read; defaults are used (error).
  * - `mesh.mesh-config.ambiguous`: several `istio` ConfigMaps; the one used is named (warning).
+ * - `mesh.unknown-kind`: a kind the API server does not serve in a known group, or a near miss of a
+ *   kind or group gic reads (known-kinds.ts); the document is ignored (error).
+ * - `mesh.missing-kind`: a mapping without `apiVersion` or `kind`; ignored, as kubectl refuses it (error).
+ * - `mesh.invalid-field`: a field gic reads has a type the API server would refuse, such as a boolean
+ *   where a string is expected (api-field-types.ts) (error).
  */
 export const MESH_RULES = {
   duplicateObject: 'mesh.duplicate-object',
@@ -28,4 +33,7 @@ export const MESH_RULES = {
   unsupportedVersion: 'mesh.unsupported-version',
   meshConfig: 'mesh.mesh-config',
   meshConfigAmbiguous: 'mesh.mesh-config.ambiguous',
+  unknownKind: 'mesh.unknown-kind',
+  missingKind: 'mesh.missing-kind',
+  invalidField: 'mesh.invalid-field',
 } as const;

@@ -19,6 +19,7 @@ import { findBinary, findExcessDepth, kubeChunkProblem, splitDocuments, splitKub
 import { KUBE_YAML_SCHEMA, YAML12_SCHEMA } from './kube-yaml.js';
 import { JsonDepthError, scanJson } from './scan-json.js';
 import { splitList } from './split-list.js';
+import { jsonOpenStringOffset, yamlUnclosedQuoteOffset } from './unclosed-quote.js';
 
 export { DEFAULT_PARSE_LIMITS, PARSE_RULES, type ParseLimits } from './parse-limits.js';
 
@@ -320,8 +321,17 @@ function parseChunk(whole: TextChunk, json: boolean, limits: ParseLimits, emit: 
         continue;
       }
       for (const error of doc.errors) {
+        const reason = (error.message.split('\n')[0] ?? error.message).replace(/ at line \d+, column \d+:?$/, '');
+        // A missing closing quote is noticed where the input ends: report where the quote opened.
+        const opened = error.code === 'MISSING_CHAR' && reason.startsWith('Missing closing') ? yamlUnclosedQuoteOffset(chunk.text, error.pos[0]) : undefined;
+        if (opened !== undefined) {
+          const at = counter.linePos(opened);
+          const end = counter.linePos(error.pos[0]);
+          sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `unclosed quote: the ${chunk.text[opened] === '"' ? 'double' : 'single'}-quoted value that starts here is never closed (the parser reached line ${end.line + lineOffset} looking for the closing ${chunk.text[opened]})`);
+          continue;
+        }
         const pos = counter.linePos(error.pos[0]);
-        sink.add(PARSE_RULES.syntax, 'error', pos.line + lineOffset, pos.col, error.message.split('\n')[0] ?? error.message);
+        sink.add(PARSE_RULES.syntax, 'error', pos.line + lineOffset, pos.col, reason);
       }
       continue;
     }
@@ -447,6 +457,12 @@ function jsonFallback(chunk: TextChunk, doc: Document.Parsed, counter: LineCount
   const error = jsonError(chunk.text);
   if (error === undefined) return undefined;
   if (error.offset !== undefined) {
+    // An unterminated string is noticed at the line break or the end: report where it opened.
+    const opened = /control character in string|Unterminated string/i.test(error.message) ? jsonOpenStringOffset(chunk.text, error.offset) : undefined;
+    if (opened !== undefined) {
+      const at = positionOf(chunk.text, opened);
+      return { line: at.line + lineOffset, column: at.column, message: 'invalid JSON: unclosed string: the " that starts here is not closed on its line' };
+    }
     const pos = positionOf(chunk.text, error.offset);
     return { line: pos.line + lineOffset, column: pos.column, message: error.message };
   }
