@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
+import { GeneratorCoverage } from '../../test/support/generator-coverage.js';
 import { splitChunks } from './read-lines.js';
 
 async function* chunksOf(buffer: Buffer, cuts: readonly number[]): AsyncGenerator<Buffer> {
@@ -25,17 +26,22 @@ async function lines(text: string | Buffer, cuts: readonly number[] = [], max = 
 
 describe('splitChunks', () => {
   it('gives the same lines as a whole-text split, whatever the chunk boundaries', async () => {
+    // chunksOf skips cuts outside the text: count the cases that really were cut, and inside a line.
+    const coverage = new GeneratorCoverage('chunked lines');
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('\n', '\r\n', '{"a":"é"}', '\n\n')), { maxLength: 30 }), fc.array(fc.nat({ max: 400 }), { maxLength: 10 }), async (parts, cuts) => {
         const text = parts.join('');
         const expected = text.split('\n').map((l) => l.replace(/\r$/, ''));
         if (expected.at(-1) === '') expected.pop();
+        const size = Buffer.byteLength(text);
+        coverage.note({ 'several chunks': cuts.some((c) => c > 0 && c < size), 'CRLF': text.includes('\r\n'), 'several lines': expected.length > 1 });
         const got = await lines(text, cuts);
         expect(got.map(([, t]) => t)).toEqual(expected);
         expect(got.map(([n]) => n)).toEqual(expected.map((_, i) => i + 1));
       }),
       { numRuns: 500 },
     );
+    coverage.expectShares({ 'several chunks': 0.15, CRLF: 0.1, 'several lines': 0.3 }, 500);
   });
 
   it('drops a UTF-8 byte order mark before the first line only', async () => {
