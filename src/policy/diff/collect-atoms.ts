@@ -4,7 +4,8 @@
 // ...), plus the token locations the jwtRules read. Over-collecting only refines the partition;
 // missing an atom would merge requests that decide differently, so when unsure, collect.
 import type { AuthorizationPolicy, Service } from '../resources/mesh.js';
-import type { CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { EnvoyPolicies } from '../evaluate/proxy-policies.js';
 import { waypointFor } from '../evaluate/evaluate-request.js';
 import type { MergedJwtRule } from '../evaluate/jwt-authentication.js';
 import { selectsTarget, targetPortOf } from '../evaluate/protocol-inference.js';

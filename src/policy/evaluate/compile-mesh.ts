@@ -2,14 +2,12 @@
 // and compiled into predicates for each filter chain (HTTP, TCP, ztunnel); workloads are indexed by
 // `namespace/name`; the policy list of each (proxy, Service) pair is computed once and cached, so a
 // decision never rescans the mesh. Pure: no I/O, no clock; throws only on programmer error.
-import type { AuthorizationAction } from '../resources/authorization-policy.js';
-import type { DecisionReason } from './decision.js';
 import type { AuthorizationPolicy, Gateway, Mesh, Namespace, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
-import { compileEnvoyRules, type CompiledRule, type CompiledRuleSet } from './envoy-rules.js';
-import { mergeJwtRules, type MergedJwtRule } from './jwt-authentication.js';
-import type { Pred } from './predicate.js';
+import { compileEnvoyRules, type CompiledRuleSet } from './envoy-rules.js';
+import { mergeJwtRules } from './jwt-authentication.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, oldestFirst } from './mtls-mode.js';
+import type { CompiledAuthorizationPolicy, EnvoyPolicies, ProviderInfo, ZtunnelPolicies } from './proxy-policies.js';
 import { peerFor, type PeerIdentity } from './request-attributes.js';
 import type { TargetPortRecord } from './target-port-record.js';
 import { trustDomainBundle, type TrustDomainBundle } from './trust-domain.js';
@@ -19,28 +17,6 @@ export const LABEL_GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 export const WAYPOINT_GATEWAY_CLASS = 'istio-waypoint';
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const DRY_RUN = 'istio.io/dry-run';
-
-/** One AuthorizationPolicy with its rules compiled for every filter chain. */
-export interface CompiledAuthorizationPolicy {
-  /** `namespace/name`. */
-  readonly ref: string;
-  readonly policy: AuthorizationPolicy;
-  readonly action: AuthorizationAction;
-  readonly dryRun: boolean;
-  /** `provider.name` (CUSTOM). */
-  readonly provider: string | undefined;
-  readonly targetRefs: readonly PolicyTargetReference[];
-  readonly selector: Readonly<Record<string, string>> | undefined;
-  readonly ruleCount: number;
-  readonly http: CompiledRuleSet;
-  readonly tcp: CompiledRuleSet;
-  /** The form ztunnel enforces; undefined when istiod does not send the policy to ztunnel. */
-  readonly ztunnel: ZtunnelPolicy | undefined;
-  /** Why the policy is not sent to ztunnel, when it is not. */
-  readonly ztunnelSkip: string | undefined;
-  /** Decision reasons naming this policy, built once each (see evaluate-request.ts `reasonFor`). */
-  readonly reasonCache: Map<number, DecisionReason>;
-}
 
 /** A proxy that enforces policy: a workload of the snapshot, an ad-hoc one, or a waypoint. */
 export interface ProxyTarget {
@@ -75,63 +51,6 @@ export interface ProxyTarget {
   portRecord0?: TargetPortRecord | undefined;
   portKey1?: number;
   portRecord1?: TargetPortRecord | undefined;
-}
-
-/**
- * The enforced DENY and ALLOW rules of one proxy for one filter chain, flattened in evaluation order
- * (policy order, then rule order) with the policy of each rule: what a decision without trace scans.
- */
-export interface EnvoyRulePlan {
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
-  /** The reasons of a default deny (no enforced ALLOW rule matches), in `allowEnforced` order. */
-  readonly defaultDeny: readonly DecisionReason[];
-  /** Per destination port (-1: none), the rules whose `ports` admit it, built on first use. */
-  readonly byPort: Map<number, EnvoyPortPlan>;
-}
-
-/** The rules of an EnvoyRulePlan that can match one destination port (same order), with their predicates. */
-export interface EnvoyPortPlan {
-  /** `denyRules[i].match` with the port known (PORT leaves folded away); rules that cannot match are absent. */
-  readonly denyMatch: readonly Pred[];
-  readonly allowMatch: readonly Pred[];
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
-}
-
-export interface ProviderInfo {
-  readonly name: string;
-  readonly kind: 'http' | 'grpc';
-  /** Why istiod cannot use it; undefined when valid. */
-  readonly error: string | undefined;
-}
-
-/** The policies one Envoy proxy (sidecar, gateway, waypoint for one Service) enforces. */
-export interface EnvoyPolicies {
-  readonly custom: readonly CompiledAuthorizationPolicy[];
-  readonly audit: readonly CompiledAuthorizationPolicy[];
-  readonly deny: readonly CompiledAuthorizationPolicy[];
-  readonly allow: readonly CompiledAuthorizationPolicy[];
-  /** `allow` without dry-run policies: the enforced ALLOW layer. */
-  readonly allowEnforced: readonly CompiledAuthorizationPolicy[];
-  /** Distinct `provider.name`s of the CUSTOM policies, sorted. */
-  readonly customProviders: readonly string[];
-  readonly jwtRules: readonly MergedJwtRule[];
-  readonly requestAuthentications: readonly string[];
-  /** Flattened rule plans for the HTTP [0] and TCP [1] filter chains, built on first use (evaluate-request.ts). */
-  readonly plans: [EnvoyRulePlan | undefined, EnvoyRulePlan | undefined];
-}
-
-/** The policies ztunnel enforces for one ambient workload (no targetRefs; ALLOW and DENY only). */
-export interface ZtunnelPolicies {
-  readonly deny: readonly CompiledAuthorizationPolicy[];
-  readonly allow: readonly CompiledAuthorizationPolicy[];
-  /** Policies that select the workload but that ztunnel does not enforce, with the reason. */
-  readonly ignored: readonly CompiledAuthorizationPolicy[];
 }
 
 export interface CompiledMesh {

@@ -10,7 +10,8 @@
 import type { AccessRequest, Protocol } from './access-request.js';
 import type { Decision, DecisionKind, DecisionReason } from './decision.js';
 import type { Service } from '../resources/mesh.js';
-import { adHocTarget, type CompiledAuthorizationPolicy, newProxyTarget, type CompiledMesh, type EnvoyPolicies, type EnvoyPortPlan, type EnvoyRulePlan, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
+import { adHocTarget, newProxyTarget, type CompiledMesh, LABEL_GATEWAY_NAME, type ProxyTarget, WAYPOINT_GATEWAY_CLASS } from './compile-mesh.js';
+import type { CompiledAuthorizationPolicy, EnvoyPolicies, EnvoyPortPlan, EnvoyRulePlan } from './proxy-policies.js';
 import { type CompiledRule, type CompiledRuleSet, firstMatch } from './envoy-rules.js';
 import { type IpAddress, parseIp } from './ip-matcher.js';
 import { authenticateJwt, type MergedJwtRule } from './jwt-authentication.js';

@@ -6,7 +6,7 @@
 // not hold anything that depends on the caller or the request body.
 import type { Protocol } from './access-request.js';
 import type { DecisionReason } from './decision.js';
-import type { EnvoyPolicies } from './compile-mesh.js';
+import type { EnvoyPolicies } from './proxy-policies.js';
 import type { MergedJwtRule } from './jwt-authentication.js';
 import type { InferredProtocol } from './protocol-inference.js';
 import type { GuardedRules } from './rule-guard.js';
