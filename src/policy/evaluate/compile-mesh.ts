@@ -41,7 +41,7 @@ export interface ProxyTarget {
   /** Composed PeerAuthentication and ztunnel policies of this target, filled on first use. */
   pa?: ComposedPeerAuthentication | undefined;
   zt?: ZtunnelPolicies | undefined;
-  /** Per destination port and protocol hint, what a decision without trace needs (evaluate-request.ts). */
+  /** Per destination port and protocol hint, what a decision needs (port-records.ts). */
   portRecords?: Map<number, TargetPortRecord> | undefined;
   /**
    * The first two records built, with their keys (-1: none), also in `portRecords`: read before it, so
@@ -67,10 +67,9 @@ export interface CompiledMesh {
   readonly services: ReadonlyMap<string, Service>;
   /** The same Services by namespace, then name (the last one wins, as in `services`). */
   readonly servicesByName: ReadonlyMap<string, ReadonlyMap<string, Service>>;
-  /** Per-Service waypoint resolution, filled on first use (evaluate-request.ts `waypointFor`). */
+  /** Per-Service waypoint resolution, filled on first use (waypoint-routing.ts `waypointFor`). */
   readonly waypointOf: Map<Service, { readonly waypoint: ProxyTarget | undefined; readonly note: string | undefined }>;
   readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
-  readonly policyCount: number;
   /** `namespace/name` -> Gateway. */
   readonly gateways: ReadonlyMap<string, Gateway>;
   /** `namespace/gatewayName` -> the waypoint workload of that Gateway. */
@@ -202,7 +201,7 @@ function isClassicGateway(labels: Readonly<Record<string, string>>): boolean {
 /** What identifies a proxy target; newProxyTarget adds its identity and empty per-target caches. */
 export type ProxyTargetFacts = Omit<ProxyTarget, 'protocols' | 'peer' | 'envoy' | 'pa' | 'zt' | 'portRecords' | 'portKey0' | 'portRecord0' | 'portKey1' | 'portRecord1'>;
 
-/** A ProxyTarget with its mTLS identity and empty caches (filled on first use by evaluate-request.ts). */
+/** A ProxyTarget with its mTLS identity and empty caches (filled on first use by the evaluation). */
 export function newProxyTarget(facts: ProxyTargetFacts, trustDomain: string): ProxyTarget {
   return {
     ...facts,
@@ -232,6 +231,25 @@ export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget 
     isWaypoint: w.isWaypoint,
     isGateway: !w.isWaypoint && (gatewayName !== undefined || isClassicGateway(w.labels)),
     workload: w,
+  }, trustDomain);
+}
+
+/**
+ * The pods istiod generates for a Gateway-API Gateway (a gateway, or a waypoint of class
+ * istio-waypoint) when the snapshot has no Deployment for them: they carry the Gateway's name.
+ */
+export function generatedGatewayTarget(namespace: string, name: string, serviceAccount: string, isWaypoint: boolean, trustDomain: string): ProxyTarget {
+  return newProxyTarget({
+    key: `${namespace}/${name} (${isWaypoint ? 'waypoint' : 'gateway'})`,
+    namespace,
+    name,
+    labels: { [LABEL_GATEWAY_NAME]: name },
+    serviceAccount,
+    dataplane: 'sidecar',
+    gatewayName: name,
+    isWaypoint,
+    isGateway: !isWaypoint,
+    workload: undefined,
   }, trustDomain);
 }
 
@@ -348,8 +366,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
       allowEnforced: allow.filter((c) => !c.dryRun),
       customProviders: [...new Set(custom.map((c) => c.provider ?? ''))].sort(),
       jwtRules: mergeJwtRules(ras),
-      requestAuthentications: ras.map((r) => `${r.namespace}/${r.name}`),
-      plans: [undefined, undefined],
+      chains: new Map(),
     };
     if (cacheKey !== undefined) envoyCache.set(cacheKey, result);
     if (svc === undefined) t.envoy = result;
@@ -373,7 +390,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
         else allow.push(c);
       }
     }
-    const result = { deny: deny.sort(byRef), allow: allow.sort(byRef), ignored: ignored.sort(byRef) };
+    const result: ZtunnelPolicies = { deny: deny.sort(byRef), allow: allow.sort(byRef), ignored: ignored.sort(byRef), chains: new Map() };
     if (t.key !== undefined) ztunnelCache.set(t.key, result);
     t.zt = result;
     return result;
@@ -412,7 +429,6 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     servicesByName,
     waypointOf: new Map(),
     servicesByNamespace,
-    policyCount: compiledPolicies.length,
     gateways,
     waypoints,
     envoyPolicies,

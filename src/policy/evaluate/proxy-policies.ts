@@ -6,9 +6,9 @@ import type { AuthorizationAction } from '../resources/authorization-policy.js';
 import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
 import type { DecisionReason } from './decision.js';
-import type { CompiledRule, CompiledRuleSet } from './envoy-rules.js';
+import type { CompiledRuleSet } from './envoy-rules.js';
 import type { MergedJwtRule } from './jwt-authentication.js';
-import type { Pred } from './predicate.js';
+import type { GuardedRules } from './rule-guard.js';
 import type { ZtunnelPolicy } from './ztunnel-rules.js';
 
 /** One AuthorizationPolicy with its rules compiled for every filter chain. */
@@ -29,34 +29,8 @@ export interface CompiledAuthorizationPolicy {
   readonly ztunnel: ZtunnelPolicy | undefined;
   /** Why the policy is not sent to ztunnel, when it is not. */
   readonly ztunnelSkip: string | undefined;
-  /** Decision reasons naming this policy, built once each (see evaluate-request.ts `reasonFor`). */
+  /** Decision reasons naming this policy, built once each (decision-reasons.ts `reasonFor`). */
   readonly reasonCache: Map<number, DecisionReason>;
-}
-
-/**
- * The enforced DENY and ALLOW rules of one proxy for one filter chain, flattened in evaluation order
- * (policy order, then rule order) with the policy of each rule: what a decision without trace scans.
- */
-export interface EnvoyRulePlan {
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
-  /** The reasons of a default deny (no enforced ALLOW rule matches), in `allowEnforced` order. */
-  readonly defaultDeny: readonly DecisionReason[];
-  /** Per destination port (-1: none), the rules whose `ports` admit it, built on first use. */
-  readonly byPort: Map<number, EnvoyPortPlan>;
-}
-
-/** The rules of an EnvoyRulePlan that can match one destination port (same order), with their predicates. */
-export interface EnvoyPortPlan {
-  /** `denyRules[i].match` with the port known (PORT leaves folded away); rules that cannot match are absent. */
-  readonly denyMatch: readonly Pred[];
-  readonly allowMatch: readonly Pred[];
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
 }
 
 export interface ProviderInfo {
@@ -77,9 +51,8 @@ export interface EnvoyPolicies {
   /** Distinct `provider.name`s of the CUSTOM policies, sorted. */
   readonly customProviders: readonly string[];
   readonly jwtRules: readonly MergedJwtRule[];
-  readonly requestAuthentications: readonly string[];
-  /** Flattened rule plans for the HTTP [0] and TCP [1] filter chains, built on first use (evaluate-request.ts). */
-  readonly plans: [EnvoyRulePlan | undefined, EnvoyRulePlan | undefined];
+  /** Per filter chain and destination port, the rules a decision scans, built on first use (envoy-chain.ts). */
+  readonly chains: Map<number, EnvoyChain>;
 }
 
 /** The policies ztunnel enforces for one ambient workload (no targetRefs; ALLOW and DENY only). */
@@ -88,4 +61,57 @@ export interface ZtunnelPolicies {
   readonly allow: readonly CompiledAuthorizationPolicy[];
   /** Policies that select the workload but that ztunnel does not enforce, with the reason. */
   readonly ignored: readonly CompiledAuthorizationPolicy[];
+  /** Per destination port, the rules a decision scans, built on first use (stages/ztunnel.ts). */
+  readonly chains: Map<number, ZtunnelChain>;
+}
+
+/** What the CUSTOM stage of one Envoy proxy does on one filter chain (stages/custom.ts `customSetup`). */
+export interface CustomSetup {
+  /**
+   * `none`: no CUSTOM policy applies; `ignored`: the provider is an HTTP one on a TCP filter chain;
+   * `deny`: the provider setup is unusable and every CUSTOM rule becomes a DENY rule; `provider`: a
+   * matching rule calls the provider, which decides.
+   */
+  readonly kind: 'none' | 'ignored' | 'deny' | 'provider';
+  /** `deny`: why the CUSTOM rules become DENY rules. */
+  readonly bad: string | undefined;
+  /** `ignored` and `provider`: the provider. */
+  readonly provider: ProviderInfo | undefined;
+}
+
+/**
+ * One Envoy proxy's rules on one filter chain and destination port, as a decision scans them: the CUSTOM
+ * rules, then the enforced DENY rules from `denyStart`, then the enforced ALLOW rules from `allowStart`,
+ * each list in evaluation order (policy order, then rule order) without the rules that cannot match on
+ * that port, with their rule guards (rule-guard.ts) and, as values, the (shared, immutable) reason when
+ * the rule is the first match of its stage. Built once (envoy-chain.ts); both the hot and the traced
+ * evaluation read it, so they find the same first match.
+ */
+export interface EnvoyChain {
+  readonly policies: EnvoyPolicies;
+  /** An HTTP (http or grpc) filter chain rather than a TCP one. */
+  readonly http: boolean;
+  readonly custom: CustomSetup;
+  readonly rules: GuardedRules<DecisionReason>;
+  /** The policy of each rule of `rules`, by rule number (the trace names the policies that did not match). */
+  readonly owners: readonly CompiledAuthorizationPolicy[];
+  readonly denyStart: number;
+  readonly allowStart: number;
+  /** An enforced ALLOW policy applies (else a request that nothing denies is allowed). */
+  readonly hasAllowLayer: boolean;
+  /** The reasons of a default deny (no enforced ALLOW rule matches), in `allowEnforced` order. */
+  readonly defaultDeny: readonly DecisionReason[];
+  /** Some rule reads a source, remote or destination IP (else the request's addresses need not be parsed). */
+  readonly readsIps: boolean;
+}
+
+/** ztunnel's rules for one ambient workload and destination port, as EnvoyChain: DENY, then ALLOW from `allowStart`. */
+export interface ZtunnelChain {
+  readonly policies: ZtunnelPolicies;
+  readonly rules: GuardedRules<DecisionReason>;
+  readonly owners: readonly CompiledAuthorizationPolicy[];
+  readonly allowStart: number;
+  readonly hasAllowLayer: boolean;
+  readonly defaultDeny: readonly DecisionReason[];
+  readonly readsIps: boolean;
 }

@@ -215,7 +215,7 @@ export interface RuleGuard {
 
 /**
  * The guard of a rule predicate, computed once per compiled rule. It stays valid for the rule with its
- * destination port known (evaluate-request.ts `specializePort`): on that port both match alike.
+ * destination port known (port-specialization.ts `specializePort`): on that port both match alike.
  */
 export function ruleGuard(p: Pred): RuleGuard {
   const g = guardOfPred(p);

@@ -6,8 +6,7 @@
 import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { Rule } from '../resources/authorization-policy.js';
 import { type CidrRange, parseCidr } from './ip-matcher.js';
-import { and, evalPred, FALSE, ip, K, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
-import type { RequestAttributes } from './request-attributes.js';
+import { and, FALSE, ip, K, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
 import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { ztunnelString } from './string-matcher.js';
 
@@ -188,10 +187,4 @@ function ruleMatch(clauses: ZRule): Pred {
     parts.push(tests.length === 0 ? FALSE : or(tests));
   }
   return and(parts);
-}
-
-/** `Authorization::matches`: index of the first matching rule, or -1. */
-export function ztunnelFirstMatch(policy: ZtunnelPolicy, a: RequestAttributes): number {
-  for (const rule of policy.rules) if (evalPred(rule.match, a)) return rule.index;
-  return -1;
 }
