@@ -72,7 +72,7 @@ export function describeCaller(compiled: CompiledMesh, request: AccessRequest): 
     const w = compiled.workloadsByNamespace.get(from.namespace)?.get(from.workload);
     if (w === undefined) return `workload ${from.namespace}/${from.workload} (not in the snapshot: assumed in the mesh with service account default)`;
     if (w.dataplane === 'none' && !w.isGateway && !w.isWaypoint) return `workload ${from.namespace}/${from.workload} (not in the mesh: plaintext)`;
-    return `workload ${from.namespace}/${from.workload} (${w.dataplane}, identity ${w.peer.principal})`;
+    return `workload ${from.namespace}/${from.workload} (${w.isWaypoint ? 'waypoint' : w.isGateway ? 'gateway' : w.dataplane}, identity ${w.peer.principal})`;
   }
   return 'a plaintext client';
 }
