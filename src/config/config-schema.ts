@@ -43,9 +43,22 @@ export const ClusterSettingsSchema = z.strictObject({
 });
 export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>;
 
+/** gic's own state (src/store): the data directory holding the embedded SQLite store. */
+export const DataSettingsSchema = z.strictObject({
+  /**
+   * The data directory; the store is `<dir>/gic.db`. loadConfig always sets it: default
+   * `$XDG_STATE_HOME/gic`, else `~/.local/state/gic`; relative paths are resolved from the working directory.
+   */
+  dir: z.string().min(1).optional(),
+  /** How long a write waits for another process's lock on the store before retrying (ms). */
+  busyTimeoutMs: z.number().int().min(0).default(5_000),
+});
+export type DataSettings = z.infer<typeof DataSettingsSchema>;
+
 export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
+  data: DataSettingsSchema.prefault({}),
   /** Groups claim, caller and role mapping (GIC500-GIC502, `gic groups show`). */
   access: AccessMappingSchema.prefault({}),
 });

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from './load-config.js';
@@ -41,6 +43,21 @@ describe('loadConfig', () => {
     const { config, file } = await loadConfig({ env: { GIC_CONFIG: 'missing.yaml', GIC_GERRIT_PASSWORD: 'from-env' }, flags: { config: 'gic.yaml' }, readFile });
     expect(file).toBe('gic.yaml');
     expect(config.gerrit.password).toBe('from-env');
+  });
+
+  it('resolves the data directory: --data-dir <- GIC_DATA_DIR <- file <- $XDG_STATE_HOME/gic <- ~/.local/state/gic', async () => {
+    const dataDir = async (env: Record<string, string>, flags: Record<string, string> = {}): Promise<string> => (await loadConfig({ env, flags, readFile })).config.data.dir;
+    expect(await dataDir({ HOME: '/home/alice' })).toBe('/home/alice/.local/state/gic');
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: '/var/state' })).toBe('/var/state/gic');
+    // The XDG spec says to ignore a relative XDG_STATE_HOME.
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: 'state' })).toBe('/home/alice/.local/state/gic');
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: '/var/state', GIC_DATA_DIR: '/srv/gic' })).toBe('/srv/gic');
+    expect(await dataDir({ GIC_DATA_DIR: '/srv/gic' }, { 'data-dir': '/tmp/gic-data' })).toBe('/tmp/gic-data');
+    expect(await dataDir({}, { 'data-dir': 'relative/dir' })).toBe(resolve('relative/dir'));
+    files['data.yaml'] = 'data:\n  dir: /etc-file/gic\n  busyTimeoutMs: 250\n';
+    const fromFile = await loadConfig({ env: { GIC_CONFIG: 'data.yaml', HOME: '/home/alice' }, readFile });
+    expect(fromFile.config.data).toEqual({ dir: '/etc-file/gic', busyTimeoutMs: 250 });
+    expect((await loadConfig({ env: { HOME: '/h' }, readFile })).config.data.busyTimeoutMs).toBe(5_000);
   });
 
   it('reports bad input with the right error codes', async () => {

@@ -3,6 +3,8 @@
 // parsed through the same setting table as the flags. This is the only module that reads process.env;
 // it never logs secret values.
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
@@ -36,6 +38,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
   { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
   { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
+  { path: 'data.dir', flag: 'data-dir', env: 'GIC_DATA_DIR', kind: 'string', description: "gic's data directory (the store: proposals, conversations, audit log); default $XDG_STATE_HOME/gic or ~/.local/state/gic", valueName: 'DIR' },
 ];
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
@@ -50,7 +53,8 @@ export interface LoadConfigInput {
 }
 
 export interface LoadedConfig {
-  readonly config: GicConfig;
+  /** The settings, with the data directory always resolved to an absolute path. */
+  readonly config: GicConfig & { readonly data: GicConfig['data'] & { readonly dir: string } };
   /** The config file that was read, if any. */
   readonly file?: string;
 }
@@ -94,7 +98,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedCon
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new AppError('usage', `invalid configuration${file === undefined ? '' : ` (${file} and overrides)`}: ${problems}`);
   }
-  return { config: result.data, ...(file === undefined ? {} : { file }) };
+  const data = { ...result.data.data, dir: resolve(result.data.data.dir ?? defaultDataDir(env)) };
+  return { config: { ...result.data, data }, ...(file === undefined ? {} : { file }) };
 }
 
 async function readConfigFile(file: string, read: (path: string) => Promise<string>): Promise<Tree> {
@@ -174,6 +179,13 @@ function setPath(tree: Tree, path: string, value: unknown): void {
     node = isTree(next) ? next : (node[key] = {});
   }
   node[keys[keys.length - 1] as string] = value;
+}
+
+/** `$XDG_STATE_HOME/gic` (an absolute XDG_STATE_HOME only, as the XDG spec says), else `~/.local/state/gic`. */
+function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  const state = nonEmpty(env['XDG_STATE_HOME']);
+  if (state !== undefined && isAbsolute(state)) return join(state, 'gic');
+  return join(nonEmpty(env['HOME']) ?? homedir(), '.local', 'state', 'gic');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
