@@ -5,16 +5,18 @@
 // workload is addressed by a Service that uses one (waypoint-routing.ts). Each stage lives in
 // stages/: its hot form decides, its traced form describes that same outcome, so a decision with a
 // trace equals the one without. Never throws on input; the trace is optional (hot loops turn it off).
+import type { Service } from '../resources/mesh.js';
 import type { AccessRequest } from './access-request.js';
 import { callerIdentity, describeCaller, resolveTarget } from './addressing.js';
 import { attributesFromWaypoint, buildAttributes } from './build-attributes.js';
 import type { CompiledMesh, ProxyTarget } from './compile-mesh.js';
 import type { Decision, DecisionReason } from './decision.js';
 import { envoyChain } from './envoy-chain.js';
+import type { EffectiveMtls } from './mtls-mode.js';
 import { portRecordFor } from './port-records.js';
 import { selectsTarget } from './protocol-inference.js';
 import type { EnvoyChain, ZtunnelChain } from './proxy-policies.js';
-import type { RequestAttributes } from './request-attributes.js';
+import type { PeerIdentity, RequestAttributes } from './request-attributes.js';
 import { requestSegments, requestWord, valueAt } from './rule-guard.js';
 import { allowed, firstAllow, traceAllow } from './stages/allow.js';
 import { traceAudit } from './stages/audit.js';
@@ -50,6 +52,7 @@ export function evaluateRequest(compiled: CompiledMesh, request: AccessRequest, 
 /** A sidecar, a gateway, or a waypoint addressed directly: mTLS, then the proxy's filters. */
 function envoyProxy(compiled: CompiledMesh, request: AccessRequest, target: ProxyTarget, rec: TargetPortRecord, trace: string[] | undefined): Decision {
   const protocol = rec.protocol;
+  // mTLS (PeerAuthentication): a DISABLE port drops the caller's identity, a STRICT one rejects plaintext.
   const peer = mtlsPeer(rec, callerIdentity(compiled, request));
   if (trace !== undefined) traceProxyMtls(trace, target, rec.mtls, peer);
   const rejected = plaintextRejected(rec, peer);
@@ -69,25 +72,8 @@ function ambient(compiled: CompiledMesh, request: AccessRequest, target: ProxyTa
   const peer = callerIdentity(compiled, request);
   const service = peer !== undefined ? serviceForHost(compiled, request.host, peer.namespace) : undefined;
   const waypoint = service !== undefined && selectsTarget(service, target) ? waypointFor(compiled, service, trace) : undefined;
-  if (waypoint !== undefined && service !== undefined && peer !== undefined) {
-    trace?.push(`addressing: host ${request.host ?? ''} names Service ${service.namespace}/${service.name}, served by waypoint ${waypoint.namespace}/${waypoint.name}: the waypoint enforces L7 policy with the client's identity`);
-    const servicePort = servicePortFor(service, target, request.to.port);
-    trace?.push(`waypoint: HBONE (mTLS) from the client; destination port is Service port ${servicePort ?? '(none)'}`);
-    const chain = envoyChain(compiled, compiled.envoyPolicies(waypoint, service), rec.http, servicePort, `waypoint ${waypoint.namespace}/${waypoint.name}`);
-    const base = buildAttributes(compiled, request, protocol, peer, trace !== undefined || chain.readsIps, servicePort);
-    if (base.rejected !== undefined) {
-      trace?.push(`waypoint: ${base.rejected}`);
-      return finish(protocol, { decision: 'DENY', reasons: [{ policy: `waypoint ${waypoint.namespace}/${waypoint.name}`, action: 'DENY', message: base.rejected }] }, trace);
-    }
-    const atWaypoint = envoyFilters(chain, base.attrs, request, trace);
-    if (atWaypoint.decision === 'DENY' || atWaypoint.decision === 'UNAUTHENTICATED') return finish(protocol, atWaypoint, trace);
-    trace?.push(`destination ztunnel: the connection comes from the waypoint (identity ${waypoint.peer.principal}; source IP is the waypoint's)`);
-    const z = rec.ztunnel as ZtunnelChain;
-    const atZtunnel = ztunnel(z, attributesFromWaypoint(request, waypoint.peer, trace !== undefined || z.readsIps), trace);
-    if (atZtunnel.decision !== 'ALLOW') return finish(protocol, atZtunnel, trace);
-    return finish(protocol, { decision: atWaypoint.decision, provider: atWaypoint.provider, reasons: [...atWaypoint.reasons, ...atZtunnel.reasons] }, trace);
-  }
-  if (trace !== undefined) traceAmbientMtls(trace, rec.mtls!, peer !== undefined);
+  if (waypoint !== undefined && service !== undefined && peer !== undefined) return throughWaypoint(compiled, request, target, rec, peer, service, waypoint, trace);
+  if (trace !== undefined) traceAmbientMtls(trace, rec.mtls as EffectiveMtls, peer !== undefined);
   const rejected = plaintextRejected(rec, peer);
   if (rejected !== undefined) return finish(protocol, { decision: 'DENY', reasons: [rejected] }, trace);
   trace?.push('ztunnel: enforces L4 authorization only (no waypoint on this path)');
@@ -95,21 +81,50 @@ function ambient(compiled: CompiledMesh, request: AccessRequest, target: ProxyTa
   return finish(protocol, ztunnel(z, buildAttributes(compiled, request, 'tcp', peer, trace !== undefined || z.readsIps).attrs, trace), trace);
 }
 
+/**
+ * A mesh caller addressing an ambient workload by a Service that a waypoint serves: the waypoint's
+ * filters (HBONE from the client, L7, on the Service port), then the destination ztunnel, which sees a
+ * connection from the waypoint.
+ */
+function throughWaypoint(compiled: CompiledMesh, request: AccessRequest, target: ProxyTarget, rec: TargetPortRecord, peer: PeerIdentity, service: Service, waypoint: ProxyTarget, trace: string[] | undefined): Decision {
+  const protocol = rec.protocol;
+  trace?.push(`addressing: host ${request.host ?? ''} names Service ${service.namespace}/${service.name}, served by waypoint ${waypoint.namespace}/${waypoint.name}: the waypoint enforces L7 policy with the client's identity`);
+  const servicePort = servicePortFor(service, target, request.to.port);
+  trace?.push(`waypoint: HBONE (mTLS) from the client; destination port is Service port ${servicePort ?? '(none)'}`);
+  const chain = envoyChain(compiled, compiled.envoyPolicies(waypoint, service), rec.http, servicePort, `waypoint ${waypoint.namespace}/${waypoint.name}`);
+  const base = buildAttributes(compiled, request, protocol, peer, trace !== undefined || chain.readsIps, servicePort);
+  if (base.rejected !== undefined) {
+    trace?.push(`waypoint: ${base.rejected}`);
+    return finish(protocol, { decision: 'DENY', reasons: [{ policy: `waypoint ${waypoint.namespace}/${waypoint.name}`, action: 'DENY', message: base.rejected }] }, trace);
+  }
+  const atWaypoint = envoyFilters(chain, base.attrs, request, trace);
+  if (atWaypoint.decision === 'DENY' || atWaypoint.decision === 'UNAUTHENTICATED') return finish(protocol, atWaypoint, trace);
+  trace?.push(`destination ztunnel: the connection comes from the waypoint (identity ${waypoint.peer.principal}; source IP is the waypoint's)`);
+  const z = rec.ztunnel as ZtunnelChain;
+  const atZtunnel = ztunnel(z, attributesFromWaypoint(request, waypoint.peer, trace !== undefined || z.readsIps), trace);
+  if (atZtunnel.decision !== 'ALLOW') return finish(protocol, atZtunnel, trace);
+  return finish(protocol, { decision: atWaypoint.decision, provider: atWaypoint.provider, reasons: [...atWaypoint.reasons, ...atZtunnel.reasons] }, trace);
+}
+
 /** The filters of one Envoy proxy, in order: CUSTOM -> JWT -> AUDIT -> DENY -> ALLOW. */
 function envoyFilters(chain: EnvoyChain, a: RequestAttributes, request: AccessRequest, trace: string[] | undefined): StageResult {
+  // CUSTOM (ext_authz), before authentication.
   const c = firstCustom(chain, a);
   if (trace !== undefined) traceCustom(trace, chain, c);
   if (c >= 0 && chain.custom.kind === 'deny') return customDenied(chain, c);
   const custom: DecisionReason | undefined = c >= 0 ? valueAt(chain.rules, c) : undefined;
 
+  // JWT (RequestAuthentication), HTTP only.
   const jwtRules = chain.policies.jwtRules;
   const jwt = jwtOutcome(chain.http, jwtRules, request.jwt);
   if (trace !== undefined) traceJwt(trace, jwtRules, jwt);
   if (jwt !== undefined && jwt.kind === 'invalid') return jwtRejected(jwt);
   const attrs = withJwt(a, jwt);
 
+  // AUDIT never decides.
   if (trace !== undefined) traceAudit(trace, chain, attrs);
 
+  // DENY, then ALLOW (each rule scan skips the rules whose guard rules out the request's words).
   const w0 = requestWord(attrs);
   const w1 = requestSegments(attrs);
   const d = firstDeny(chain, attrs, w0, w1);
