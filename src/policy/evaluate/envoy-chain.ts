@@ -4,7 +4,7 @@
 // guarded scan array. Built on first use and cached on the proxy's EnvoyPolicies.
 import type { CompiledMesh } from './compile-mesh.js';
 import type { EnvoyChain, EnvoyPolicies } from './proxy-policies.js';
-import { packEntries } from './rule-entries.js';
+import { RuleEntries } from './rule-entries.js';
 import { allowEntries, defaultDenyReasons } from './stages/allow.js';
 import { customEntries, customSetup } from './stages/custom.js';
 import { denyEntries } from './stages/deny.js';
@@ -21,16 +21,19 @@ export function envoyChain(compiled: CompiledMesh, policies: EnvoyPolicies, http
   const hit = policies.chains.get(key);
   if (hit !== undefined) return hit;
   const custom = customSetup(compiled, policies, http, proxy);
-  const customs = customEntries(policies, custom, http, port);
-  const denies = denyEntries(policies, http, port);
-  const allows = allowEntries(policies, http, port);
+  const list = new RuleEntries(port);
+  customEntries(list, policies, custom, http);
+  const denyStart = list.length;
+  denyEntries(list, policies, http);
+  const allowStart = list.length;
+  allowEntries(list, policies, http);
   const chain: EnvoyChain = {
     policies,
     http,
     custom,
-    ...packEntries([...customs, ...denies, ...allows]),
-    denyStart: customs.length,
-    allowStart: customs.length + denies.length,
+    ...list.pack(),
+    denyStart,
+    allowStart,
     hasAllowLayer: policies.allowEnforced.length > 0,
     defaultDeny: defaultDenyReasons(policies, http),
   };

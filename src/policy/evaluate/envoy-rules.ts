@@ -7,7 +7,7 @@ import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { Rule } from '../resources/authorization-policy.js';
 import { parseCidr } from './ip-matcher.js';
 import { containsPathTemplate, pathTemplate } from './path-template.js';
-import { and, claim, evalPred, FALSE, guardedRegex, ip, K, not, on, or, port, type Pred, requestPrincipal, str, T, TRUE } from './predicate.js';
+import { and, claim, evalPred, FALSE, guardedRegex, ip, K, kindsOf, not, on, or, port, type Pred, requestPrincipal, str, T, TRUE } from './predicate.js';
 import type { RequestAttributes } from './request-attributes.js';
 import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { headerString, istioString, quoteMeta, regex } from './string-matcher.js';
@@ -25,6 +25,10 @@ export interface CompiledRule {
   readonly notes: readonly string[];
   /** What a request must have for `match` to hold (rule-guard.ts): lets a rule scan skip the rule. */
   readonly guard: RuleGuard;
+  /** The kinds of node `match` has (predicate.ts `kindsOf`). */
+  readonly kinds: number;
+  /** `match` specialized to destination ports, built on first use (rule-entries.ts); unused without PORT nodes. */
+  byPort: Map<number, Pred> | undefined;
 }
 
 export interface CompiledRuleSet {
@@ -33,7 +37,10 @@ export interface CompiledRuleSet {
   readonly skipped: readonly { readonly index: number; readonly reason: string }[];
 }
 
-class RuleError extends Error {}
+/** Why istiod skips a rule. Not an Error: thrown often at compile time, it needs no stack trace. */
+class RuleError {
+  constructor(readonly message: string) {}
+}
 
 interface GenContext {
   readonly forTCP: boolean;
@@ -341,7 +348,7 @@ export function compileEnvoyRules(policy: AuthorizationPolicy, action: RbacActio
     const notes: string[] = [];
     try {
       const match = compileRule(rule, action, forTCP, policy.namespace, bundle, notes);
-      rules.push({ index, match, ports: requiredPorts(rule), notes, guard: ruleGuard(match) });
+      rules.push({ index, match, ports: requiredPorts(rule), notes, guard: ruleGuard(match), kinds: kindsOf(match), byPort: undefined });
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       skipped.push({ index, reason: forTCP && error.message.includes('HTTP only') ? `rule uses HTTP-only attributes (${error.message}) and is ignored on a TCP filter chain` : `invalid rule: ${error.message}` });

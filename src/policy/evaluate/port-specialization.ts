@@ -1,7 +1,7 @@
 // A rule predicate with the destination port known: PORT leaves become TRUE/FALSE and AND/OR/NOT fold
 // around them. Predicates are pure, so the specialized predicate matches exactly the requests on that
 // port that the original matches; a rule whose predicate folds to FALSE cannot match there and is left
-// out of the rule lists a decision scans (envoy-chain.ts, stages/ztunnel.ts). Compile time only.
+// out of the rule lists a decision scans (rule-entries.ts). Compile time only.
 import { FALSE, K, not, Pred, T, TRUE } from './predicate.js';
 
 /**
@@ -37,13 +37,4 @@ export function specializePort(p: Pred, port: number | undefined): Pred {
     default:
       return p;
   }
-}
-
-/**
- * The predicate of a compiled Envoy rule on `port`: FALSE when the rule's `ports` (every `to` entry
- * lists ports) leave `port` out, else its predicate specialized to `port`.
- */
-export function ruleOnPort(rule: { readonly match: Pred; readonly ports: readonly number[] | null }, port: number | undefined): Pred {
-  if (rule.ports !== null && (port === undefined || !rule.ports.includes(port))) return FALSE;
-  return specializePort(rule.match, port);
 }

@@ -225,11 +225,13 @@ export function ruleGuard(p: Pred): RuleGuard {
 /** `preds` with their `guards` and `values` (three lists of the same length). */
 export function guardRules<V>(preds: readonly Pred[], guards: readonly RuleGuard[], values: readonly V[]): GuardedRules<V> {
   const out: (number | Pred | V)[] = [];
-  preds.forEach((p, i) => {
-    const g = guards[i] as RuleGuard;
-    out.push(g.forbidden, g.needs, p, values[i] as V);
-  });
+  preds.forEach((p, i) => appendGuarded(out, p, guards[i] as RuleGuard, values[i] as V));
   return out;
+}
+
+/** Appends rule `p` with its guard `g` and value `v` to `out` (GuardedRules being built). */
+export function appendGuarded<V>(out: (number | Pred | V)[], p: Pred, g: RuleGuard, v: V): void {
+  out.push(g.forbidden, g.needs, p, v);
 }
 
 /** The value given with rule `i`. */

@@ -8,24 +8,21 @@ import type { DecisionReason } from '../decision.js';
 import { REASON, reasonFor } from '../decision-reasons.js';
 import { firstMatch } from '../envoy-rules.js';
 import { FALSE } from '../predicate.js';
-import { ruleOnPort } from '../port-specialization.js';
 import type { EnvoyChain, EnvoyPolicies } from '../proxy-policies.js';
 import type { RequestAttributes } from '../request-attributes.js';
+import type { RuleEntries } from '../rule-entries.js';
 import { firstGuardedMatch, ruleCount, valueAt } from '../rule-guard.js';
-import type { RuleEntry } from '../rule-entries.js';
 import { noteRules, ruleSetFor } from './policy-rules.js';
 import type { StageResult } from './stage-result.js';
 
-/** The enforced ALLOW rules that can match on `port`, in evaluation order (policy order, then rule order). */
-export function allowEntries(policies: EnvoyPolicies, http: boolean, port: number | undefined): RuleEntry[] {
-  const out: RuleEntry[] = [];
+/** Lists the enforced ALLOW rules that can match on the list's port, in evaluation order (policy order, then rule order). */
+export function allowEntries(list: RuleEntries, policies: EnvoyPolicies, http: boolean): void {
   for (const c of policies.allowEnforced) {
     for (const r of ruleSetFor(c, http).rules) {
-      const match = ruleOnPort(r, port);
-      if (match !== FALSE) out.push({ match, guard: r.guard, reason: reasonFor(c, REASON.ALLOW, r.index), owner: c });
+      const match = list.onPort(r);
+      if (match !== FALSE) list.add(r, match, reasonFor(c, REASON.ALLOW, r.index), c);
     }
   }
-  return out;
 }
 
 /** The reasons of a default deny on this filter chain, in `allowEnforced` order. */

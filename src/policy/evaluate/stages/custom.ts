@@ -8,11 +8,10 @@
 import type { CompiledMesh } from '../compile-mesh.js';
 import type { DecisionReason } from '../decision.js';
 import { FALSE } from '../predicate.js';
-import { ruleOnPort } from '../port-specialization.js';
 import type { CustomSetup, EnvoyChain, EnvoyPolicies } from '../proxy-policies.js';
 import type { RequestAttributes } from '../request-attributes.js';
+import type { RuleEntries } from '../rule-entries.js';
 import { firstGuardedMatch, requestSegments, requestWord, valueAt } from '../rule-guard.js';
-import type { RuleEntry } from '../rule-entries.js';
 import { noteRules, ruleSetFor } from './policy-rules.js';
 import type { StageResult } from './stage-result.js';
 
@@ -31,25 +30,23 @@ export function customSetup(compiled: CompiledMesh, policies: EnvoyPolicies, htt
   return { kind: !http && info.kind === 'http' ? 'ignored' : 'provider', bad: undefined, provider: info };
 }
 
-/** The CUSTOM rules that can match on `port`, in evaluation order, with the reason each gives as first match. */
-export function customEntries(policies: EnvoyPolicies, setup: CustomSetup, http: boolean, port: number | undefined): RuleEntry[] {
-  const out: RuleEntry[] = [];
-  if (setup.kind !== 'deny' && setup.kind !== 'provider') return out;
+/** Lists the CUSTOM rules that can match on the list's port, in evaluation order, with the reason each gives as first match. */
+export function customEntries(list: RuleEntries, policies: EnvoyPolicies, setup: CustomSetup, http: boolean): void {
+  if (setup.kind !== 'deny' && setup.kind !== 'provider') return;
   for (const c of policies.custom) {
     // Dry-run CUSTOM policies are skipped only where their rules would deny.
     if (setup.kind === 'deny' && c.dryRun) continue;
     for (const r of ruleSetFor(c, http).rules) {
-      const match = ruleOnPort(r, port);
+      const match = list.onPort(r);
       if (match === FALSE) continue;
       const i = r.index;
       const reason: DecisionReason =
         setup.kind === 'deny'
           ? { policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches and ${setup.bad ?? ''} (${c.ref}-deny-due-to-bad-CUSTOM-action)` }
           : { policy: c.ref, action: 'CUSTOM', rule: i, message: `rule ${i} of ${c.ref} matches: the ${setup.provider?.kind === 'http' ? 'HTTP' : 'gRPC'} ext-authz provider ${setup.provider?.name ?? ''} decides` };
-      out.push({ match, guard: r.guard, reason, owner: c });
+      list.add(r, match, reason, c);
     }
   }
-  return out;
 }
 
 /** Hot: the number in `chain.rules` of the first matching CUSTOM rule, or -1. */

@@ -5,25 +5,22 @@
 import { REASON, reasonFor } from '../decision-reasons.js';
 import { firstMatch } from '../envoy-rules.js';
 import { FALSE } from '../predicate.js';
-import { ruleOnPort } from '../port-specialization.js';
 import type { EnvoyChain, EnvoyPolicies } from '../proxy-policies.js';
 import type { RequestAttributes } from '../request-attributes.js';
+import type { RuleEntries } from '../rule-entries.js';
 import { firstGuardedMatch, valueAt } from '../rule-guard.js';
-import type { RuleEntry } from '../rule-entries.js';
 import { noteRules, ruleSetFor } from './policy-rules.js';
 import type { StageResult } from './stage-result.js';
 
-/** The enforced DENY rules that can match on `port`, in evaluation order (policy order, then rule order). */
-export function denyEntries(policies: EnvoyPolicies, http: boolean, port: number | undefined): RuleEntry[] {
-  const out: RuleEntry[] = [];
+/** Lists the enforced DENY rules that can match on the list's port, in evaluation order (policy order, then rule order). */
+export function denyEntries(list: RuleEntries, policies: EnvoyPolicies, http: boolean): void {
   for (const c of policies.deny) {
     if (c.dryRun) continue;
     for (const r of ruleSetFor(c, http).rules) {
-      const match = ruleOnPort(r, port);
-      if (match !== FALSE) out.push({ match, guard: r.guard, reason: reasonFor(c, REASON.DENY, r.index), owner: c });
+      const match = list.onPort(r);
+      if (match !== FALSE) list.add(r, match, reasonFor(c, REASON.DENY, r.index), c);
     }
   }
-  return out;
 }
 
 /** Hot: the number in `chain.rules` of the first matching DENY rule, or -1 (`w0`, `w1`: the request's guard words). */

@@ -4,12 +4,11 @@
 // `ztunnelMatch`/`ztunnelResult` decides and the traced form `traceZtunnel` describes that outcome.
 import type { CompiledMesh, ProxyTarget } from '../compile-mesh.js';
 import { REASON, reasonFor, type ReasonKind } from '../decision-reasons.js';
-import { specializePort } from '../port-specialization.js';
 import { FALSE } from '../predicate.js';
 import type { CompiledAuthorizationPolicy, ZtunnelChain } from '../proxy-policies.js';
 import type { RequestAttributes } from '../request-attributes.js';
+import { RuleEntries } from '../rule-entries.js';
 import { firstGuardedMatch, requestSegments, requestWord, ruleCount, valueAt } from '../rule-guard.js';
-import { packEntries, type RuleEntry } from '../rule-entries.js';
 import type { ZtunnelPolicy } from '../ztunnel-rules.js';
 import type { StageResult } from './stage-result.js';
 
@@ -19,21 +18,21 @@ export function ztunnelChain(compiled: CompiledMesh, target: ProxyTarget, port: 
   const key = port ?? -1;
   const hit = policies.chains.get(key);
   if (hit !== undefined) return hit;
-  const entries: RuleEntry[] = [];
-  const add = (list: readonly CompiledAuthorizationPolicy[], kind: ReasonKind): void => {
-    for (const c of list) {
+  const list = new RuleEntries(port);
+  const add = (owners: readonly CompiledAuthorizationPolicy[], kind: ReasonKind): void => {
+    for (const c of owners) {
       for (const r of (c.ztunnel as ZtunnelPolicy).rules) {
-        const match = specializePort(r.match, port);
-        if (match !== FALSE) entries.push({ match, guard: r.guard, reason: reasonFor(c, kind, r.index), owner: c });
+        const match = list.onPort(r);
+        if (match !== FALSE) list.add(r, match, reasonFor(c, kind, r.index), c);
       }
     }
   };
   add(policies.deny, REASON.ZTUNNEL_DENY);
-  const allowStart = entries.length;
+  const allowStart = list.length;
   add(policies.allow, REASON.ZTUNNEL_ALLOW);
   const chain: ZtunnelChain = {
     policies,
-    ...packEntries(entries),
+    ...list.pack(),
     allowStart,
     hasAllowLayer: policies.allow.length > 0,
     defaultDeny: policies.allow.map((c) => reasonFor(c, REASON.ZTUNNEL_DEFAULT_DENY, -1)),
@@ -61,9 +60,10 @@ export function ztunnelResult(chain: ZtunnelChain, i: number): StageResult {
 export function traceZtunnel(trace: string[], chain: ZtunnelChain, i: number): void {
   const z = chain.policies;
   for (const c of z.ignored) trace.push(`ztunnel: ${c.ref} ignored: ${c.ztunnelSkip ?? ''}`);
-  for (const c of [...z.deny, ...z.allow]) {
-    const l7 = c.ztunnel?.l7 ?? [];
-    if (l7.length > 0) {
+  for (const list of [z.deny, z.allow]) {
+    for (const c of list) {
+      const l7 = c.ztunnel?.l7 ?? [];
+      if (l7.length === 0) continue;
       trace.push(
         c.action === 'ALLOW'
           ? `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): its rules with them are omitted`
