@@ -105,6 +105,7 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
   else if (targetRefs.length > 0) ztunnelSkip = 'policies with targetRefs are not sent to ztunnel';
   else if (action !== 'ALLOW' && action !== 'DENY') ztunnelSkip = `ztunnel does not support the ${action} action`;
   // The HTTP form is compiled now; the TCP and ztunnel forms on first use (many meshes never need them).
+  const http = compileEnvoyRules(policy, action, false, bundle);
   let tcp: CompiledRuleSet | undefined;
   let ztunnel: ZtunnelPolicy | undefined;
   return {
@@ -116,9 +117,9 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
     targetRefs,
     selector: selectorOf(policy.spec),
     ruleCount: policy.spec.rules?.length ?? 0,
-    http: compileEnvoyRules(policy, action, false, bundle),
+    http,
     get tcp(): CompiledRuleSet {
-      return (tcp ??= compileEnvoyRules(policy, action, true, bundle));
+      return (tcp ??= compileEnvoyRules(policy, action, true, bundle, http));
     },
     get ztunnel(): ZtunnelPolicy | undefined {
       if (ztunnelSkip !== undefined || (action !== 'ALLOW' && action !== 'DENY')) return undefined;
