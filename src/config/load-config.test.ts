@@ -69,4 +69,28 @@ describe('loadConfig', () => {
     await expect(loadConfig({ env: { GIC_GROUPS_CLAIM_VALUES: 'email' }, readFile })).rejects.toThrow(/valueKind/);
     await expect(loadConfig({ env: {}, flags: { 'gerrit-password-file': 'absent.txt' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
   });
+
+  it('reads the policy repository from file, GIC_POLICY_* and --policy-* flags, with defaults', async () => {
+    const defaults = await loadConfig({ env: {}, readFile });
+    expect(defaults.config.policyRepo).toEqual({ branch: 'master', path: 'policies' });
+    const env = { GIC_POLICY_PROJECT: 'mesh-config', GIC_POLICY_BRANCH: 'main', GIC_POLICY_PATH: 'deploy/istio' };
+    expect((await loadConfig({ env, readFile })).config.policyRepo).toEqual({ project: 'mesh-config', branch: 'main', path: 'deploy/istio' });
+    const flags = { 'policy-project': 'other', 'policy-path': 'istio/policies' };
+    expect((await loadConfig({ env, flags, readFile })).config.policyRepo).toEqual({ project: 'other', branch: 'main', path: 'istio/policies' });
+    await expect(loadConfig({ env: { GIC_POLICY_PATH: '/abs/path' }, readFile })).rejects.toThrow(/policyRepo.path/);
+    await expect(loadConfig({ env: { GIC_POLICY_PATH: 'a/../b' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+  });
+
+  it('reads the model section: URL, name, secret key, repeatable allow-list flag over the comma-separated environment', async () => {
+    const defaults = (await loadConfig({ env: {}, readFile })).config.model;
+    expect(defaults).toEqual({ allowHosts: [], clusterDomain: 'cluster.local', timeoutMs: 120_000, connectTimeoutMs: 10_000, maxRetries: 2, concurrency: 2, structuredOutput: 'json_schema' });
+    const env = { GIC_MODEL_URL: 'http://vllm.models.svc:8000/v1', GIC_MODEL: 'qwen', GIC_MODEL_API_KEY: 'k', GIC_MODEL_ALLOW_HOSTS: 'a.example, 10.0.0.0/8,', GIC_MODEL_STRUCTURED_OUTPUT: 'ollama_format' };
+    const fromEnv = (await loadConfig({ env, readFile })).config.model;
+    expect(fromEnv).toMatchObject({ url: 'http://vllm.models.svc:8000/v1', model: 'qwen', apiKey: 'k', allowHosts: ['a.example', '10.0.0.0/8'], structuredOutput: 'ollama_format' });
+    const fromFlags = (await loadConfig({ env, readFile, flags: { 'model-allow-host': ['b.example', '*.gpu.example'], 'model-concurrency': '1', 'cluster-domain': 'corp.local' } })).config.model;
+    expect(fromFlags).toMatchObject({ allowHosts: ['b.example', '*.gpu.example'], concurrency: 1, clusterDomain: 'corp.local', model: 'qwen' });
+    await expect(loadConfig({ env: { GIC_MODEL_STRUCTURED_OUTPUT: 'grammar' }, readFile })).rejects.toThrow(/model\.structuredOutput/);
+    await expect(loadConfig({ env: { GIC_MODEL_URL: 'file:///etc/passwd' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+    await expect(loadConfig({ env: {}, flags: { 'model-timeout-ms': 'soon' }, readFile })).rejects.toThrow('flag --model-timeout-ms must be a whole number');
+  });
 });

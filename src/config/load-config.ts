@@ -36,6 +36,18 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'gerrit.concurrency', flag: 'gerrit-concurrency', env: 'GIC_GERRIT_CONCURRENCY', kind: 'int', description: 'Gerrit requests in flight at most', valueName: 'N' },
   { path: 'cluster.kubeconfig', flag: 'kubeconfig', env: 'KUBECONFIG', kind: 'string', description: 'kubeconfig file(s) of the cluster (in a pod: the in-cluster config)', valueName: 'FILE' },
   { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
+  { path: 'policyRepo.project', flag: 'policy-project', env: 'GIC_POLICY_PROJECT', kind: 'string', description: 'Gerrit project of the policy repository (gic submit, the review bot)', valueName: 'PROJECT' },
+  { path: 'policyRepo.branch', flag: 'policy-branch', env: 'GIC_POLICY_BRANCH', kind: 'string', description: 'branch of the policy repository (default master)', valueName: 'BRANCH' },
+  { path: 'policyRepo.path', flag: 'policy-path', env: 'GIC_POLICY_PATH', kind: 'string', description: 'directory of the policy files in the repository (default policies)', valueName: 'DIR' },
+  { path: 'model.url', flag: 'model-url', env: 'GIC_MODEL_URL', kind: 'string', description: 'OpenAI-compatible model endpoint (the /v1 base URL)', valueName: 'URL' },
+  { path: 'model.model', flag: 'model', env: 'GIC_MODEL', kind: 'string', description: 'model id as the endpoint serves it', valueName: 'NAME' },
+  { path: 'model.apiKey', flag: '', env: 'GIC_MODEL_API_KEY', kind: 'string', description: 'API key for the model endpoint', valueName: 'SECRET' },
+  { path: 'model.allowHosts', flag: 'model-allow-host', env: 'GIC_MODEL_ALLOW_HOSTS', kind: 'list', description: 'host (name, *.domain, address or CIDR) the model egress guard may reach beyond in-cluster and private addresses (repeatable; env comma-separated)', valueName: 'HOST' },
+  { path: 'model.clusterDomain', flag: 'cluster-domain', env: 'GIC_CLUSTER_DOMAIN', kind: 'string', description: 'cluster DNS domain for *.svc.<domain> model hosts (default cluster.local)', valueName: 'DOMAIN' },
+  { path: 'model.timeoutMs', flag: 'model-timeout-ms', env: 'GIC_MODEL_TIMEOUT_MS', kind: 'int', description: 'per-attempt model timeout in milliseconds', valueName: 'MS' },
+  { path: 'model.maxRetries', flag: 'model-max-retries', env: 'GIC_MODEL_MAX_RETRIES', kind: 'int', description: 'model retries on 429, 5xx and dropped connections', valueName: 'N' },
+  { path: 'model.concurrency', flag: 'model-concurrency', env: 'GIC_MODEL_CONCURRENCY', kind: 'int', description: 'model calls in flight at most', valueName: 'N' },
+  { path: 'model.structuredOutput', flag: 'model-structured-output', env: 'GIC_MODEL_STRUCTURED_OUTPUT', kind: 'string', description: 'how to ask the model for JSON: json_schema, json_object_schema, ollama_format or prompt', valueName: 'DIALECT' },
   { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
   { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
   { path: 'data.dir', flag: 'data-dir', env: 'GIC_DATA_DIR', kind: 'string', description: "gic's data directory (the store: proposals, conversations, audit log); default $XDG_STATE_HOME/gic or ~/.local/state/gic", valueName: 'DIR' },
@@ -76,6 +88,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedCon
     layerFrom((spec) => {
       if (spec.flag === '') return undefined;
       const value = flags[spec.flag];
+      // A repeatable flag (kind list) arrives as an array: its values join like the environment's commas.
+      if (spec.kind === 'list' && Array.isArray(value)) return value.length === 0 ? undefined : value.filter((v) => typeof v === 'string').join(',');
       return typeof value === 'string' ? value : undefined;
     }, 'flag'),
   );

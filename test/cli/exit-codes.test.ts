@@ -12,7 +12,9 @@ describe('exit codes', () => {
       internal: 1,
       usage: 2,
       'bad-request': 2,
+      'not-configured': 2,
       findings: 3,
+      refused: 3,
       'input-unreadable': 4,
       'not-found': 4,
       unavailable: 5,
@@ -40,6 +42,10 @@ describe('exit codes', () => {
     ['kube-unavailable', 5],
     ['store-busy', 5],
     ['store-chain-broken', 5],
+    ['model-egress-refused', 5],
+    ['model-not-served', 5],
+    ['model-invalid-output', 5],
+    ['model-timeout', 5],
   ])('maps AppError code %s to %i', (code, exit) => {
     expect(exitCodeForError(new AppError(code, 'x'))).toBe(exit);
   });

@@ -10,6 +10,7 @@ import { evaluateRequest } from '../../src/policy/evaluate/evaluate-request.js';
 import { diffCompiled } from '../../src/policy/diff/access-diff.js';
 import { classContains } from '../../src/policy/diff/class-contains.js';
 import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb } from '../arbitraries/mesh-and-requests.js';
+import { GeneratorCoverage } from '../support/generator-coverage.js';
 
 type Edit = { kind: 'add'; policy: MeshSeed['policies'][number] } | { kind: 'remove'; index: number } | { kind: 'replace'; index: number; policy: MeshSeed['policies'][number] };
 
@@ -46,7 +47,8 @@ const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
   return { seed: { ...seed, waypoint: true, workloads }, edits, requests: (requests as AccessRequest[]).map(inBar) };
 });
 
-function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
+/** Checks one case; counts what it checked (the loops below pass vacuously over empty lists). */
+const checkExact = (coverage: GeneratorCoverage) => ({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void => {
   const afterSeed = edits.reduce(applyEdit, seed);
   const before = compileMesh(buildMesh(seed));
   const after = compileMesh(buildMesh(afterSeed));
@@ -60,6 +62,7 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
     const b = evaluateRequest(before, request).decision;
     const a = evaluateRequest(after, request).decision;
     const holders = report.changes.filter((c) => classContains(c, request, after));
+    coverage.note({ 'decision changed': a !== b, 'a change is reported': report.changes.length > 0, [b]: true });
     const context = JSON.stringify({ request, b, a, holders, policiesBefore: seed.policies, policiesAfter: afterSeed.policies });
     if (a !== b) {
       expect(holders.length, context).toBeGreaterThan(0);
@@ -68,14 +71,18 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
       expect(holders, context).toEqual([]);
     }
   }
-}
+};
 
 describe('access diff exactness', () => {
   it('a request changes decision exactly when a reported class contains it; witnesses decide as reported', () => {
-    fc.assert(fc.property(caseArb, checkExact), { numRuns: 300 });
+    const coverage = new GeneratorCoverage('access diff');
+    fc.assert(fc.property(caseArb, checkExact(coverage)), { numRuns: 300 });
+    coverage.expectShares({ 'decision changed': 0.04, 'a change is reported': 0.12, ALLOW: 0.3, DENY: 0.1 }, 1000);
   }, 120_000);
 
   it('is exact for ambient workloads behind a waypoint', () => {
-    fc.assert(fc.property(waypointCaseArb, checkExact), { numRuns: 300 });
+    const coverage = new GeneratorCoverage('access diff behind a waypoint');
+    fc.assert(fc.property(waypointCaseArb, checkExact(coverage)), { numRuns: 300 });
+    coverage.expectShares({ 'decision changed': 0.04, 'a change is reported': 0.12, ALLOW: 0.3, DENY: 0.1 }, 1000);
   }, 120_000);
 });
