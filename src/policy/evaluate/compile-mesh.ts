@@ -375,6 +375,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
       allowEnforced: allow.filter((c) => !c.dryRun),
       customProviders: [...new Set(custom.map((c) => c.provider ?? ''))].sort(),
       jwtRules: mergeJwtRules(ras),
+      requestAuthentications: ras.map((r) => `${r.namespace}/${r.name}`),
       chains: new Map(),
     };
     if (cacheKey !== undefined) envoyCache.set(cacheKey, result);

@@ -51,6 +51,8 @@ export interface EnvoyPolicies {
   /** Distinct `provider.name`s of the CUSTOM policies, sorted. */
   readonly customProviders: readonly string[];
   readonly jwtRules: readonly MergedJwtRule[];
+  /** `namespace/name` of the RequestAuthentications whose jwtRules are merged into `jwtRules`. */
+  readonly requestAuthentications: readonly string[];
   /** Per filter chain and destination port, the rules a decision scans, built on first use (envoy-chain.ts). */
   readonly chains: Map<number, EnvoyChain>;
 }
