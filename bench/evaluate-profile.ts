@@ -2,7 +2,8 @@
 // machine: compiles the bench mesh (CPU time, median of 3), then evaluates the 10,000 bench requests
 // for a fixed number of rounds, reporting requests per CPU-second and per-request p50/p99 from timed
 // batches of 100. `--dump FILE` writes every decision (trace off, then on) as JSON lines, to diff two
-// versions of the evaluator. Usage: npx tsx bench/evaluate-profile.ts [--seed N] [--rounds N] [--dump FILE] [--profile FILE.cpuprofile]
+// versions of the evaluator; `--trace` times decisions with their trace (as `gic check` builds them).
+// Usage: npx tsx bench/evaluate-profile.ts [--seed N] [--rounds N] [--trace] [--dump FILE] [--profile FILE.cpuprofile]
 // (`--profile` records a V8 CPU profile of the timed evaluation loop only.)
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -14,7 +15,7 @@ import { parseMesh } from '../src/policy/parse/parse-mesh.js';
 import { generateMesh } from './generate-mesh.js';
 import { generateRequests } from './generate-requests.js';
 
-const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, dump: { type: 'string' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { seed: { type: 'string' }, rounds: { type: 'string' }, trace: { type: 'boolean' }, dump: { type: 'string' }, profile: { type: 'string' } } });
 const seed = Number(values.seed ?? 20261125);
 const rounds = Number(values.rounds ?? 30);
 const cpuMs = (since: NodeJS.CpuUsage): number => {
@@ -41,7 +42,7 @@ if (values.dump !== undefined) {
   writeFileSync(values.dump, `${lines.join('\n')}\n`);
 }
 
-const options = { trace: false };
+const options = { trace: values.trace === true };
 for (let i = 0; i < 50_000; i++) evaluateRequest(compiled, requests[i % requests.length]!, options);
 const batch = 100;
 const perRequest: number[] = [];
@@ -70,6 +71,7 @@ perRequest.sort((a, b) => a - b);
 const pct = (p: number): number => Math.round(perRequest[Math.min(perRequest.length - 1, Math.floor(p * perRequest.length))]! * 1000) / 1000;
 console.log(
   JSON.stringify({
+    trace: options.trace,
     compileCpuMs: compileCpu.map((x) => Math.round(x)),
     requestsPerCpuSecond: Math.round((rounds * requests.length) / cpuSeconds),
     p50Micros: pct(0.5),

@@ -1,86 +1,137 @@
-// No import cycles (type-only imports included) inside the areas listed below: a cycle couples modules
-// that should read one after the other (issue 10 §5). Each area is checked on its own, so an area can
-// join the list as soon as its cycles are broken; the finder itself is tested on a made-up graph.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// No import cycles in production code: every strongly connected group of files in the import graph of
+// src/ and tools/ (type-only imports included, since they tie modules' definitions together just the
+// same) is an error, except the cycles listed in KNOWN_CYCLES, which are being broken and must be
+// removed from the list as soon as they are (the test fails on a stale entry too).
+import { relative } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+import { importsOf, productionFiles, resolveRelative, root } from './source-imports.js';
 
-/** Areas (folders under the repository root) that must stay free of import cycles. */
-const ACYCLIC_AREAS = ['src/policy/analyze'];
+/**
+ * Cycles that exist today and are to be broken by their owners (issue 10 §5). Each entry is the exact
+ * set of files of one cycle; delete the entry in the change that breaks it. Add nothing here.
+ */
+const KNOWN_CYCLES: readonly (readonly string[])[] = [
+  // cli: all-commands/analyze/run-cli (being broken in the CLI's branch)
+  ['src/cli/all-commands.ts', 'src/cli/commands/analyze.ts', 'src/cli/run-cli.ts'],
+  // copilot: type-only imports that landed with the copilot use cases (DraftQuestion, ExplainSubject)
+  ['src/copilot/draft-policy.ts', 'src/copilot/draft-resolve.ts'],
+  ['src/copilot/explain-access.ts', 'src/copilot/explain-template.ts'],
+];
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return name.endsWith('.ts') && !name.endsWith('.test.ts') ? [path] : [];
-  });
-}
+type Graph = ReadonlyMap<string, readonly string[]>;
 
-/** file -> the project files it imports (relative specifiers resolved, `.js` read as `.ts`). */
-function importGraph(dir: string): Map<string, string[]> {
+/** The import graph of the production sources: repository-relative file -> the project files it imports. */
+function productionGraph(): Graph {
+  const files = productionFiles();
+  const known = new Set(files.map((f) => relative(root, f)));
   const graph = new Map<string, string[]>();
-  for (const file of sourceFiles(dir)) {
-    const text = readFileSync(file, 'utf8');
-    const targets = [...text.matchAll(IMPORT)]
-      .map((m) => m[1] ?? m[2] ?? m[3] ?? '')
+  for (const file of files) {
+    const deps = importsOf(file)
       .filter((s) => s.startsWith('.'))
-      .map((s) => relative(root, resolve(dirname(file), s)).replace(/\.js$/, '.ts'));
-    graph.set(relative(root, file), targets);
+      .map((s) => resolveRelative(file, s))
+      .filter((f) => known.has(f));
+    graph.set(relative(root, file), [...new Set(deps)]);
   }
   return graph;
 }
 
-/** Strongly connected components with more than one file, or a file importing itself (Tarjan). */
-function importCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
-  let next = 0;
+/** The strongly connected groups of `graph` that form a cycle (two files or more, or a self-import), each sorted. */
+export function importCycles(graph: Graph): string[][] {
+  // Tarjan's algorithm, iterative so that a deep import chain cannot overflow the stack.
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
   const onStack = new Set<string>();
   const cycles: string[][] = [];
-  const visit = (v: string): void => {
-    index.set(v, next);
-    low.set(v, next);
-    next++;
-    stack.push(v);
-    onStack.add(v);
-    for (const w of graph.get(v) ?? []) {
-      if (!graph.has(w)) continue;
-      if (!index.has(w)) {
-        visit(w);
-        low.set(v, Math.min(low.get(v)!, low.get(w)!));
-      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+  let next = 0;
+  for (const start of graph.keys()) {
+    if (index.has(start)) continue;
+    const work: { node: string; edge: number }[] = [{ node: start, edge: 0 }];
+    index.set(start, next);
+    low.set(start, next++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const frame = work[work.length - 1]!;
+      const deps = graph.get(frame.node) ?? [];
+      if (frame.edge < deps.length) {
+        const dep = deps[frame.edge++]!;
+        if (!graph.has(dep)) continue;
+        if (!index.has(dep)) {
+          index.set(dep, next);
+          low.set(dep, next++);
+          stack.push(dep);
+          onStack.add(dep);
+          work.push({ node: dep, edge: 0 });
+        } else if (onStack.has(dep)) {
+          low.set(frame.node, Math.min(low.get(frame.node)!, index.get(dep)!));
+        }
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent !== undefined) low.set(parent.node, Math.min(low.get(parent.node)!, low.get(frame.node)!));
+      if (low.get(frame.node) !== index.get(frame.node)) continue;
+      const group: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        group.push(member);
+      } while (member !== frame.node);
+      if (group.length > 1 || deps.includes(frame.node)) cycles.push(group.sort());
     }
-    if (low.get(v) !== index.get(v)) return;
-    const component: string[] = [];
-    let w: string;
-    do {
-      w = stack.pop()!;
-      onStack.delete(w);
-      component.push(w);
-    } while (w !== v);
-    if (component.length > 1 || (graph.get(v) ?? []).includes(v)) cycles.push(component.sort());
-  };
-  for (const v of graph.keys()) if (!index.has(v)) visit(v);
-  return cycles;
+  }
+  return cycles.sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
 }
 
+/** One concrete loop through a cycle's files, for the error message: `a -> b -> c -> a`. */
+function loopThrough(graph: Graph, group: readonly string[]): string {
+  const members = new Set(group);
+  const first = group[0]!;
+  const path = [first];
+  const seen = new Set([first]);
+  for (;;) {
+    const deps = (graph.get(path[path.length - 1]!) ?? []).filter((d) => members.has(d));
+    if (deps.includes(first) && path.length > 1) return [...path, first].join(' -> ');
+    const step = deps.find((d) => !seen.has(d)) ?? deps[0]!;
+    if (seen.has(step)) return [...path, step].join(' -> ');
+    path.push(step);
+    seen.add(step);
+  }
+}
+
+const key = (files: readonly string[]): string => [...files].sort().join(' ');
+
 describe('import cycles', () => {
-  it('finds a cycle, type-only imports included, and none in a chain', () => {
-    expect(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
-    expect(importCycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([]);
+  it('finds cycles, self-imports included, and nothing in an acyclic graph', () => {
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c', 'd']],
+      ['c', ['a']],
+      ['d', ['e']],
+      ['e', []],
+      ['f', ['f']],
+    ]);
+    expect(importCycles(graph)).toEqual([['a', 'b', 'c'], ['f']]);
+    expect(importCycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
   });
 
-  for (const area of ACYCLIC_AREAS) {
-    it(`${area} has none`, () => {
-      const graph = importGraph(join(root, area));
-      expect(graph.size).toBeGreaterThan(10);
-      expect(importCycles(graph)).toEqual([]);
-    });
-  }
+  it('production code has no import cycle beyond the known ones being broken', () => {
+    const graph = productionGraph();
+    expect(graph.size).toBeGreaterThan(100);
+    const known = new Set(KNOWN_CYCLES.map(key));
+    const unexpected = importCycles(graph)
+      .filter((group) => !known.has(key(group)))
+      .map((group) => loopThrough(graph, group));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('every known cycle still exists (remove an entry from KNOWN_CYCLES once its cycle is broken)', () => {
+    const present = new Set(importCycles(productionGraph()).map(key));
+    const stale = KNOWN_CYCLES.map(key).filter((k) => !present.has(k));
+    expect(stale).toEqual([]);
+  });
 });

@@ -1,45 +1,15 @@
 // Holds the architecture's dependency rules over every import in src/ and tools/: the pure engine
 // imports nothing from the project and no Node built-ins, adapters stay apart, production code never
 // imports tests. The same rules are lint errors (eslint.config.js).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
 import { areaOf, violation } from './dependency-rules.js';
+import { importsOf, productionFiles as listProductionFiles, resolveRelative, root } from './source-imports.js';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const IMPORT = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
-
-function sourceFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return entries.flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.(ts|js|mjs)$/.test(name) ? [path] : [];
-  });
-}
-
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2] ?? m[3] ?? '').filter((s) => s !== '');
-}
-
-function resolveRelative(file: string, specifier: string): string {
-  const target = relative(root, resolve(dirname(file), specifier));
-  return target.replace(/\.js$/, '.ts');
-}
-
-/** Production sources; tests beside them (`*.test.ts`) are not production code. */
-const productionFiles = [...sourceFiles(join(root, 'src')), ...sourceFiles(join(root, 'tools'))].filter(
-  (file) => !file.endsWith('.test.ts'),
-);
+const productionFiles = listProductionFiles();
 
 describe('dependency rules', () => {
   it('finds the production sources it checks', () => {

@@ -4,8 +4,9 @@
 // ...), plus the token locations the jwtRules read. Over-collecting only refines the partition;
 // missing an atom would merge requests that decide differently, so when unsure, collect.
 import type { AuthorizationPolicy, Service } from '../resources/mesh.js';
-import type { CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
-import { waypointFor } from '../evaluate/evaluate-request.js';
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { EnvoyPolicies } from '../evaluate/proxy-policies.js';
+import { waypointFor } from '../evaluate/waypoint-routing.js';
 import type { MergedJwtRule } from '../evaluate/jwt-authentication.js';
 import { selectsTarget, targetPortOf } from '../evaluate/protocol-inference.js';
 import { claimField, claimPath, fieldInfo, type DimKey, type ValueTest } from './match-fields.js';
@@ -225,7 +226,7 @@ export function relevantJwtRules(compiled: CompiledMesh, t: ProxyTarget): Merged
 }
 
 /**
- * Host patterns that name Service `s` (evaluate-request.ts `hostName`: a port after the first colon
+ * Host patterns that name Service `s` (waypoint-routing.ts `hostName`: a port after the first colon
  * and one trailing dot are ignored, case does not matter): `short` ones only from the Service's own
  * namespace, `qualified` ones from anywhere.
  */

@@ -8,7 +8,8 @@
 // requests with equal formula values decide alike, and two meshes with equal signatures and formulas
 // decide alike. Pure.
 import type { AccessRequest } from '../evaluate/access-request.js';
-import type { CompiledAuthorizationPolicy, CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { CompiledAuthorizationPolicy, EnvoyPolicies } from '../evaluate/proxy-policies.js';
 import { authenticateJwt, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
 import { mtlsForPort } from '../evaluate/mtls-mode.js';
 import { evalPred, K, type Pred, testString } from '../evaluate/predicate.js';

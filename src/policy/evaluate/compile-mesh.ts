@@ -2,14 +2,12 @@
 // and compiled into predicates for each filter chain (HTTP, TCP, ztunnel); workloads are indexed by
 // `namespace/name`; the policy list of each (proxy, Service) pair is computed once and cached, so a
 // decision never rescans the mesh. Pure: no I/O, no clock; throws only on programmer error.
-import type { AuthorizationAction } from '../resources/authorization-policy.js';
-import type { DecisionReason } from './decision.js';
 import type { AuthorizationPolicy, Gateway, Mesh, Namespace, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
-import { compileEnvoyRules, type CompiledRule, type CompiledRuleSet } from './envoy-rules.js';
-import { mergeJwtRules, type MergedJwtRule } from './jwt-authentication.js';
-import type { Pred } from './predicate.js';
+import { compileEnvoyRules, type CompiledRuleSet } from './envoy-rules.js';
+import { mergeJwtRules } from './jwt-authentication.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, oldestFirst } from './mtls-mode.js';
+import type { CompiledAuthorizationPolicy, EnvoyPolicies, ProviderInfo, ZtunnelPolicies } from './proxy-policies.js';
 import { peerFor, type PeerIdentity } from './request-attributes.js';
 import type { TargetPortRecord } from './target-port-record.js';
 import { trustDomainBundle, type TrustDomainBundle } from './trust-domain.js';
@@ -19,28 +17,6 @@ export const LABEL_GATEWAY_NAME = 'gateway.networking.k8s.io/gateway-name';
 export const WAYPOINT_GATEWAY_CLASS = 'istio-waypoint';
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const DRY_RUN = 'istio.io/dry-run';
-
-/** One AuthorizationPolicy with its rules compiled for every filter chain. */
-export interface CompiledAuthorizationPolicy {
-  /** `namespace/name`. */
-  readonly ref: string;
-  readonly policy: AuthorizationPolicy;
-  readonly action: AuthorizationAction;
-  readonly dryRun: boolean;
-  /** `provider.name` (CUSTOM). */
-  readonly provider: string | undefined;
-  readonly targetRefs: readonly PolicyTargetReference[];
-  readonly selector: Readonly<Record<string, string>> | undefined;
-  readonly ruleCount: number;
-  readonly http: CompiledRuleSet;
-  readonly tcp: CompiledRuleSet;
-  /** The form ztunnel enforces; undefined when istiod does not send the policy to ztunnel. */
-  readonly ztunnel: ZtunnelPolicy | undefined;
-  /** Why the policy is not sent to ztunnel, when it is not. */
-  readonly ztunnelSkip: string | undefined;
-  /** Decision reasons naming this policy, built once each (see evaluate-request.ts `reasonFor`). */
-  readonly reasonCache: Map<number, DecisionReason>;
-}
 
 /** A proxy that enforces policy: a workload of the snapshot, an ad-hoc one, or a waypoint. */
 export interface ProxyTarget {
@@ -65,7 +41,7 @@ export interface ProxyTarget {
   /** Composed PeerAuthentication and ztunnel policies of this target, filled on first use. */
   pa?: ComposedPeerAuthentication | undefined;
   zt?: ZtunnelPolicies | undefined;
-  /** Per destination port and protocol hint, what a decision without trace needs (evaluate-request.ts). */
+  /** Per destination port and protocol hint, what a decision needs (port-records.ts). */
   portRecords?: Map<number, TargetPortRecord> | undefined;
   /**
    * The first two records built, with their keys (-1: none), also in `portRecords`: read before it, so
@@ -75,63 +51,6 @@ export interface ProxyTarget {
   portRecord0?: TargetPortRecord | undefined;
   portKey1?: number;
   portRecord1?: TargetPortRecord | undefined;
-}
-
-/**
- * The enforced DENY and ALLOW rules of one proxy for one filter chain, flattened in evaluation order
- * (policy order, then rule order) with the policy of each rule: what a decision without trace scans.
- */
-export interface EnvoyRulePlan {
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
-  /** The reasons of a default deny (no enforced ALLOW rule matches), in `allowEnforced` order. */
-  readonly defaultDeny: readonly DecisionReason[];
-  /** Per destination port (-1: none), the rules whose `ports` admit it, built on first use. */
-  readonly byPort: Map<number, EnvoyPortPlan>;
-}
-
-/** The rules of an EnvoyRulePlan that can match one destination port (same order), with their predicates. */
-export interface EnvoyPortPlan {
-  /** `denyRules[i].match` with the port known (PORT leaves folded away); rules that cannot match are absent. */
-  readonly denyMatch: readonly Pred[];
-  readonly allowMatch: readonly Pred[];
-  readonly denyRules: readonly CompiledRule[];
-  readonly denyOwners: readonly CompiledAuthorizationPolicy[];
-  readonly allowRules: readonly CompiledRule[];
-  readonly allowOwners: readonly CompiledAuthorizationPolicy[];
-}
-
-export interface ProviderInfo {
-  readonly name: string;
-  readonly kind: 'http' | 'grpc';
-  /** Why istiod cannot use it; undefined when valid. */
-  readonly error: string | undefined;
-}
-
-/** The policies one Envoy proxy (sidecar, gateway, waypoint for one Service) enforces. */
-export interface EnvoyPolicies {
-  readonly custom: readonly CompiledAuthorizationPolicy[];
-  readonly audit: readonly CompiledAuthorizationPolicy[];
-  readonly deny: readonly CompiledAuthorizationPolicy[];
-  readonly allow: readonly CompiledAuthorizationPolicy[];
-  /** `allow` without dry-run policies: the enforced ALLOW layer. */
-  readonly allowEnforced: readonly CompiledAuthorizationPolicy[];
-  /** Distinct `provider.name`s of the CUSTOM policies, sorted. */
-  readonly customProviders: readonly string[];
-  readonly jwtRules: readonly MergedJwtRule[];
-  readonly requestAuthentications: readonly string[];
-  /** Flattened rule plans for the HTTP [0] and TCP [1] filter chains, built on first use (evaluate-request.ts). */
-  readonly plans: [EnvoyRulePlan | undefined, EnvoyRulePlan | undefined];
-}
-
-/** The policies ztunnel enforces for one ambient workload (no targetRefs; ALLOW and DENY only). */
-export interface ZtunnelPolicies {
-  readonly deny: readonly CompiledAuthorizationPolicy[];
-  readonly allow: readonly CompiledAuthorizationPolicy[];
-  /** Policies that select the workload but that ztunnel does not enforce, with the reason. */
-  readonly ignored: readonly CompiledAuthorizationPolicy[];
 }
 
 export interface CompiledMesh {
@@ -148,10 +67,9 @@ export interface CompiledMesh {
   readonly services: ReadonlyMap<string, Service>;
   /** The same Services by namespace, then name (the last one wins, as in `services`). */
   readonly servicesByName: ReadonlyMap<string, ReadonlyMap<string, Service>>;
-  /** Per-Service waypoint resolution, filled on first use (evaluate-request.ts `waypointFor`). */
+  /** Per-Service waypoint resolution, filled on first use (waypoint-routing.ts `waypointFor`). */
   readonly waypointOf: Map<Service, { readonly waypoint: ProxyTarget | undefined; readonly note: string | undefined }>;
   readonly servicesByNamespace: ReadonlyMap<string, readonly Service[]>;
-  readonly policyCount: number;
   /** `namespace/name` -> Gateway. */
   readonly gateways: ReadonlyMap<string, Gateway>;
   /** `namespace/gatewayName` -> the waypoint workload of that Gateway. */
@@ -187,6 +105,7 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
   else if (targetRefs.length > 0) ztunnelSkip = 'policies with targetRefs are not sent to ztunnel';
   else if (action !== 'ALLOW' && action !== 'DENY') ztunnelSkip = `ztunnel does not support the ${action} action`;
   // The HTTP form is compiled now; the TCP and ztunnel forms on first use (many meshes never need them).
+  const http = compileEnvoyRules(policy, action, false, bundle);
   let tcp: CompiledRuleSet | undefined;
   let ztunnel: ZtunnelPolicy | undefined;
   return {
@@ -198,9 +117,9 @@ function compilePolicy(policy: AuthorizationPolicy, bundle: TrustDomainBundle): 
     targetRefs,
     selector: selectorOf(policy.spec),
     ruleCount: policy.spec.rules?.length ?? 0,
-    http: compileEnvoyRules(policy, action, false, bundle),
+    http,
     get tcp(): CompiledRuleSet {
-      return (tcp ??= compileEnvoyRules(policy, action, true, bundle));
+      return (tcp ??= compileEnvoyRules(policy, action, true, bundle, http));
     },
     get ztunnel(): ZtunnelPolicy | undefined {
       if (ztunnelSkip !== undefined || (action !== 'ALLOW' && action !== 'DENY')) return undefined;
@@ -283,7 +202,7 @@ function isClassicGateway(labels: Readonly<Record<string, string>>): boolean {
 /** What identifies a proxy target; newProxyTarget adds its identity and empty per-target caches. */
 export type ProxyTargetFacts = Omit<ProxyTarget, 'protocols' | 'peer' | 'envoy' | 'pa' | 'zt' | 'portRecords' | 'portKey0' | 'portRecord0' | 'portKey1' | 'portRecord1'>;
 
-/** A ProxyTarget with its mTLS identity and empty caches (filled on first use by evaluate-request.ts). */
+/** A ProxyTarget with its mTLS identity and empty caches (filled on first use by the evaluation). */
 export function newProxyTarget(facts: ProxyTargetFacts, trustDomain: string): ProxyTarget {
   return {
     ...facts,
@@ -313,6 +232,25 @@ export function targetOfWorkload(w: Workload, trustDomain: string): ProxyTarget 
     isWaypoint: w.isWaypoint,
     isGateway: !w.isWaypoint && (gatewayName !== undefined || isClassicGateway(w.labels)),
     workload: w,
+  }, trustDomain);
+}
+
+/**
+ * The pods istiod generates for a Gateway-API Gateway (a gateway, or a waypoint of class
+ * istio-waypoint) when the snapshot has no Deployment for them: they carry the Gateway's name.
+ */
+export function generatedGatewayTarget(namespace: string, name: string, serviceAccount: string, isWaypoint: boolean, trustDomain: string): ProxyTarget {
+  return newProxyTarget({
+    key: `${namespace}/${name} (${isWaypoint ? 'waypoint' : 'gateway'})`,
+    namespace,
+    name,
+    labels: { [LABEL_GATEWAY_NAME]: name },
+    serviceAccount,
+    dataplane: 'sidecar',
+    gatewayName: name,
+    isWaypoint,
+    isGateway: !isWaypoint,
+    workload: undefined,
   }, trustDomain);
 }
 
@@ -438,7 +376,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
       customProviders: [...new Set(custom.map((c) => c.provider ?? ''))].sort(),
       jwtRules: mergeJwtRules(ras),
       requestAuthentications: ras.map((r) => `${r.namespace}/${r.name}`),
-      plans: [undefined, undefined],
+      chains: new Map(),
     };
     if (cacheKey !== undefined) envoyCache.set(cacheKey, result);
     if (svc === undefined) t.envoy = result;
@@ -462,7 +400,7 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
         else allow.push(c);
       }
     }
-    const result = { deny: deny.sort(byRef), allow: allow.sort(byRef), ignored: ignored.sort(byRef) };
+    const result: ZtunnelPolicies = { deny: deny.sort(byRef), allow: allow.sort(byRef), ignored: ignored.sort(byRef), chains: new Map() };
     if (t.key !== undefined) ztunnelCache.set(t.key, result);
     t.zt = result;
     return result;
@@ -501,7 +439,6 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     servicesByName,
     waypointOf: new Map(),
     servicesByNamespace,
-    policyCount: compiledPolicies.length,
     gateways,
     waypoints,
     envoyPolicies,

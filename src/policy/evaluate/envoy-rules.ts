@@ -7,7 +7,7 @@ import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { Rule } from '../resources/authorization-policy.js';
 import { parseCidr } from './ip-matcher.js';
 import { containsPathTemplate, pathTemplate } from './path-template.js';
-import { and, claim, evalPred, FALSE, guardedRegex, ip, K, not, on, or, port, type Pred, requestPrincipal, str, T, TRUE } from './predicate.js';
+import { and, claim, evalPred, FALSE, guardedRegex, ip, K, kindsOf, not, on, or, port, type Pred, requestPrincipal, str, T, TRUE } from './predicate.js';
 import type { RequestAttributes } from './request-attributes.js';
 import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { headerString, istioString, quoteMeta, regex } from './string-matcher.js';
@@ -25,6 +25,12 @@ export interface CompiledRule {
   readonly notes: readonly string[];
   /** What a request must have for `match` to hold (rule-guard.ts): lets a rule scan skip the rule. */
   readonly guard: RuleGuard;
+  /** The kinds of node `match` has (predicate.ts `kindsOf`). */
+  readonly kinds: number;
+  /** `match` specialized to destination ports, built on first use (rule-entries.ts); unused without PORT nodes. */
+  byPort: Map<number, Pred> | undefined;
+  /** HTTP form: the rule uses no HTTP-only attribute, so it is the same on a TCP filter chain. */
+  readonly sameOnTcp: boolean;
 }
 
 export interface CompiledRuleSet {
@@ -33,12 +39,22 @@ export interface CompiledRuleSet {
   readonly skipped: readonly { readonly index: number; readonly reason: string }[];
 }
 
-class RuleError extends Error {}
+/** Why istiod skips a rule. Not an Error: thrown often at compile time, it needs no stack trace. */
+class RuleError {
+  constructor(readonly message: string) {}
+}
 
 interface GenContext {
   readonly forTCP: boolean;
   readonly policyNamespace: string;
   readonly notes: string[];
+  /** Set (HTTP only) when a generator that fails on TCP ran: the rule's TCP form differs. */
+  httpOnly: boolean;
+}
+
+/** HTTP: notes that the rule uses an attribute a TCP filter chain does not have. */
+function usesHttpOnly(ctx: GenContext): void {
+  ctx.httpOnly = true;
 }
 
 const HTTP_ONLY = (key: string): string => `"${key}" is HTTP only`;
@@ -117,6 +133,7 @@ function nestedBracketNames(s: string): string[] | undefined {
 function genHeader(key: string): SimpleGenerator {
   return (v, ctx) => {
     if (ctx.forTCP) return HTTP_ONLY(key);
+    usesHttpOnly(ctx);
     const name = bracketName(key.slice('request.headers'.length));
     if (name === undefined) return `expecting format [<NAME>], but found ${key}`;
     return on(K.HEADER, headerString(v, false), name.toLowerCase());
@@ -126,14 +143,15 @@ function genHeader(key: string): SimpleGenerator {
 function genClaims(key: string): ExtendedGenerator {
   return (values, ctx) => {
     if (ctx.forTCP) return HTTP_ONLY(key);
+    usesHttpOnly(ctx);
     const path = nestedBracketNames(key.slice('request.auth.claims'.length));
     if (path === undefined) return `expecting format [<NAME>], but found ${key}`;
     return claim(path, values.map((v) => istioString(v)));
   };
 }
 
-const genAudiences: ExtendedGenerator = (values, ctx) => (ctx.forTCP ? HTTP_ONLY('request.auth.audiences') : claim(['aud'], values.map((v) => istioString(v))));
-const genPresenter: ExtendedGenerator = (values, ctx) => (ctx.forTCP ? HTTP_ONLY('request.auth.presenter') : claim(['azp'], values.map((v) => istioString(v))));
+const genAudiences: ExtendedGenerator = (values, ctx) => (ctx.forTCP ? HTTP_ONLY('request.auth.audiences') : (usesHttpOnly(ctx), claim(['aud'], values.map((v) => istioString(v)))));
+const genPresenter: ExtendedGenerator = (values, ctx) => (ctx.forTCP ? HTTP_ONLY('request.auth.presenter') : (usesHttpOnly(ctx), claim(['azp'], values.map((v) => istioString(v)))));
 
 const matchAny = (): Pred => str(T.NON_EMPTY);
 
@@ -157,6 +175,7 @@ export function requestPrincipalMatcher(value: string): Pred {
 
 const genRequestPrincipals: ExtendedGenerator = (values, ctx) => {
   if (ctx.forTCP) return HTTP_ONLY('request.auth.principal');
+  usesHttpOnly(ctx);
   return or(values.map(requestPrincipalMatcher));
 };
 
@@ -176,12 +195,13 @@ const genPort: SimpleGenerator = (v) => {
 
 const genSni: SimpleGenerator = (v) => on(K.SNI, istioString(v));
 
-const genHost: SimpleGenerator = (v, ctx) => (ctx.forTCP ? HTTP_ONLY(':authority') : on(K.HOST, headerString(v, true)));
+const genHost: SimpleGenerator = (v, ctx) => (ctx.forTCP ? HTTP_ONLY(':authority') : (usesHttpOnly(ctx), on(K.HOST, headerString(v, true))));
 
-const genMethod: SimpleGenerator = (v, ctx) => (ctx.forTCP ? HTTP_ONLY(':method') : on(K.METHOD, headerString(v, false)));
+const genMethod: SimpleGenerator = (v, ctx) => (ctx.forTCP ? HTTP_ONLY(':method') : (usesHttpOnly(ctx), on(K.METHOD, headerString(v, false))));
 
 const genPath: SimpleGenerator = (v, ctx) => {
   if (ctx.forTCP) return HTTP_ONLY('path-matcher');
+  usesHttpOnly(ctx);
   return on(K.PATH, containsPathTemplate(v) ? pathTemplate(v) : istioString(v));
 };
 
@@ -268,9 +288,8 @@ function whenField(key: string, values: readonly string[] | undefined, notValues
   }
 }
 
-/** Compiles one rule; throws RuleError when istiod would skip it. */
-function compileRule(rule: Rule, action: RbacAction, forTCP: boolean, policyNamespace: string, bundle: TrustDomainBundle, notes: string[]): Pred {
-  const ctx: GenContext = { forTCP, policyNamespace, notes };
+/** Compiles one rule in `ctx`; throws RuleError when istiod would skip it. */
+function compileRule(rule: Rule, action: RbacAction, ctx: GenContext, bundle: TrustDomainBundle): Pred {
   const migratePrincipals = (vs: readonly string[] | undefined): readonly string[] | undefined => (vs && vs.length > 0 ? bundle.replaceAliases(vs) : vs);
   const expandDomains = (vs: readonly string[] | undefined): readonly string[] | undefined => (vs && vs.length > 0 ? bundle.expand(vs) : vs);
 
@@ -328,20 +347,29 @@ function compileRule(rule: Rule, action: RbacAction, forTCP: boolean, policyName
   return and([...(toPred === TRUE ? [] : [toPred]), ...(fromPred === TRUE ? [] : [fromPred]), ...whenPreds]);
 }
 
-/** All rules of one policy for one action and filter chain, in `spec.rules` order. */
-export function compileEnvoyRules(policy: AuthorizationPolicy, action: RbacAction, forTCP: boolean, bundle: TrustDomainBundle): CompiledRuleSet {
+/**
+ * All rules of one policy for one action and filter chain, in `spec.rules` order. `httpForm`: the same
+ * policy's HTTP form, whose rules that use no HTTP-only attribute are the TCP form's as they are.
+ */
+export function compileEnvoyRules(policy: AuthorizationPolicy, action: RbacAction, forTCP: boolean, bundle: TrustDomainBundle, httpForm?: CompiledRuleSet): CompiledRuleSet {
   const rules: CompiledRule[] = [];
   const skipped: { index: number; reason: string }[] = [];
   const specRules = policy.spec.rules ?? [];
+  const reusable = forTCP && httpForm !== undefined ? new Map(httpForm.rules.filter((r) => r.sameOnTcp).map((r) => [r.index, r])) : undefined;
   specRules.forEach((rule, index) => {
     if (rule === null || rule === undefined) {
       skipped.push({ index, reason: 'nil rule' });
       return;
     }
-    const notes: string[] = [];
+    const same = reusable?.get(index);
+    if (same !== undefined) {
+      rules.push(same);
+      return;
+    }
+    const ctx: GenContext = { forTCP, policyNamespace: policy.namespace, notes: [], httpOnly: false };
     try {
-      const match = compileRule(rule, action, forTCP, policy.namespace, bundle, notes);
-      rules.push({ index, match, ports: requiredPorts(rule), notes, guard: ruleGuard(match) });
+      const match = compileRule(rule, action, ctx, bundle);
+      rules.push({ index, match, ports: requiredPorts(rule), notes: ctx.notes, guard: ruleGuard(match), kinds: kindsOf(match), byPort: undefined, sameOnTcp: !forTCP && !ctx.httpOnly });
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       skipped.push({ index, reason: forTCP && error.message.includes('HTTP only') ? `rule uses HTTP-only attributes (${error.message}) and is ignored on a TCP filter chain` : `invalid rule: ${error.message}` });

@@ -147,11 +147,14 @@ export function peerServiceAccount(ns: string, sa: string): Pred {
   return new Pred(K.PEER_SA, T.ANY, ns, sa);
 }
 
-/** Whether `p` has a node of one of `kinds` (compile time). */
-export function reads(p: Pred, kinds: readonly K[]): boolean {
-  if (kinds.includes(p.k)) return true;
-  const kids = p.k === K.AND || p.k === K.OR || p.k === K.NOT ? p.kids : null;
-  return kids !== null && kids.some((kid) => reads(kid, kinds));
+/**
+ * The kinds of node `p` has (bit `1 << k` for each kind `k`), through AND/OR/NOT (the children of
+ * CLAIM and REQUEST_PRINCIPAL are string tests). Compile time.
+ */
+export function kindsOf(p: Pred): number {
+  let bits = 1 << p.k;
+  if (p.k === K.AND || p.k === K.OR || p.k === K.NOT) for (const kid of p.kids as readonly Pred[]) bits |= kindsOf(kid);
+  return bits;
 }
 
 export function testString(p: Pred, v: string): boolean {

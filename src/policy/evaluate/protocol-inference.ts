@@ -2,8 +2,15 @@
 // Service port that targets `to.port` decides by `appProtocol`, else by its name prefix
 // (`http-web` -> HTTP); unknown means protocol sniffing, which gic resolves from the request itself.
 import type { AccessRequest, Protocol } from './access-request.js';
-import type { Service } from '../resources/mesh.js';
-import type { ProxyTarget } from './compile-mesh.js';
+import type { Service, Workload } from '../resources/mesh.js';
+
+/** What Services and their ports read of a proxy target (compile-mesh.ts `ProxyTarget` has it all). */
+export interface PortOwner {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The workload of the snapshot, if any: a named `targetPort` resolves through its container ports. */
+  readonly workload: Pick<Workload, 'containerPorts'> | undefined;
+}
 
 const PROTOCOLS: Readonly<Record<string, Protocol>> = {
   tcp: 'tcp',
@@ -41,7 +48,7 @@ export function servicePortProtocol(portName: string | undefined, proto: string,
   return parseProtocol(trimmed);
 }
 
-export function selectsTarget(s: Service, t: ProxyTarget): boolean {
+export function selectsTarget(s: Service, t: Pick<PortOwner, 'namespace' | 'labels'>): boolean {
   const selector = s.selector;
   // A Service selects pods of its own namespace only.
   if (selector === undefined || s.namespace !== t.namespace) return false;
@@ -54,7 +61,7 @@ export function selectsTarget(s: Service, t: ProxyTarget): boolean {
 }
 
 /** The workload port a Service port sends to. */
-export function targetPortOf(port: Service['ports'][number], t: ProxyTarget): number | undefined {
+export function targetPortOf(port: Service['ports'][number], t: Pick<PortOwner, 'workload'>): number | undefined {
   const tp = port.targetPort;
   if (tp === undefined) return port.port;
   if (typeof tp === 'number') return tp;
@@ -67,7 +74,7 @@ export interface InferredProtocol {
   readonly how: string;
 }
 
-export function inferProtocol(services: readonly Service[] | undefined, t: ProxyTarget, request: AccessRequest): InferredProtocol {
+export function inferProtocol(services: readonly Service[] | undefined, t: PortOwner, request: AccessRequest): InferredProtocol {
   const given = request.to.protocol;
   if (given !== undefined) return { protocol: given, how: 'given by the request' };
   const port = request.to.port;

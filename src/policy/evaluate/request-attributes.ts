@@ -2,7 +2,7 @@
 // mTLS identity (or none), addresses, ports, SNI, HTTP fields after normalization, and the JWT payload
 // that RequestAuthentication validated. Built once per evaluation step; never mutated by matchers.
 import type { IpAddress } from './ip-matcher.js';
-import { peerSegmentBits } from './rule-guard.js';
+import { peerSegmentBits } from './peer-segments.js';
 
 export interface PeerIdentity {
   /** `spiffe://<td>/ns/<ns>/sa/<sa>`: what Envoy's `authenticated.principal_name` sees. */
@@ -12,7 +12,7 @@ export interface PeerIdentity {
   readonly trustDomain: string;
   readonly namespace: string;
   readonly serviceAccount: string;
-  /** The URI's `/ns/<X>/` segments as rule guards read them (rule-guard.ts `peerSegmentBits`). */
+  /** The URI's `/ns/<X>/` segments as rule guards read them (peer-segments.ts). */
   readonly segmentBits: number;
 }
 

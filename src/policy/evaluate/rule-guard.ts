@@ -5,6 +5,7 @@
 // may let through a rule that does not match (evalPred still decides); it must never stop one that
 // does. Compile time: `ruleGuard` per rule, `guardRules` per record; per request: `requestWord`,
 // `requestSegments`, then `firstGuardedMatch`. Pure; no state.
+import { SEGMENT_BUCKETS, segmentBit, SEGMENTS } from './peer-segments.js';
 import { evalPred, K, type Pred, T, testString } from './predicate.js';
 import type { RequestAttributes } from './request-attributes.js';
 
@@ -33,13 +34,11 @@ const NO_METHOD = OTHER_METHOD << 1;
 const METHOD_BITS = (NO_METHOD << 1) - (1 << METHOD_SHIFT);
 const PRESENCE_BITS = (1 << 28) - (1 << 20);
 const ALL0 = PEER_BITS | JWT_BITS | METHOD_BITS | PRESENCE_BITS;
-// Word 1: bits 0-28 a Bloom set of the peer URI's `/ns/<X>/` segments (all of them for a URI without
-// one); bit 29 alone when there is no peer. A request must share a bit with the guard's word 1.
-// Both words stay below 2^30: V8 keeps them as small integers in the scanned array.
-const SEGMENT_BUCKETS = 29;
+// Word 1: bits 0-28 a Bloom set of the peer URI's `/ns/<X>/` segments (peer-segments.ts; all of them
+// for a URI without one); bit 29 alone when there is no peer. A request must share a bit with the
+// guard's word 1. Both words stay below 2^30: V8 keeps them as small integers in the scanned array.
 const NO_PEER_1 = 1 << SEGMENT_BUCKETS;
 const ALL1 = (NO_PEER_1 << 1) - 1;
-const SEGMENTS = ALL1 & ~NO_PEER_1;
 
 /** The bit of a method in word 0. */
 function methodBit(method: string | undefined): number {
@@ -63,28 +62,6 @@ function methodBit(method: string | undefined): number {
     default:
       return OTHER_METHOD;
   }
-}
-
-/** The Bloom bit of one namespace segment (FNV-1a). */
-function segmentBit(segment: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < segment.length; i++) h = Math.imul(h ^ segment.charCodeAt(i), 0x01000193);
-  return 1 << ((h >>> 0) % SEGMENT_BUCKETS);
-}
-
-/**
- * Word 1 of a peer URI: the bits of every X (without `/`) such that the URI contains `/ns/X/` or ends
- * with `/ns/X` (peerFromPrincipal's namespace can be the last part).
- */
-export function peerSegmentBits(uri: string): number {
-  let bits = 0;
-  for (let i = uri.indexOf('/ns/'); i >= 0; i = uri.indexOf('/ns/', i + 1)) {
-    const end = uri.indexOf('/', i + 4);
-    bits |= segmentBit(end < 0 ? uri.slice(i + 4) : uri.slice(i + 4, end));
-    if (end < 0) break;
-  }
-  // Without a segment the URI is treated as possibly having any (it must still pass peer-only guards).
-  return bits === 0 ? SEGMENTS : bits;
 }
 
 /** The first `/ns/X/` segment (X without `/`) inside a literal that the value must contain, if any. */
@@ -238,7 +215,7 @@ export interface RuleGuard {
 
 /**
  * The guard of a rule predicate, computed once per compiled rule. It stays valid for the rule with its
- * destination port known (evaluate-request.ts `specializePort`): on that port both match alike.
+ * destination port known (port-specialization.ts `specializePort`): on that port both match alike.
  */
 export function ruleGuard(p: Pred): RuleGuard {
   const g = guardOfPred(p);
@@ -248,11 +225,13 @@ export function ruleGuard(p: Pred): RuleGuard {
 /** `preds` with their `guards` and `values` (three lists of the same length). */
 export function guardRules<V>(preds: readonly Pred[], guards: readonly RuleGuard[], values: readonly V[]): GuardedRules<V> {
   const out: (number | Pred | V)[] = [];
-  preds.forEach((p, i) => {
-    const g = guards[i] as RuleGuard;
-    out.push(g.forbidden, g.needs, p, values[i] as V);
-  });
+  preds.forEach((p, i) => appendGuarded(out, p, guards[i] as RuleGuard, values[i] as V));
   return out;
+}
+
+/** Appends rule `p` with its guard `g` and value `v` to `out` (GuardedRules being built). */
+export function appendGuarded<V>(out: (number | Pred | V)[], p: Pred, g: RuleGuard, v: V): void {
+  out.push(g.forbidden, g.needs, p, v);
 }
 
 /** The value given with rule `i`. */

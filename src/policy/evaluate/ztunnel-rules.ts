@@ -6,8 +6,7 @@
 import type { AuthorizationPolicy } from '../resources/mesh.js';
 import type { Rule } from '../resources/authorization-policy.js';
 import { type CidrRange, parseCidr } from './ip-matcher.js';
-import { and, evalPred, FALSE, ip, K, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
-import type { RequestAttributes } from './request-attributes.js';
+import { and, FALSE, ip, K, kindsOf, not, on, or, peerServiceAccount, port, type Pred } from './predicate.js';
 import { type RuleGuard, ruleGuard } from './rule-guard.js';
 import { ztunnelString } from './string-matcher.js';
 
@@ -20,13 +19,26 @@ interface ZMatch {
 /** A rule (group): every clause must have a matching (non-empty) match; an empty clause matches. */
 type ZRule = readonly (readonly ZMatch[])[];
 
+/** One rule (group) of a ztunnel policy: its clauses, and the whole rule as one predicate. */
+export interface ZtunnelRule {
+  readonly index: number;
+  readonly clauses: ZRule;
+  readonly match: Pred;
+  /** rule-guard.ts guard of `match`. */
+  readonly guard: RuleGuard;
+  /** The kinds of node `match` has (predicate.ts `kindsOf`). */
+  readonly kinds: number;
+  /** `match` specialized to destination ports, built on first use (rule-entries.ts). */
+  byPort: Map<number, Pred> | undefined;
+}
+
 export interface ZtunnelPolicy {
   readonly action: 'ALLOW' | 'DENY';
   /**
    * Groups produced from `spec.rules` (rules dropped for L7 attributes are absent); `match` is the whole
-   * rule as one predicate, `guard` its rule-guard.ts guard.
+   * rule as one predicate.
    */
-  readonly rules: readonly { readonly index: number; readonly clauses: ZRule; readonly match: Pred; readonly guard: RuleGuard }[];
+  readonly rules: readonly ZtunnelRule[];
   /** HTTP attributes found (ztunnel cannot enforce them). */
   readonly l7: readonly string[];
 }
@@ -165,13 +177,13 @@ function handleRule(action: 'ALLOW' | 'DENY', rule: Rule, ns: string, l7: Set<st
 /** The ztunnel form of a policy; undefined when istiod does not send it to ztunnel. */
 export function compileZtunnelPolicy(policy: AuthorizationPolicy, action: 'ALLOW' | 'DENY'): ZtunnelPolicy {
   const l7 = new Set<string>();
-  const rules: { index: number; clauses: ZRule; match: Pred; guard: RuleGuard }[] = [];
+  const rules: ZtunnelRule[] = [];
   (policy.spec.rules ?? []).forEach((rule, index) => {
     if (rule === null || rule === undefined) return;
     const clauses = handleRule(action, rule, policy.namespace, l7);
     if (clauses === undefined) return;
     const match = ruleMatch(clauses);
-    rules.push({ index, clauses, match, guard: ruleGuard(match) });
+    rules.push({ index, clauses, match, guard: ruleGuard(match), kinds: kindsOf(match), byPort: undefined });
   });
   return { action, rules, l7: [...l7].sort() };
 }
@@ -188,10 +200,4 @@ function ruleMatch(clauses: ZRule): Pred {
     parts.push(tests.length === 0 ? FALSE : or(tests));
   }
   return and(parts);
-}
-
-/** `Authorization::matches`: index of the first matching rule, or -1. */
-export function ztunnelFirstMatch(policy: ZtunnelPolicy, a: RequestAttributes): number {
-  for (const rule of policy.rules) if (evalPred(rule.match, a)) return rule.index;
-  return -1;
 }
