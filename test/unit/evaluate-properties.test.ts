@@ -223,7 +223,10 @@ describe('evaluateRequest properties', () => {
           for (const r of requests) {
             const target = afterMesh.workloads.get(`${r.to.namespace}/${r.to.workload ?? ''}`);
             const remaining = target === undefined ? 0 : target.dataplane === 'ambient' ? afterMesh.ztunnelPolicies(target).allow.length : afterMesh.envoyPolicies(target).allowEnforced.length;
-            if (remaining === 0) {
+            // An ambient target is also guarded by the waypoint of its Service: removing the only ALLOW
+            // bound to that waypoint leaves it allowing everything (no ALLOW policy), which may grant access.
+            const removedBindsWaypoint = target?.dataplane === 'ambient' && (seed.policies[removed]?.spec.targetRefs ?? []).some((ref) => ref.kind === 'Gateway');
+            if (remaining === 0 || removedBindsWaypoint) {
               coverage.note();
               continue;
             }
