@@ -1,14 +1,18 @@
 // Exactness of the access diff (src/policy/diff), both directions: for random meshes, random policy
-// edits and random requests, a request's decision differs between the two meshes exactly when it lies
-// in a reported class (`classContains`), and every witness decides as its change says.
+// edits and random requests, a request the workload can receive changes its decision between the two
+// meshes exactly when it lies in a reported class (`classContains`); a request it cannot receive (a
+// port it does not expose, a protocol its Service does not declare there) lies in none; every witness
+// decides as its change says. Diffing once per class of workloads equals diffing every workload.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import type { AccessRequest } from '../../src/policy/evaluate/access-request.js';
 import { compileMesh } from '../../src/policy/evaluate/compile-mesh.js';
 import { evaluateRequest } from '../../src/policy/evaluate/evaluate-request.js';
-import { diffCompiled } from '../../src/policy/diff/access-diff.js';
-import { classContains } from '../../src/policy/diff/class-contains.js';
+import { diffCompiled, type DiffStats } from '../../src/policy/diff/access-diff.js';
+import { classContains, splitClaimsOf } from '../../src/policy/diff/class-contains.js';
+import { viewRequest } from '../../src/policy/diff/request-view.js';
+import { canReceive, exposureOf } from '../../src/policy/diff/target-structure.js';
 import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb } from '../arbitraries/mesh-and-requests.js';
 
 type Edit = { kind: 'add'; policy: MeshSeed['policies'][number] } | { kind: 'remove'; index: number } | { kind: 'replace'; index: number; policy: MeshSeed['policies'][number] };
@@ -30,11 +34,24 @@ function applyEdit(seed: MeshSeed, edit: Edit): MeshSeed {
   return { ...seed, policies };
 }
 
+/**
+ * Three requests in four made receivable: on a port the workload exposes (80, targeted by Service port
+ * `http`; 9000, Service port `tcp`) with a protocol that port carries; the rest as generated (8081
+ * and no port are not exposed, HTTP on 9000 and TCP on 80 are not carried).
+ */
+function mostlyReceivable(request: AccessRequest, keep: boolean): AccessRequest {
+  if (keep) return request;
+  const port = request.to.port === 9000 ? 9000 : 80;
+  const protocol = request.to.protocol === undefined || (port === 9000) === (request.to.protocol === 'tcp') ? request.to.protocol : undefined;
+  const { protocol: _dropped, ...to } = request.to;
+  return { ...request, to: { ...to, port, ...(protocol === undefined ? {} : { protocol }) } };
+}
+
 const caseArb = meshSeedArb.chain((seed) =>
   fc.record({
     seed: fc.constant(seed),
     edits: fc.array(editArb, { minLength: 1, maxLength: 2 }),
-    requests: fc.array(requestArb(seed), { minLength: 1, maxLength: 25 }),
+    requests: fc.array(fc.tuple(requestArb(seed), fc.nat(3)).map(([r, k]) => mostlyReceivable(r, k === 0)), { minLength: 1, maxLength: 25 }),
   }),
 );
 
@@ -46,11 +63,15 @@ const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
   return { seed: { ...seed, waypoint: true, workloads }, edits, requests: (requests as AccessRequest[]).map(inBar) };
 });
 
+/** How often the properties met what they are about (asserted after each run, so the generators cannot drift to trivial cases). */
+const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0 };
+
 function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
   const afterSeed = edits.reduce(applyEdit, seed);
   const before = compileMesh(buildMesh(seed));
   const after = compileMesh(buildMesh(afterSeed));
   const report = diffCompiled(before, after);
+  coverage.changes += report.changes.length;
   for (const change of report.changes) {
     expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
     expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
@@ -61,6 +82,15 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
     const a = evaluateRequest(after, request).decision;
     const holders = report.changes.filter((c) => classContains(c, request, after));
     const context = JSON.stringify({ request, b, a, holders, policiesBefore: seed.policies, policiesAfter: afterSeed.policies });
+    const target = after.workloads.get(`${request.to.namespace}/${request.to.workload ?? ''}`);
+    const view = target === undefined ? undefined : viewRequest(after, target, request, splitClaimsOf(after));
+    if (target === undefined || view === undefined || !canReceive(exposureOf(after, target), view.port, view.protocol)) {
+      coverage.unreceivable++;
+      expect(holders, context).toEqual([]);
+      continue;
+    }
+    coverage.requests++;
+    if (a !== b) coverage.changed++;
     if (a !== b) {
       expect(holders.length, context).toBeGreaterThan(0);
       for (const h of holders) expect([h.before, h.after], context).toEqual([b, a]);
@@ -70,6 +100,24 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
   }
 }
 
+/** Diffing once per class of workloads and re-targeting equals diffing each workload on its own. */
+function checkSharing({ seed, edits }: { seed: MeshSeed; edits: Edit[] }): void {
+  const before = compileMesh(buildMesh(seed));
+  const after = compileMesh(buildMesh(edits.reduce(applyEdit, seed)));
+  const stats: DiffStats = { workloadsCompared: 0, classesEvaluated: 0, workloadClasses: 0 };
+  const shared = diffCompiled(before, after, { stats });
+  const alone = diffCompiled(before, after, { perWorkload: true });
+  coverage.sharedClasses += stats.workloadsCompared - stats.workloadClasses;
+  expect(JSON.parse(JSON.stringify(shared))).toEqual(JSON.parse(JSON.stringify(alone)));
+}
+
+/** Several workloads per namespace with the same ports (sidecar and ambient), so that classes have several members. */
+const sharingCaseArb = caseArb.map(({ seed, edits }) => {
+  const workloads = [...seed.workloads, ...seed.workloads.map((w) => ({ ...w, app: w.app === 'a' ? 'b' : w.app === 'b' ? 'c' : 'a' }))];
+  const seen = new Set<string>();
+  return { seed: { ...seed, workloads: workloads.filter((w) => !seen.has(`${w.namespace}/${w.app}`) && seen.add(`${w.namespace}/${w.app}`) !== undefined) }, edits };
+});
+
 describe('access diff exactness', () => {
   it('a request changes decision exactly when a reported class contains it; witnesses decide as reported', () => {
     fc.assert(fc.property(caseArb, checkExact), { numRuns: 300 });
@@ -78,4 +126,16 @@ describe('access diff exactness', () => {
   it('is exact for ambient workloads behind a waypoint', () => {
     fc.assert(fc.property(waypointCaseArb, checkExact), { numRuns: 300 });
   }, 120_000);
+
+  it('diffing once per class of workloads equals diffing every workload on its own', () => {
+    fc.assert(fc.property(sharingCaseArb, checkSharing), { numRuns: 300 });
+  }, 120_000);
+
+  it('the properties meet requests that change, requests the workload cannot receive and classes with several members', () => {
+    expect(coverage.requests).toBeGreaterThan(2000);
+    expect(coverage.changed).toBeGreaterThan(150);
+    expect(coverage.unreceivable).toBeGreaterThan(200);
+    expect(coverage.changes).toBeGreaterThan(400);
+    expect(coverage.sharedClasses).toBeGreaterThan(40);
+  });
 });

@@ -27,6 +27,8 @@ export interface ClassSearch {
   applies(d: Dim, cells: readonly number[]): boolean;
   /** The most readable cell of a group (its representative in witnesses). */
   nicest(d: Dim, group: readonly number[]): number;
+  /** Whether requests of a context (the context dimensions hold `cells`) can occur at all. */
+  admits(cells: readonly number[]): boolean;
   /** Both meshes' states once the context dimensions hold `cells`. */
   sides(cells: readonly number[], groups: readonly (readonly number[] | null)[]): readonly [SideState, SideState];
   /** Both decisions for the request of a complete class. */
@@ -157,6 +159,7 @@ export function searchChangedClasses(search: ClassSearch): ChangedClass[] {
 
   const context = (i: number): void => {
     if (i === space.contextEnd) {
+      if (!search.admits(cells)) return;
       const [b, a] = search.sides(cells, groups);
       sameSignature = b.signature === a.signature && b.formulas.length === a.formulas.length;
       contextKey = `${dims.map((d, j) => (j >= i && search.applies(d, cells) ? 1 : 0)).join('')}|${b.signature}|${a.signature}`;

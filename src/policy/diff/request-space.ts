@@ -10,6 +10,7 @@ import { type IpAddress, parseCidr, parseIp } from '../evaluate/ip-matcher.js';
 import { peerFromPrincipal, type PeerIdentity } from '../evaluate/request-attributes.js';
 import type { Atom, TargetAtoms } from './collect-atoms.js';
 import type { DimKey, DimValue, ValueTest } from './match-fields.js';
+import type { Exposure } from './target-structure.js';
 
 export type Guard = 'always' | 'http' | 'jwt';
 
@@ -239,7 +240,9 @@ function interchangeableTrustDomains(atoms: readonly Atom[], tds: readonly strin
   return out;
 }
 
-function portCandidates(atoms: readonly Atom[]): DimValue[] {
+/** Destination ports: the exposed ones when the workload declares its ports, else every port an atom names and one other. */
+function portCandidates(atoms: readonly Atom[], exposure: Exposure | undefined): DimValue[] {
+  if (exposure !== undefined) return [...exposure.keys()];
   const used = new Set<number>();
   for (const a of atoms) for (const p of a.patterns) if (/^\d+$/.test(p)) used.add(Number(p));
   let other = 8888;
@@ -276,6 +279,8 @@ function claimCells(atoms: readonly Atom[], patterns: readonly string[], scalar:
 export interface SpaceOptions {
   readonly trustDomains: readonly string[];
   readonly pathModes: readonly PathNormalizationMode[];
+  /** The ports the workload can receive requests on (target-structure.ts); undefined: any port. */
+  readonly exposure?: Exposure | undefined;
 }
 
 function guardOf(dim: DimKey): Guard {
@@ -288,7 +293,7 @@ function guardOf(dim: DimKey): Guard {
 export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   const dims: Dim[] = [];
   const portAtoms = atoms.byDim.get('port') ?? [];
-  dims.push({ key: 'port', guard: 'always', atoms: portAtoms, cells: cellsOf(portAtoms, portCandidates(portAtoms)) });
+  dims.push({ key: 'port', guard: 'always', atoms: portAtoms, cells: cellsOf(portAtoms, portCandidates(portAtoms, options.exposure)) });
   dims.push({ key: 'protocol', guard: 'always', atoms: [], cells: ['http', 'grpc', 'tcp'].map((p) => ({ key: p, rep: p, truth: [] })) });
   if (atoms.jwtApplies) {
     const locations = [...atoms.tokenLocations].sort();

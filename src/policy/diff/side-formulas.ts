@@ -6,7 +6,9 @@
 // route through each waypoint and that path's layers masked by it, then ztunnel's layers masked by
 // "no waypoint route"). The decision is a function of the signature and the formulas' values: two
 // requests with equal formula values decide alike, and two meshes with equal signatures and formulas
-// decide alike. Pure.
+// decide alike. Each formula has a role (`allow`, `waypoint:ns/svc:deny`, `ztunnel:allow`, ...), and
+// the rules read can be narrowed (`keep`): edit-relevance.ts builds formulas of parts of the rules.
+// Pure.
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { CompiledAuthorizationPolicy, CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
 import { authenticateJwt, type MergedJwtRule } from '../evaluate/jwt-authentication.js';
@@ -16,15 +18,23 @@ import { targetPortOf } from '../evaluate/protocol-inference.js';
 import { peerFromPrincipal, type RequestAttributes } from '../evaluate/request-attributes.js';
 import type { ZtunnelPolicy } from '../evaluate/ztunnel-rules.js';
 import { type Formula, FormulaStore } from './cell-formula.js';
-import { type Atom, serviceHosts, waypointPaths } from './collect-atoms.js';
+import type { Atom } from './collect-atoms.js';
 import { leafDims, leafTruth, withValue } from './leaf-truth.js';
 import type { DimKey } from './match-fields.js';
 import type { Dim, Guard } from './request-space.js';
+import { isAmbientNode, isOutsideMesh, serviceHosts, waypointPaths } from './target-proxies.js';
 
 export interface SideState {
   readonly signature: string;
   readonly formulas: readonly Formula[];
+  /** What each formula stands for (see `sideState`). */
+  readonly roles: readonly string[];
 }
+
+/** Which rules of a policy to read (rule index in `spec.rules`); every rule when absent. */
+export type RuleKeep = (policy: CompiledAuthorizationPolicy, index: number) => boolean;
+
+const KEEP_ALL: RuleKeep = () => true;
 
 /** What every side of one workload's diff shares: the dimensions and the formula store. */
 export class DiffSpace {
@@ -220,8 +230,10 @@ function viewAttributes(a: RequestAttributes, view: View): RequestAttributes {
   return out;
 }
 
-function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean): Pred[] {
-  return list.flatMap((c) => (tcp ? c.tcp : c.http).rules.map((r) => r.match));
+function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean, keep: RuleKeep): Pred[] {
+  const out: Pred[] = [];
+  for (const c of list) for (const r of (tcp ? c.tcp : c.http).rules) if (keep(c, r.index)) out.push(r.match);
+  return out;
 }
 
 function anyRule(space: DiffSpace, preds: readonly Pred[], a: RequestAttributes, view: View): Formula {
@@ -229,16 +241,18 @@ function anyRule(space: DiffSpace, preds: readonly Pred[], a: RequestAttributes,
   return space.store.or(preds.map((p) => toFormula(space, p, ctx)));
 }
 
-function ztunnelFormula(space: DiffSpace, policies: readonly (ZtunnelPolicy | undefined)[], a: RequestAttributes, view: View): Formula {
+function ztunnelFormula(space: DiffSpace, policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes, view: View, keep: RuleKeep): Formula {
   const s = space.store;
   const ctx = contextFor(space, a, view);
-  return s.or(
-    policies.flatMap((z) =>
-      (z?.rules ?? []).map((rule) =>
-        s.and(rule.clauses.map((clause) => (clause.length === 0 ? s.TRUE : s.or(clause.filter((m) => !m.empty).map((m) => toFormula(space, m.test, ctx)))))),
-      ),
-    ),
-  );
+  const rules: Formula[] = [];
+  for (const c of policies) {
+    const z: ZtunnelPolicy | undefined = c.ztunnel;
+    for (const rule of z?.rules ?? []) {
+      if (!keep(c, rule.index)) continue;
+      rules.push(s.and(rule.clauses.map((clause) => (clause.length === 0 ? s.TRUE : s.or(clause.filter((m) => !m.empty).map((m) => toFormula(space, m.test, ctx)))))));
+    }
+  }
+  return s.or(rules);
 }
 
 /** Attributes the context fixes; every open dimension is absent. */
@@ -257,23 +271,22 @@ function providerSignature(c: CompiledMesh, e: EnvoyPolicies): unknown {
   });
 }
 
-/** The layers of one Envoy proxy (sidecar, gateway or waypoint). */
-function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, request: AccessRequest, port: number | undefined, view: View): { signature: unknown[]; formulas: Formula[] } {
+/** The roles of an Envoy proxy's layers, in `envoyLayers` order. */
+export const ENVOY_ROLES = ['custom-all', 'custom', 'deny', 'allow'] as const;
+
+/** The layers of one Envoy proxy (sidecar, gateway or waypoint), in ENVOY_ROLES order. */
+function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, request: AccessRequest, port: number | undefined, view: View, keep: RuleKeep): { signature: unknown[]; formulas: Formula[] } {
   const tcp = request.to.protocol === 'tcp';
   const { attrs, outcome } = contextAttributes(request, e.jwtRules, port);
   const withJwt = viewAttributes(attrs, view);
   // CUSTOM runs before authentication: it never sees the token's claims.
   const noJwt = { ...withJwt, jwt: undefined };
-  const layer = (policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes): Formula => anyRule(space, rulesOf(policies, tcp), a, view);
+  const layer = (policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes): Formula => anyRule(space, rulesOf(policies, tcp, keep), a, view);
   const enforced = (policies: readonly CompiledAuthorizationPolicy[]): CompiledAuthorizationPolicy[] => policies.filter((x) => !x.dryRun);
   return {
     signature: [outcome, providerSignature(c, e), e.allowEnforced.length > 0],
     formulas: [layer(e.custom, noJwt), layer(enforced(e.custom), noJwt), layer(enforced(e.deny), withJwt), layer(e.allowEnforced, withJwt)],
   };
-}
-
-function isAmbientNode(t: ProxyTarget): boolean {
-  return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
 }
 
 /**
@@ -293,18 +306,24 @@ export function sideStateKey(c: CompiledMesh, t: ProxyTarget, request: AccessReq
   return `${tcp ? 'tcp' : 'http'}|${request.to.port ?? ''}${outcomes}`;
 }
 
-/** The state of `target` in `c` for the context of `request` (its open fields are ignored). */
-export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState {
+/**
+ * The state of `target` in `c` for the context of `request` (its open fields are ignored), reading
+ * only the rules `keep` keeps. Roles: at an Envoy proxy `reject` (STRICT mTLS), then ENVOY_ROLES; for
+ * an ambient workload, per waypoint path (`waypoint:<ns>/<service>:`) `route` and the waypoint's
+ * ENVOY_ROLES and ztunnel's `ztunnel-deny` and `ztunnel-allow` behind it, each masked by the route,
+ * then `ztunnel:reject`, `ztunnel:deny` and `ztunnel:allow` masked by "no route".
+ */
+export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest, keep: RuleKeep = KEEP_ALL): SideState {
   const port = request.to.port;
   const s = space.store;
-  if (t.dataplane === 'none' && !t.isGateway && !t.isWaypoint) return { signature: '"none"', formulas: [] };
+  if (isOutsideMesh(t)) return { signature: '"none"', formulas: [], roles: [] };
   if (!isAmbientNode(t)) {
     // An Envoy proxy: STRICT mTLS rejects plaintext first, then CUSTOM, JWT, DENY, ALLOW.
     const mode = t.isGateway ? 'gateway' : t.isWaypoint ? 'STRICT' : mtlsForPort(c.peerAuthentication(t), port).mode;
     const view = mode === 'DISABLE' ? NO_PEER : NO_VIEW;
-    const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view);
+    const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view, keep);
     const reject = mode === 'STRICT' ? s.not(space.mtls()) : s.FALSE;
-    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [reject, ...layers.formulas] };
+    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [reject, ...layers.formulas], roles: ['reject', ...ENVOY_ROLES] };
   }
   // Ambient: an mTLS request whose host names a Service with a waypoint goes through that waypoint
   // (its layers on the Service port, then ztunnel with the waypoint as the caller); anything else
@@ -317,6 +336,7 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
   const ownNamespace = space.atomLeaf('identity', (a) => a.field === 'namespaces' && a.patterns.length === 1 && a.patterns[0] === t.namespace);
   const signature: unknown[] = ['ztunnel', mode, z.allow.length > 0];
   const formulas: Formula[] = [];
+  const roles: string[] = [];
   const routes: Formula[] = [];
   for (const { service, waypoint, policies } of waypointPaths(c, t)) {
     const hosts = serviceHosts(service);
@@ -326,7 +346,7 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     const route = s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]);
     routes.push(route);
     const servicePort = service.ports.find((p) => targetPortOf(p, t) === port)?.port ?? port;
-    const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW);
+    const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW, keep);
     const caller = `${c.trustDomain}/ns/${waypoint.namespace}/sa/${waypoint.serviceAccount}`;
     const wpView: View = {
       key: `waypoint:${caller}`,
@@ -338,12 +358,15 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     };
     const wpAttrs = viewAttributes(attrs, wpView);
     signature.push([service.name, waypoint.key, servicePort, ...layers.signature]);
-    const path = [...layers.formulas, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), wpAttrs, wpView), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), wpAttrs, wpView)];
+    const path = [...layers.formulas, ztunnelFormula(space, z.deny, wpAttrs, wpView, keep), ztunnelFormula(space, z.allow, wpAttrs, wpView, keep)];
     formulas.push(route, ...path.map((f) => s.and([route, f])));
+    const prefix = `waypoint:${service.namespace}/${service.name}:`;
+    roles.push(`${prefix}route`, ...ENVOY_ROLES.map((r) => `${prefix}${r}`), `${prefix}ztunnel-deny`, `${prefix}ztunnel-allow`);
   }
   const direct = s.not(s.or(routes));
   const reject = mode === 'STRICT' ? s.not(mtls) : s.FALSE;
-  const ztunnel = [reject, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), attrs, NO_VIEW), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), attrs, NO_VIEW)];
+  const ztunnel = [reject, ztunnelFormula(space, z.deny, attrs, NO_VIEW, keep), ztunnelFormula(space, z.allow, attrs, NO_VIEW, keep)];
   formulas.push(...ztunnel.map((f) => s.and([direct, f])));
-  return { signature: JSON.stringify(signature), formulas };
+  roles.push('ztunnel:reject', 'ztunnel:deny', 'ztunnel:allow');
+  return { signature: JSON.stringify(signature), formulas, roles };
 }

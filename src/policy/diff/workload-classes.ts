@@ -1,0 +1,91 @@
+// The workloads an edit reaches, grouped into classes it treats alike. A workload is unchanged when
+// both meshes give it the same structure (target-structure.ts: proxy kind, mTLS per port, JWT rules,
+// providers, exposed ports and protocols, ambient routing) and the same deciding rules
+// (deciding-rules.ts, compared by content). Otherwise its diff reads its structure in both meshes and
+// the rules the edit can reach (edit-relevance.ts); workloads for which all of that is equal have the
+// same diff up to their name, so each class is diffed once (class-diff.ts) for all its members. Pure.
+import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
+import type { Mesh } from '../resources/mesh.js';
+import type { ClassProblem, DiffStats } from './class-diff.js';
+import { decidingRules, type RuleRef } from './deciding-rules.js';
+import { EditRelevance } from './edit-relevance.js';
+import { waypointNamespaces } from './target-proxies.js';
+import { targetStructure } from './target-structure.js';
+
+export interface WorkloadClass {
+  readonly key: string;
+  /** The diff of the first member (its representative). */
+  readonly problem: ClassProblem;
+  readonly members: readonly { readonly namespace: string; readonly name: string }[];
+}
+
+export interface PlanOptions {
+  /** Only these workloads (`namespace/name`). */
+  readonly only?: ReadonlySet<string> | undefined;
+  /** One class per workload (the reference that class sharing must equal). */
+  readonly perWorkload?: boolean;
+  readonly stats?: DiffStats | undefined;
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * When the two snapshots share every object but some AuthorizationPolicies (an edit applied to a
+ * snapshot), the namespaces of the policies that differ; undefined otherwise.
+ */
+function onlyPolicyNamespaces(before: Mesh, after: Mesh): Set<string> | undefined {
+  if (!sameItems(before.workloads, after.workloads) || !sameItems(before.services, after.services) || !sameItems(before.gateways, after.gateways)) return undefined;
+  if (!sameItems(before.peerAuthentications, after.peerAuthentications) || !sameItems(before.requestAuthentications, after.requestAuthentications)) return undefined;
+  if (before.namespaces !== after.namespaces) return undefined;
+  const inBefore = new Set(before.authorizationPolicies);
+  const inAfter = new Set(after.authorizationPolicies);
+  const out = new Set<string>();
+  for (const p of before.authorizationPolicies) if (!inAfter.has(p)) out.add(p.namespace);
+  for (const p of after.authorizationPolicies) if (!inBefore.has(p)) out.add(p.namespace);
+  return out;
+}
+
+function ruleKeyList(rules: readonly RuleRef[]): string[] {
+  return rules.map((r) => `${r.group}\u0000${r.key}`).sort();
+}
+
+/** The classes of workloads whose decisions may differ between the meshes. */
+export function planClasses(before: CompiledMesh, after: CompiledMesh, options: PlanOptions = {}): WorkloadClass[] {
+  const stats = options.stats;
+  // Rules are compared by content: with another trust domain or aliases, equal rules mean other things.
+  const configSame = JSON.stringify(before.mesh.meshConfig) === JSON.stringify(after.mesh.meshConfig);
+  const namespaces = configSame ? onlyPolicyNamespaces(before.mesh, after.mesh) : undefined;
+  const relevance = new EditRelevance(before, after);
+  const classes = new Map<string, { problem: ClassProblem; members: { namespace: string; name: string }[] }>();
+  const keys = [...after.workloads.keys(), ...[...before.workloads.keys()].filter((k) => !after.workloads.has(k))];
+  for (const key of keys) {
+    if (options.only !== undefined && !options.only.has(key)) continue;
+    const tB: ProxyTarget | undefined = before.workloads.get(key);
+    const tA: ProxyTarget | undefined = after.workloads.get(key);
+    const t = (tA ?? tB) as ProxyTarget;
+    // Only AuthorizationPolicies changed: workloads outside their namespaces (and the root, and the
+    // namespaces of the waypoints in front of them) keep every decision.
+    if (namespaces !== undefined && tB !== undefined && tA !== undefined && !namespaces.has(before.rootNamespace) && !namespaces.has(t.namespace) && !waypointNamespaces(after, tA).some((ns) => namespaces.has(ns))) continue;
+    const structureB = tB === undefined ? null : targetStructure(before, tB);
+    const structureA = tA === undefined ? null : targetStructure(after, tA);
+    const rulesB = tB === undefined ? [] : decidingRules(before, tB);
+    const rulesA = tA === undefined ? [] : decidingRules(after, tA);
+    const listB = ruleKeyList(rulesB);
+    const listA = ruleKeyList(rulesA);
+    const sameShape = configSame && structureB !== null && structureB === structureA;
+    if (sameShape && sameItems(listB, listA)) continue;
+    if (stats !== undefined) stats.workloadsCompared++;
+    // With the same structure, only the rules the edit can reach matter (edit-relevance.ts).
+    const kept = sameShape ? relevance.reachable(tB as ProxyTarget, tA as ProxyTarget, structureB, rulesB, rulesA) : { before: rulesB, after: rulesA };
+    if (kept === undefined) continue;
+    const classKey = options.perWorkload === true ? key : JSON.stringify([structureB, structureA, ruleKeyList(kept.before), ruleKeyList(kept.after)]);
+    const member = { namespace: t.namespace, name: t.name };
+    const hit = classes.get(classKey);
+    if (hit !== undefined) hit.members.push(member);
+    else classes.set(classKey, { problem: { before: tB, after: tA, rulesBefore: kept.before, rulesAfter: kept.after }, members: [member] });
+  }
+  if (stats !== undefined) stats.workloadClasses += classes.size;
+  return [...classes.entries()].map(([key, c]) => ({ key, problem: c.problem, members: c.members }));
+}
