@@ -13,7 +13,8 @@ import { diffCompiled, type DiffStats } from '../../src/policy/diff/access-diff.
 import { classContains, splitClaimsOf } from '../../src/policy/diff/class-contains.js';
 import { viewRequest } from '../../src/policy/diff/request-view.js';
 import { canReceive, exposureOf } from '../../src/policy/diff/target-structure.js';
-import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb } from '../arbitraries/mesh-and-requests.js';
+import type { Source } from '../../src/policy/resources/authorization-policy.js';
+import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb, ROOT } from '../arbitraries/mesh-and-requests.js';
 
 type Edit = { kind: 'add'; policy: MeshSeed['policies'][number] } | { kind: 'remove'; index: number } | { kind: 'replace'; index: number; policy: MeshSeed['policies'][number] };
 
@@ -64,14 +65,17 @@ const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
 });
 
 /** How often the properties met what they are about (asserted after each run, so the generators cannot drift to trivial cases). */
-const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0 };
+const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0 };
 
 function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
   const afterSeed = edits.reduce(applyEdit, seed);
   const before = compileMesh(buildMesh(seed));
   const after = compileMesh(buildMesh(afterSeed));
-  const report = diffCompiled(before, after);
+  const stats: DiffStats = { workloadsCompared: 0, classesEvaluated: 0, workloadClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0 };
+  const report = diffCompiled(before, after, { stats });
   coverage.changes += report.changes.length;
+  coverage.rulesLeftOut += stats.rulesLeftOut;
+  coverage.unchangedByMasks += stats.unchangedByMasks;
   for (const change of report.changes) {
     expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
     expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
@@ -100,11 +104,46 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
   }
 }
 
+/** A narrow rule: one port, maybe one method and path, maybe one caller. */
+const narrowRuleArb = fc
+  .record({
+    port: fc.constantFrom('80', '9000'),
+    method: fc.option(fc.constantFrom('GET', 'POST'), { nil: undefined }),
+    path: fc.option(fc.constantFrom('/a', '/a/*', '/x/{*}'), { nil: undefined }),
+    from: fc.option(fc.constantFrom<Source>({ principals: ['cluster.local/ns/foo/sa/sa1'] }, { namespaces: ['bar'] }, { notPrincipals: ['*'] }, { serviceAccounts: ['foo/sa2'] }), { nil: undefined }),
+  })
+  .map(({ port, method, path, from }) => ({
+    ...(from === undefined ? {} : { from: [{ source: from }] }),
+    to: [{ operation: { ports: [port], ...(method === undefined ? {} : { methods: [method] }), ...(path === undefined ? {} : { paths: [path] }) } }],
+  }));
+
+/** A root-namespace policy without a selector (it reaches every workload) with narrow rules. */
+const meshWidePolicyArb: fc.Arbitrary<MeshSeed['policies'][number]> = fc
+  .record({ action: fc.constantFrom<'ALLOW' | 'DENY'>('ALLOW', 'DENY'), rules: fc.array(narrowRuleArb, { minLength: 1, maxLength: 2 }) })
+  .map(({ action, rules }) => ({ namespace: ROOT, action, spec: { action, rules }, dryRun: false }));
+
+/**
+ * Mesh-wide edits: a mesh with narrow root-namespace policies beside the usual ones, and an edit that
+ * adds, replaces or removes a root policy. Most rules of a workload cannot meet such an edit and are
+ * left out of its diff; some edits are masked entirely by a root DENY or ALLOW.
+ */
+const meshWideCaseArb = caseArb.chain(({ seed, requests }) =>
+  fc.record({
+    seed: fc.array(meshWidePolicyArb, { minLength: 1, maxLength: 3 }).map((root) => ({ ...seed, policies: [...root, ...seed.policies] })),
+    edits: fc.oneof(
+      meshWidePolicyArb.map((policy): Edit[] => [{ kind: 'add', policy }]),
+      fc.tuple(fc.nat(2), meshWidePolicyArb).map(([index, policy]): Edit[] => [{ kind: 'replace', index, policy }]),
+      fc.nat(2).map((index): Edit[] => [{ kind: 'remove', index }]),
+    ),
+    requests: fc.constant(requests),
+  }),
+);
+
 /** Diffing once per class of workloads and re-targeting equals diffing each workload on its own. */
 function checkSharing({ seed, edits }: { seed: MeshSeed; edits: Edit[] }): void {
   const before = compileMesh(buildMesh(seed));
   const after = compileMesh(buildMesh(edits.reduce(applyEdit, seed)));
-  const stats: DiffStats = { workloadsCompared: 0, classesEvaluated: 0, workloadClasses: 0 };
+  const stats: DiffStats = { workloadsCompared: 0, classesEvaluated: 0, workloadClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0 };
   const shared = diffCompiled(before, after, { stats });
   const alone = diffCompiled(before, after, { perWorkload: true });
   coverage.sharedClasses += stats.workloadsCompared - stats.workloadClasses;
@@ -127,8 +166,13 @@ describe('access diff exactness', () => {
     fc.assert(fc.property(waypointCaseArb, checkExact), { numRuns: 300 });
   }, 120_000);
 
+  it('is exact for mesh-wide edits, which leave most rules of each workload out of its diff', () => {
+    fc.assert(fc.property(meshWideCaseArb, checkExact), { numRuns: 300 });
+  }, 120_000);
+
   it('diffing once per class of workloads equals diffing every workload on its own', () => {
     fc.assert(fc.property(sharingCaseArb, checkSharing), { numRuns: 300 });
+    fc.assert(fc.property(meshWideCaseArb, checkSharing), { numRuns: 200 });
   }, 120_000);
 
   it('the properties meet requests that change, requests the workload cannot receive and classes with several members', () => {
@@ -136,6 +180,8 @@ describe('access diff exactness', () => {
     expect(coverage.changed).toBeGreaterThan(150);
     expect(coverage.unreceivable).toBeGreaterThan(200);
     expect(coverage.changes).toBeGreaterThan(400);
-    expect(coverage.sharedClasses).toBeGreaterThan(40);
+    expect(coverage.sharedClasses).toBeGreaterThan(100);
+    expect(coverage.rulesLeftOut).toBeGreaterThan(500);
+    expect(coverage.unchangedByMasks).toBeGreaterThan(50);
   });
 });

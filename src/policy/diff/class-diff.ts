@@ -6,20 +6,19 @@
 // evaluateRequest on its representative. Those classes are merged into boxes (products of cell sets)
 // and written as `match` objects with a witness request. A workload present in one mesh only is diffed
 // against nothing: no request reaches a workload that does not exist (DENY). Pure: no I/O, no clock.
-import type { AccessRequest, Protocol } from '../evaluate/access-request.js';
+import type { AccessRequest } from '../evaluate/access-request.js';
 import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
 import { type Box, inBox, mergeBoxes, overlaps, renderBox } from './class-boxes.js';
-import { appliesFor, nicest, requestOf } from './class-request.js';
+import { nicest, requestOf } from './class-request.js';
 import { searchChangedClasses } from './class-search.js';
-import { collectAtoms, collectExposure, newTargetAtoms } from './collect-atoms.js';
-import type { RuleRef } from './deciding-rules.js';
+import { keepRules, type RuleRef } from './deciding-rules.js';
 import { describeChange } from './describe-change.js';
 import type { DiffMatch } from './diff-match.js';
-import { buildDims, type Dim } from './request-space.js';
-import { DiffSpace, type RuleKeep, type SideState, sideState, sideStateKey } from './side-formulas.js';
-import { exposureOf, unionExposure } from './target-structure.js';
+import type { Dim } from './request-space.js';
+import { type RuleKeep, type SideState, sideState, sideStateKey } from './side-formulas.js';
+import { workloadSpace } from './workload-space.js';
 
 export interface DiffChange {
   readonly workload: { readonly namespace: string; readonly name: string };
@@ -37,6 +36,10 @@ export interface DiffStats {
   classesEvaluated: number;
   /** Workload classes diffed (each once, for all its members). */
   workloadClasses: number;
+  /** Common rules left out of a workload's diff because the edit cannot reach them (edit-relevance.ts). */
+  rulesLeftOut: number;
+  /** Workloads whose changed rules the masks cover entirely: no decision changes. */
+  unchangedByMasks: number;
 }
 
 /** One workload's diff: its target in each mesh (undefined where it does not exist) and the rules to read. */
@@ -56,34 +59,13 @@ interface Leaf {
 
 const ABSENT: SideState = { signature: '"absent"', formulas: [], roles: [] };
 
-function keepOf(rules: readonly RuleRef[]): RuleKeep {
-  const kept = new Map<unknown, Set<number>>();
-  for (const r of rules) {
-    let set = kept.get(r.policy);
-    if (set === undefined) kept.set(r.policy, (set = new Set()));
-    set.add(r.index);
-  }
-  return (policy, index) => kept.get(policy)?.has(index) === true;
-}
-
 /** The changes of one workload (the problem's target in `after`, else in `before`). */
 export function diffClass(before: CompiledMesh, after: CompiledMesh, problem: ClassProblem, stats?: DiffStats): DiffChange[] {
   const { before: tB, after: tA } = problem;
   const target = (tA ?? tB) as ProxyTarget;
-  const atoms = newTargetAtoms();
-  if (tB !== undefined) collectAtoms(atoms, before, tB, problem.rulesBefore);
-  if (tA !== undefined) collectAtoms(atoms, after, tA, problem.rulesAfter);
-  const exposure = tB === undefined ? exposureOf(after, tA as ProxyTarget) : tA === undefined ? exposureOf(before, tB) : unionExposure(exposureOf(before, tB), exposureOf(after, tA));
-  collectExposure(atoms, exposure);
-  const pathModes = [...new Set([before.mesh.meshConfig.pathNormalization, after.mesh.meshConfig.pathNormalization])];
-  const built = buildDims(atoms, { trustDomains: [...new Set([...before.bundle.trustDomains, ...after.bundle.trustDomains])], pathModes, exposure });
-  // The context first: protocol, port and token (guards read them), then the issuer and audiences
-  // (whether a token is accepted); the rest in their built order.
-  const rank = (d: Dim): number => (d.key === 'protocol' ? 0 : d.key === 'port' ? 1 : d.key === 'token' ? 2 : d.key === 'claim:["iss"]' || d.key === 'claim:["aud"]' ? 3 : 4);
-  const dims = built.map((d, i) => ({ d, i })).sort((x, y) => rank(x.d) - rank(y.d) || x.i - y.i).map((x) => x.d);
-  const space = new DiffSpace(dims, dims.filter((d) => rank(d) < 4).length);
-  const keepBefore = keepOf(problem.rulesBefore);
-  const keepAfter = keepOf(problem.rulesAfter);
+  const { space, dims, atoms, exposure, portIndex: portI, protocolIndex: protocolI, applies, admits } = workloadSpace(before, after, tB, tA, problem.rulesBefore, problem.rulesAfter);
+  const keepBefore = keepRules(problem.rulesBefore);
+  const keepAfter = keepRules(problem.rulesAfter);
   const statesBefore = new Map<string, SideState>();
   const statesAfter = new Map<string, SideState>();
   const stateOf = (states: Map<string, SideState>, c: CompiledMesh, t: ProxyTarget | undefined, keep: RuleKeep, request: AccessRequest): SideState => {
@@ -94,19 +76,11 @@ export function diffClass(before: CompiledMesh, after: CompiledMesh, problem: Cl
     return state;
   };
   const decide = (c: CompiledMesh, t: ProxyTarget | undefined, request: AccessRequest): DecisionKind => (t === undefined ? 'DENY' : evaluateRequest(c, request, { trace: false }).decision);
-  const portI = dims.findIndex((d) => d.key === 'port');
-  const protocolI = dims.findIndex((d) => d.key === 'protocol');
   const found = searchChangedClasses({
     space,
-    applies: appliesFor(dims),
+    applies,
     nicest,
-    // A port carries only the protocols its Services declare for it.
-    admits: (cells) => {
-      if (exposure === undefined) return true;
-      const port = dims[portI]?.cells[cells[portI] as number]?.rep as number;
-      const protocol = dims[protocolI]?.cells[cells[protocolI] as number]?.key as Protocol;
-      return exposure.get(port)?.includes(protocol) === true;
-    },
+    admits,
     sides: (cells, groups) => {
       const request = requestOf(target, dims, cells, groups);
       return [stateOf(statesBefore, before, tB, keepBefore, request), stateOf(statesAfter, after, tA, keepAfter, request)];

@@ -95,8 +95,11 @@ export function collectExposure(out: TargetAtoms, exposure: Exposure | undefined
   for (const [port, protocols] of exposure ?? []) if (protocols.length < 3) add(out, 'ports', [String(port)], true);
 }
 
-/** Adds everything `compiled` can test for `t` through `rules` (deciding rules of `t` in `compiled`) to `out`. */
-export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyTarget, rules: readonly RuleRef[]): void {
+/**
+ * Adds everything `compiled` can test for `t` through `rules` (deciding rules of `t` in `compiled`) to
+ * `out`; without the hosts and namespace that route ambient requests when not `routed`.
+ */
+export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyTarget, rules: readonly RuleRef[], routed = true): void {
   // mTLS or plaintext always matters (PeerAuthentication, ambient waypoint paths).
   add(out, 'principals', ['*'], true);
   const ambient = isAmbientNode(t);
@@ -113,10 +116,10 @@ export function collectAtoms(out: TargetAtoms, compiled: CompiledMesh, t: ProxyT
   // Service port.
   const paths = waypointPaths(compiled, t);
   if (!ambient || paths.length === 0) return;
-  add(out, 'namespaces', [t.namespace], true);
+  if (routed) add(out, 'namespaces', [t.namespace], true);
   for (const { service: s } of paths) {
     const hosts = serviceHosts(s);
-    for (const h of [...hosts.short, ...hosts.qualified]) add(out, 'hosts', [h], true);
+    if (routed) for (const h of [...hosts.short, ...hosts.qualified]) add(out, 'hosts', [h], true);
     for (const p of s.ports) {
       const target = targetPortOf(p, t);
       if (target !== undefined) add(out, 'ports', [String(target)], true);

@@ -7,6 +7,7 @@
 // what the edit changed. Pure.
 import type { CompiledAuthorizationPolicy, CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { AuthorizationPolicy } from '../resources/mesh.js';
+import type { RuleKeep } from './side-formulas.js';
 import { isAmbientNode, isOutsideMesh, waypointPaths } from './target-proxies.js';
 
 export interface RuleRef {
@@ -16,6 +17,20 @@ export interface RuleRef {
   /** Index in `spec.rules`. */
   readonly index: number;
   readonly key: string;
+  /** A small number per distinct group and key (equal rules, equal ids; see `decidingRules`). */
+  readonly id: number;
+}
+
+/** Numbers for group and key pairs: one instance per diff, so that ids compare across both meshes. */
+export class RuleIds {
+  private readonly ids = new Map<string, number>();
+
+  of(group: string, key: string): number {
+    const k = `${group}\u0000${key}`;
+    let id = this.ids.get(k);
+    if (id === undefined) this.ids.set(k, (id = this.ids.size));
+    return id;
+  }
 }
 
 /** Per AuthorizationPolicy object, the content key of each rule (computed once). */
@@ -32,25 +47,39 @@ export function ruleKeys(c: CompiledAuthorizationPolicy): readonly string[] {
   return keys;
 }
 
-function envoyRules(group: string, e: EnvoyPolicies, out: RuleRef[]): void {
+function envoyRules(group: string, e: EnvoyPolicies, ids: RuleIds, out: RuleRef[]): void {
   const add = (list: readonly CompiledAuthorizationPolicy[]): void => {
-    for (const policy of list) ruleKeys(policy).forEach((key, index) => out.push({ group, policy, index, key }));
+    for (const policy of list) ruleKeys(policy).forEach((key, index) => out.push({ group, policy, index, key, id: ids.of(group, key) }));
   };
   add(e.custom);
   add(e.deny.filter((c) => !c.dryRun));
   add(e.allowEnforced);
 }
 
-/** Every rule that can decide a request to `t` in `c`. */
-export function decidingRules(c: CompiledMesh, t: ProxyTarget): RuleRef[] {
+/** Every rule that can decide a request to `t` in `c`, numbered by `ids`. */
+export function decidingRules(c: CompiledMesh, t: ProxyTarget, ids: RuleIds): RuleRef[] {
   const out: RuleRef[] = [];
   if (isOutsideMesh(t)) return out;
   if (!isAmbientNode(t)) {
-    envoyRules('envoy', c.envoyPolicies(t), out);
+    envoyRules('envoy', c.envoyPolicies(t), ids, out);
     return out;
   }
   const z = c.ztunnelPolicies(t);
-  for (const policy of [...z.deny, ...z.allow]) ruleKeys(policy).forEach((key, index) => out.push({ group: 'ztunnel', policy, index, key }));
-  for (const w of waypointPaths(c, t)) envoyRules(`waypoint:${w.service.namespace}/${w.service.name}`, w.policies, out);
+  for (const policy of [...z.deny, ...z.allow]) ruleKeys(policy).forEach((key, index) => out.push({ group: 'ztunnel', policy, index, key, id: ids.of('ztunnel', key) }));
+  for (const w of waypointPaths(c, t)) envoyRules(`waypoint:${w.service.namespace}/${w.service.name}`, w.policies, ids, out);
   return out;
+}
+
+/** A filter that reads exactly `rules` (side-formulas.ts). */
+export function keepRules(rules: readonly RuleRef[]): RuleKeep {
+  const kept = new Map<CompiledAuthorizationPolicy, Set<number>>();
+  for (const r of rules) {
+    let set = kept.get(r.policy);
+    if (set === undefined) kept.set(r.policy, (set = new Set()));
+    set.add(r.index);
+  }
+  return (policy, index) => {
+    const set = kept.get(policy);
+    return set !== undefined && (index < 0 || set.has(index));
+  };
 }

@@ -289,6 +289,25 @@ function guardOf(dim: DimKey): Guard {
   return 'always';
 }
 
+/**
+ * Candidate values of a dimension other than the port, protocol, token and claims, from its atoms:
+ * together they take every truth vector over the atoms that some request can have.
+ */
+export function candidateValues(key: DimKey, atoms: readonly Atom[], options: SpaceOptions): DimValue[] {
+  const patterns = uniq(atoms.flatMap((a) => a.patterns));
+  if (key === 'identity') return identityCandidates(atoms, options.trustDomains);
+  if (key.startsWith('ip:')) return ipCandidates(patterns);
+  let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
+  if (key === 'path') {
+    candidates = candidates.filter((c) => typeof c === 'string' && c !== '' && !/[?#]/.test(c) && options.pathModes.every((m) => normalizePath(c, m).path === c));
+  } else if (key === 'method') {
+    candidates = candidates.filter((c) => c !== '');
+  } else if (key !== 'sni') {
+    candidates.push(undefined);
+  }
+  return candidates;
+}
+
 /** Every dimension with its cells, in enumeration order (cheap, coarse dimensions first). */
 export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   const dims: Dim[] = [];
@@ -305,23 +324,12 @@ export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   for (const key of rest) {
     const list = atoms.byDim.get(key) ?? [];
     if (list.length === 0) continue;
-    const patterns = uniq(list.flatMap((a) => a.patterns));
     let cells: Cell[];
-    if (key === 'identity') cells = cellsOf(list, identityCandidates(list, options.trustDomains));
-    else if (key.startsWith('ip:')) cells = cellsOf(list, ipCandidates(patterns));
-    else if (key.startsWith('claim:')) {
+    if (key.startsWith('claim:')) {
       if (!atoms.jwtApplies) continue;
-      cells = claimCells(list, patterns, SCALAR_CLAIMS.has(key));
+      cells = claimCells(list, uniq(list.flatMap((a) => a.patterns)), SCALAR_CLAIMS.has(key));
     } else {
-      let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
-      if (key === 'path') {
-        candidates = candidates.filter((c) => typeof c === 'string' && c !== '' && !/[?#]/.test(c) && options.pathModes.every((m) => normalizePath(c, m).path === c));
-      } else if (key === 'method') {
-        candidates = candidates.filter((c) => c !== '');
-      } else if (key !== 'sni') {
-        candidates.push(undefined);
-      }
-      cells = cellsOf(list, candidates);
+      cells = cellsOf(list, candidateValues(key, list, options));
     }
     // Hosts that address a Service (structural) route ambient traffic on any protocol.
     const guard = key === 'host' && list.some((a) => a.structural) ? 'always' : guardOf(key);

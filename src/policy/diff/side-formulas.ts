@@ -31,7 +31,7 @@ export interface SideState {
   readonly roles: readonly string[];
 }
 
-/** Which rules of a policy to read (rule index in `spec.rules`); every rule when absent. */
+/** Which rules of a policy to read (rule index in `spec.rules`; -1: whether any rule of it). */
 export type RuleKeep = (policy: CompiledAuthorizationPolicy, index: number) => boolean;
 
 const KEEP_ALL: RuleKeep = () => true;
@@ -232,7 +232,11 @@ function viewAttributes(a: RequestAttributes, view: View): RequestAttributes {
 
 function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean, keep: RuleKeep): Pred[] {
   const out: Pred[] = [];
-  for (const c of list) for (const r of (tcp ? c.tcp : c.http).rules) if (keep(c, r.index)) out.push(r.match);
+  for (const c of list) {
+    // Checked first: a policy's TCP form is compiled on first use.
+    if (!keep(c, -1)) continue;
+    for (const r of (tcp ? c.tcp : c.http).rules) if (keep(c, r.index)) out.push(r.match);
+  }
   return out;
 }
 
@@ -246,6 +250,7 @@ function ztunnelFormula(space: DiffSpace, policies: readonly CompiledAuthorizati
   const ctx = contextFor(space, a, view);
   const rules: Formula[] = [];
   for (const c of policies) {
+    if (!keep(c, -1)) continue;
     const z: ZtunnelPolicy | undefined = c.ztunnel;
     for (const rule of z?.rules ?? []) {
       if (!keep(c, rule.index)) continue;
@@ -311,9 +316,10 @@ export function sideStateKey(c: CompiledMesh, t: ProxyTarget, request: AccessReq
  * only the rules `keep` keeps. Roles: at an Envoy proxy `reject` (STRICT mTLS), then ENVOY_ROLES; for
  * an ambient workload, per waypoint path (`waypoint:<ns>/<service>:`) `route` and the waypoint's
  * ENVOY_ROLES and ztunnel's `ztunnel-deny` and `ztunnel-allow` behind it, each masked by the route,
- * then `ztunnel:reject`, `ztunnel:deny` and `ztunnel:allow` masked by "no route".
+ * then `ztunnel:reject`, `ztunnel:deny` and `ztunnel:allow` masked by "no route". Not `routed`: the
+ * routes are over-approximated (every mTLS request on every path, every request directly).
  */
-export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest, keep: RuleKeep = KEEP_ALL): SideState {
+export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest, keep: RuleKeep = KEEP_ALL, routed = true): SideState {
   const port = request.to.port;
   const s = space.store;
   if (isOutsideMesh(t)) return { signature: '"none"', formulas: [], roles: [] };
@@ -343,7 +349,8 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     const short = new Set(hosts.short);
     const qualified = new Set(hosts.qualified);
     const named = (set: ReadonlySet<string>) => (a: Atom) => a.field === 'hosts' && a.patterns.length === 1 && set.has(a.patterns[0] as string);
-    const route = s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]);
+    // Unrouted (edit-relevance.ts): any mTLS request may take any path, and any request the direct one.
+    const route = routed ? s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]) : mtls;
     routes.push(route);
     const servicePort = service.ports.find((p) => targetPortOf(p, t) === port)?.port ?? port;
     const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW, keep);
@@ -363,7 +370,7 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     const prefix = `waypoint:${service.namespace}/${service.name}:`;
     roles.push(`${prefix}route`, ...ENVOY_ROLES.map((r) => `${prefix}${r}`), `${prefix}ztunnel-deny`, `${prefix}ztunnel-allow`);
   }
-  const direct = s.not(s.or(routes));
+  const direct = routed ? s.not(s.or(routes)) : s.TRUE;
   const reject = mode === 'STRICT' ? s.not(mtls) : s.FALSE;
   const ztunnel = [reject, ztunnelFormula(space, z.deny, attrs, NO_VIEW, keep), ztunnelFormula(space, z.allow, attrs, NO_VIEW, keep)];
   formulas.push(...ztunnel.map((f) => s.and([direct, f])));

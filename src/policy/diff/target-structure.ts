@@ -71,12 +71,12 @@ function jwtKey(rules: readonly MergedJwtRule[]): unknown {
   return rules.map((r) => [r.rule, r.headers, r.params, r.cookies]);
 }
 
-function envoyKey(c: CompiledMesh, e: EnvoyPolicies): unknown {
+function providersKey(c: CompiledMesh, e: EnvoyPolicies): unknown {
   const providers = e.customProviders.map((name) => {
     const info = c.providers.get(name);
     return info === undefined ? [name, 'missing'] : [name, info.kind, info.error ?? ''];
   });
-  return [e.custom.length > 0 ? providers : null, e.allowEnforced.length > 0, jwtKey(e.jwtRules)];
+  return [e.custom.length > 0 ? providers : null, e.allowEnforced.length > 0];
 }
 
 /** The structure of `t` in `c` (see the file header), as a canonical string. */
@@ -86,12 +86,14 @@ export function targetStructure(c: CompiledMesh, t: ProxyTarget): string {
   if (isOutsideMesh(t)) return JSON.stringify(['none', exposed]);
   if (!isAmbientNode(t)) {
     const kind = t.isGateway ? 'gateway' : t.isWaypoint ? 'waypoint' : 'sidecar';
-    return JSON.stringify([kind, exposed, t.isGateway || t.isWaypoint ? null : paKey(c.peerAuthentication(t)), envoyKey(c, c.envoyPolicies(t))]);
+    const e = c.envoyPolicies(t);
+    return JSON.stringify([kind, exposed, t.isGateway || t.isWaypoint ? null : paKey(c.peerAuthentication(t)), jwtKey(e.jwtRules), providersKey(c, e)]);
   }
   const paths = waypointPaths(c, t).map((w) => [
     [w.service.namespace, w.service.name, w.service.ports.map((p) => [p.port, targetPortOf(p, t) ?? null])],
     [w.waypoint.namespace, w.waypoint.serviceAccount],
-    envoyKey(c, w.policies),
+    jwtKey(w.policies.jwtRules),
+    providersKey(c, w.policies),
   ]);
   // Hosts route through a waypoint, short names from the workload's own namespace: the namespace
   // matters only when a waypoint serves one of its Services.

@@ -7,8 +7,8 @@
 import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { Mesh } from '../resources/mesh.js';
 import type { ClassProblem, DiffStats } from './class-diff.js';
-import { decidingRules, type RuleRef } from './deciding-rules.js';
-import { EditRelevance } from './edit-relevance.js';
+import { decidingRules, type RuleRef, RuleIds } from './deciding-rules.js';
+import { EditRelevance, type RelevanceTicket } from './edit-relevance.js';
 import { waypointNamespaces } from './target-proxies.js';
 import { targetStructure } from './target-structure.js';
 
@@ -47,8 +47,8 @@ function onlyPolicyNamespaces(before: Mesh, after: Mesh): Set<string> | undefine
   return out;
 }
 
-function ruleKeyList(rules: readonly RuleRef[]): string[] {
-  return rules.map((r) => `${r.group}\u0000${r.key}`).sort();
+function ruleIdList(rules: readonly RuleRef[]): number[] {
+  return rules.map((r) => r.id).sort((a, b) => a - b);
 }
 
 /** The classes of workloads whose decisions may differ between the meshes. */
@@ -58,7 +58,9 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
   const configSame = JSON.stringify(before.mesh.meshConfig) === JSON.stringify(after.mesh.meshConfig);
   const namespaces = configSame ? onlyPolicyNamespaces(before.mesh, after.mesh) : undefined;
   const relevance = new EditRelevance(before, after);
-  const classes = new Map<string, { problem: ClassProblem; members: { namespace: string; name: string }[] }>();
+  const ids = new RuleIds();
+  // First every workload the edit may reach (relevance groups are computed together), then the classes.
+  const reached: { key: string; tB: ProxyTarget | undefined; tA: ProxyTarget | undefined; structureB: string | null; structureA: string | null; rulesB: RuleRef[]; rulesA: RuleRef[]; ticket: RelevanceTicket | undefined }[] = [];
   const keys = [...after.workloads.keys(), ...[...before.workloads.keys()].filter((k) => !after.workloads.has(k))];
   for (const key of keys) {
     if (options.only !== undefined && !options.only.has(key)) continue;
@@ -70,17 +72,25 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
     if (namespaces !== undefined && tB !== undefined && tA !== undefined && !namespaces.has(before.rootNamespace) && !namespaces.has(t.namespace) && !waypointNamespaces(after, tA).some((ns) => namespaces.has(ns))) continue;
     const structureB = tB === undefined ? null : targetStructure(before, tB);
     const structureA = tA === undefined ? null : targetStructure(after, tA);
-    const rulesB = tB === undefined ? [] : decidingRules(before, tB);
-    const rulesA = tA === undefined ? [] : decidingRules(after, tA);
-    const listB = ruleKeyList(rulesB);
-    const listA = ruleKeyList(rulesA);
+    const rulesB = tB === undefined ? [] : decidingRules(before, tB, ids);
+    const rulesA = tA === undefined ? [] : decidingRules(after, tA, ids);
     const sameShape = configSame && structureB !== null && structureB === structureA;
-    if (sameShape && sameItems(listB, listA)) continue;
+    if (sameShape && sameItems(ruleIdList(rulesB), ruleIdList(rulesA))) continue;
     if (stats !== undefined) stats.workloadsCompared++;
     // With the same structure, only the rules the edit can reach matter (edit-relevance.ts).
-    const kept = sameShape ? relevance.reachable(tB as ProxyTarget, tA as ProxyTarget, structureB, rulesB, rulesA) : { before: rulesB, after: rulesA };
-    if (kept === undefined) continue;
-    const classKey = options.perWorkload === true ? key : JSON.stringify([structureB, structureA, ruleKeyList(kept.before), ruleKeyList(kept.after)]);
+    const ticket = sameShape ? relevance.register(tB as ProxyTarget, tA as ProxyTarget, rulesB, rulesA) : undefined;
+    reached.push({ key, tB, tA, structureB, structureA, rulesB, rulesA, ticket });
+  }
+  const classes = new Map<string, { problem: ClassProblem; members: { namespace: string; name: string }[] }>();
+  for (const { key, tB, tA, structureB, structureA, rulesB, rulesA, ticket } of reached) {
+    const kept = ticket === undefined ? { before: rulesB, after: rulesA } : relevance.reachable(ticket);
+    if (kept === undefined) {
+      if (stats !== undefined) stats.unchangedByMasks++;
+      continue;
+    }
+    if (stats !== undefined) stats.rulesLeftOut += rulesB.length + rulesA.length - kept.before.length - kept.after.length;
+    const t = (tA ?? tB) as ProxyTarget;
+    const classKey = options.perWorkload === true ? key : JSON.stringify([structureB, structureA, ruleIdList(kept.before), ruleIdList(kept.after)]);
     const member = { namespace: t.namespace, name: t.name };
     const hit = classes.get(classKey);
     if (hit !== undefined) hit.members.push(member);
