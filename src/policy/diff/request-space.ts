@@ -37,6 +37,28 @@ function uniq<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
 }
 
+/** Interned identities and addresses (bounded): equal text, one object. */
+const peers = new Map<string, PeerIdentity>();
+const ips = new Map<string, IpAddress | undefined>();
+const INTERNED = 100_000;
+
+function peerOf(principal: string): PeerIdentity {
+  let p = peers.get(principal);
+  if (p === undefined) {
+    if (peers.size >= INTERNED) peers.clear();
+    peers.set(principal, (p = peerFromPrincipal(principal)));
+  }
+  return p;
+}
+
+function ipOf(text: string): IpAddress | undefined {
+  if (ips.has(text)) return ips.get(text);
+  if (ips.size >= INTERNED) ips.clear();
+  const ip = parseIp(text);
+  ips.set(text, ip);
+  return ip;
+}
+
 function cellsOf(atoms: readonly Atom[], candidates: readonly DimValue[]): Cell[] {
   const seen = new Map<string, Cell>();
   const tests = atoms.map((a) => a.test);
@@ -128,14 +150,19 @@ function ipCandidates(patterns: readonly string[]): DimValue[] {
   // with a source address cannot have an absent remote address).
   const out: DimValue[] = [];
   for (const t of uniq(texts)) {
-    const ip = parseIp(t);
+    const ip = ipOf(t);
     if (ip !== undefined) out.push(ip);
   }
   out.push(undefined);
   return out;
 }
 
-function identityCandidates(atoms: readonly Atom[], trustDomains: readonly string[]): DimValue[] {
+/**
+ * Candidate identities: every trust domain, namespace and service account the atoms name, combined.
+ * With `only`, just the identities in those namespaces (and the atoms' own principals): enough for a
+ * pattern that only matches there.
+ */
+function identityCandidates(atoms: readonly Atom[], trustDomains: readonly string[], only?: ReadonlySet<string>): DimValue[] {
   const tds = new Set<string>([...trustDomains, 'cluster.local', `${FILL}.td`]);
   const nss = new Set<string>([`${FILL}-ns`]);
   // Service-account names that some pattern tests regardless of the namespace (suffix principals).
@@ -150,7 +177,7 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
           for (const v of fill(p)) {
             principals.add(v);
             principals.add(`${v}/${FILL}`);
-            const id = peerFromPrincipal(v);
+            const id = peerOf(v);
             if (id.namespace !== '') nss.add(id.namespace);
             if (id.namespace !== '' && id.serviceAccount !== '') pairs.add(`${id.namespace}/${id.serviceAccount}`);
             if (p.startsWith('*') && id.serviceAccount !== '') freeSas.add(id.serviceAccount);
@@ -175,13 +202,13 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
   const out: DimValue[] = [undefined];
   for (const td of tds) {
     if (merged.has(td)) continue;
-    for (const ns of nss) for (const sa of freeSas) out.push(peerFromPrincipal(`${td}/ns/${ns}/sa/${sa}`));
+    for (const ns of nss) if (only === undefined || only.has(ns)) for (const sa of freeSas) out.push(peerOf(`${td}/ns/${ns}/sa/${sa}`));
     for (const pair of pairs) {
       const i = pair.indexOf('/');
-      out.push(peerFromPrincipal(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
+      if (only === undefined || only.has(pair.slice(0, i))) out.push(peerOf(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
     }
   }
-  for (const p of principals) if (!merged.has(peerFromPrincipal(p).trustDomain)) out.push(peerFromPrincipal(p));
+  for (const p of principals) if (!merged.has(peerOf(p).trustDomain)) out.push(peerOf(p));
   // One candidate per identity (the loops above meet the same principal more than once).
   const seen = new Set<string>();
   return out.filter((c) => {
@@ -293,9 +320,9 @@ function guardOf(dim: DimKey): Guard {
  * Candidate values of a dimension other than the port, protocol, token and claims, from its atoms:
  * together they take every truth vector over the atoms that some request can have.
  */
-export function candidateValues(key: DimKey, atoms: readonly Atom[], options: SpaceOptions): DimValue[] {
+export function candidateValues(key: DimKey, atoms: readonly Atom[], options: SpaceOptions, onlyNamespaces?: ReadonlySet<string>): DimValue[] {
   const patterns = uniq(atoms.flatMap((a) => a.patterns));
-  if (key === 'identity') return identityCandidates(atoms, options.trustDomains);
+  if (key === 'identity') return identityCandidates(atoms, options.trustDomains, onlyNamespaces);
   if (key.startsWith('ip:')) return ipCandidates(patterns);
   let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
   if (key === 'path') {

@@ -109,9 +109,26 @@ function negated(field: string): string {
   return `not${field[0]?.toUpperCase() ?? ''}${field.slice(1)}`;
 }
 
+const NO_TERMS: RuleFields = { sources: [], operations: [], conditions: [] };
+/** Per rule object and reading (bundle, namespace, literal): its terms, read once. */
+const readCache = new WeakMap<Rule, Map<string, RuleFields>>();
+const bundleIds = new WeakMap<TrustDomainBundle, number>();
+let nextBundle = 0;
+
 /** The terms of one rule (an absent or empty rule has no terms: it matches every request). */
 export function ruleFields(rule: Rule | null | undefined, reading: FieldReading): RuleFields {
-  if (rule === null || rule === undefined) return { sources: [], operations: [], conditions: [] };
+  if (rule === null || rule === undefined) return NO_TERMS;
+  let bundle = bundleIds.get(reading.bundle);
+  if (bundle === undefined) bundleIds.set(reading.bundle, (bundle = nextBundle++));
+  const key = `${bundle}|${reading.literalTrustDomains ? 1 : 0}|${reading.policyNamespace}`;
+  let byReading = readCache.get(rule);
+  if (byReading === undefined) readCache.set(rule, (byReading = new Map()));
+  let out = byReading.get(key);
+  if (out === undefined) byReading.set(key, (out = readRule(rule, reading)));
+  return out;
+}
+
+function readRule(rule: Rule, reading: FieldReading): RuleFields {
   const read = readers(reading);
   const termsOf = (obj: Record<string, unknown>, fields: readonly string[]): Term[] => {
     const out: Term[] = [];

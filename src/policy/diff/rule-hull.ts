@@ -36,6 +36,24 @@ function reads(mode: HullMode, field: string, dim: DimKey, identityHidden: boole
   return true;
 }
 
+/**
+ * The namespaces an identity pattern can match in, when it names them (an exact or prefix principal
+ * that spells out its namespace, an exact namespace, a service account); undefined otherwise.
+ */
+function namespacesOf(field: string, patterns: readonly string[]): ReadonlySet<string> | undefined {
+  const out = new Set<string>();
+  for (const p of patterns) {
+    if (field === 'namespaces' && !p.includes('*')) out.add(p);
+    else if (field === 'serviceAccounts' && p.includes('/')) out.add(p.slice(0, p.indexOf('/')));
+    else if (field === 'principals') {
+      const m = /^[^*/]+\/ns\/([^*/]+)\/sa\//.exec(p);
+      if (m === null) return undefined;
+      out.add(m[1] as string);
+    } else return undefined;
+  }
+  return out;
+}
+
 export class HullBuilder {
   private readonly cellCache = new Map<string, Uint8Array | null>();
   private readonly keysByDim = new Map<number, Map<string, number>>();
@@ -129,7 +147,7 @@ export class HullBuilder {
       candidates = ports.filter((v) => test(v));
     } else {
       const extra: Atom = { field, patterns, test, structural: false };
-      candidates = candidateValues(d.key, [...d.atoms, extra], this.options).filter((v) => test(v));
+      candidates = candidateValues(d.key, [...d.atoms, extra], this.options, d.key === 'identity' ? namespacesOf(field, patterns) : undefined).filter((v) => test(v));
     }
     const keys = this.cellKeys(i);
     const out = new Uint8Array(d.cells.length);

@@ -91,9 +91,10 @@ export class DiffSpace {
     if (f === undefined) {
       const d = this.dims[dim] as Dim;
       const values = this.cellAttributes(dim);
+      const claims = p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL;
       f = this.store.leaf(
         dim,
-        d.cells.map((c, i) => (p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : evalPred(p, values[i] as RequestAttributes))),
+        d.cells.map((c, i) => (claims ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : leafValue(p, c.rep, values[i] as RequestAttributes))),
       );
       this.tablesByKey.set(key, f);
     }
@@ -128,11 +129,37 @@ const EMPTY_ATTRIBUTES: RequestAttributes = {
   jwt: undefined,
 };
 
+const leafKeys = new WeakMap<Pred, string>();
+
 /** What a leaf tests, as a string: equal keys, equal tables. */
 function leafKey(p: Pred): string {
-  const kids = p.kids === null ? '' : p.kids.map(leafKey).join(';');
-  const cidr = p.cidr === null ? '' : JSON.stringify(p.cidr, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  return `${p.k}/${p.t}/${p.s}/${p.s2}/${p.n}/${p.re === null ? '' : `${p.re.source}/${p.re.flags}`}/${cidr}/${p.path?.join('\u0000') ?? ''}(${kids})`;
+  let key = leafKeys.get(p);
+  if (key === undefined) {
+    const kids = p.kids === null ? '' : p.kids.map(leafKey).join(';');
+    const cidr = p.cidr === null ? '' : JSON.stringify(p.cidr, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    key = `${p.k}/${p.t}/${p.s}/${p.s2}/${p.n}/${p.re === null ? '' : `${p.re.source}/${p.re.flags}`}/${cidr}/${p.path?.join('\u0000') ?? ''}(${kids})`;
+    leafKeys.set(p, key);
+  }
+  return key;
+}
+
+/**
+ * A leaf's truth on one value of the one dimension it reads, remembered per leaf and value: compiled
+ * predicates are shared by every workload of a mesh, and identities and addresses are interned
+ * (request-space.ts), so many workloads' diffs reuse it.
+ */
+const leafValues = new WeakMap<Pred, Map<unknown, boolean>>();
+const VALUES_PER_LEAF = 4096;
+
+function leafValue(p: Pred, rep: unknown, a: RequestAttributes): boolean {
+  let values = leafValues.get(p);
+  if (values === undefined) leafValues.set(p, (values = new Map()));
+  let out = values.get(rep);
+  if (out === undefined) {
+    if (values.size >= VALUES_PER_LEAF) values.clear();
+    values.set(rep, (out = evalPred(p, a)));
+  }
+  return out;
 }
 
 /** Attributes a view fixes whatever the request says (a waypoint as the caller, mTLS disabled). */
