@@ -91,12 +91,8 @@ export interface Rendered {
   readonly box: Box;
 }
 
-/**
- * Box -> match objects (a box whose cell set one field pair cannot say is split on that dimension).
- * `protocolsImplied` says when the box's ports carry no other protocol than the box holds: `protocols`
- * is then left out.
- */
-export function renderBox(box: Box, dims: readonly Dim[], tokenLocations: readonly string[], protocolsImplied: (box: Box) => boolean = () => false): Rendered[] {
+/** Box -> match objects (a box whose cell set one field pair cannot say is split on that dimension). */
+export function renderBox(box: Box, dims: readonly Dim[], tokenLocations: readonly string[]): Rendered[] {
   const match: { ports?: string[]; protocols?: ('http' | 'grpc' | 'tcp')[]; token?: { in: string[]; readBy: string[] }; from: Record<string, string[]>; to: Record<string, string[]>; when: MatchCondition[]; also: { field: string; values: string[] }[] } = {
     from: {},
     to: {},
@@ -108,7 +104,6 @@ export function renderBox(box: Box, dims: readonly Dim[], tokenLocations: readon
     const d = dims[i] as Dim;
     if (s === null || s === undefined) continue;
     if (d.key === 'protocol') {
-      if (protocolsImplied(box)) continue;
       match.protocols = [...s].sort((a, b) => a - b).map((c) => d.cells[c]?.key as 'http' | 'grpc' | 'tcp');
       continue;
     }
@@ -121,7 +116,7 @@ export function renderBox(box: Box, dims: readonly Dim[], tokenLocations: readon
       return [...s].sort((a, b) => a - b).flatMap((c) => {
         const sub = [...box];
         sub[i] = new Set([c]);
-        return renderBox(sub, dims, tokenLocations, protocolsImplied);
+        return renderBox(sub, dims, tokenLocations);
       });
     }
     for (const f of r.fields) {

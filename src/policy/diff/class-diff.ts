@@ -100,7 +100,7 @@ export function diffClass(before: CompiledMesh, after: CompiledMesh, problem: Cl
     else g.push(l);
   }
   const tokenLocations = [...atoms.tokenLocations].sort();
-  // `protocols` says nothing when the class's ports carry no other protocol.
+  // The class's ports carry no other protocol than the box holds.
   const protocolsImplied = (box: Box): boolean => {
     const protocols = box[protocolI];
     if (exposure === undefined || protocols === null || protocols === undefined) return false;
@@ -113,12 +113,16 @@ export function diffClass(before: CompiledMesh, after: CompiledMesh, problem: Cl
   const changes: DiffChange[] = [];
   for (const group of byOutcome.values()) {
     const first = group[0] as Leaf;
-    const boxes = mergeBoxes(
+    const merged = mergeBoxes(
       group.map((l) => [...l.groups]),
       dims,
     );
+    // A box whose ports carry no other protocol than it holds says nothing of protocols (null): boxes
+    // then differing only in their ports merge ("ports other than 9090", not one change per protocol).
+    const implied = merged.map((b) => (protocolsImplied(b) ? b.map((set, i) => (i === protocolI ? null : set)) : b));
+    const boxes = implied.some((b, i) => b !== merged[i]) ? mergeBoxes(implied, dims) : merged;
     for (const box of boxes) {
-      for (const r of renderBox(box, dims, tokenLocations, protocolsImplied)) {
+      for (const r of renderBox(box, dims, tokenLocations)) {
         const leaf = group.find((l) => inBox(r.box, l.cells)) ?? (group.find((l) => overlaps(r.box, l.groups)) as Leaf);
         const cells = leaf.cells.map((c, i) => {
           const want = r.box[i];

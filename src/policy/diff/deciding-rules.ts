@@ -24,12 +24,22 @@ export interface RuleRef {
 /** Numbers for group and key pairs: one instance per diff, so that ids compare across both meshes. */
 export class RuleIds {
   private readonly ids = new Map<string, number>();
+  private readonly byPolicy = new WeakMap<AuthorizationPolicy, Map<string, readonly number[]>>();
 
   of(group: string, key: string): number {
     const k = `${group}\u0000${key}`;
     let id = this.ids.get(k);
     if (id === undefined) this.ids.set(k, (id = this.ids.size));
     return id;
+  }
+
+  /** The ids of a policy's rules in `group`, by rule index (computed once per policy object). */
+  ofPolicy(group: string, c: CompiledAuthorizationPolicy): readonly number[] {
+    let byGroup = this.byPolicy.get(c.policy);
+    if (byGroup === undefined) this.byPolicy.set(c.policy, (byGroup = new Map()));
+    let out = byGroup.get(group);
+    if (out === undefined) byGroup.set(group, (out = ruleKeys(c).map((key) => this.of(group, key))));
+    return out;
   }
 }
 
@@ -49,11 +59,33 @@ export function ruleKeys(c: CompiledAuthorizationPolicy): readonly string[] {
 
 function envoyRules(group: string, e: EnvoyPolicies, ids: RuleIds, out: RuleRef[]): void {
   const add = (list: readonly CompiledAuthorizationPolicy[]): void => {
-    for (const policy of list) ruleKeys(policy).forEach((key, index) => out.push({ group, policy, index, key, id: ids.of(group, key) }));
+    for (const policy of list) {
+      const keys = ruleKeys(policy);
+      const numbers = ids.ofPolicy(group, policy);
+      keys.forEach((key, index) => out.push({ group, policy, index, key, id: numbers[index] as number }));
+    }
   };
   add(e.custom);
   add(e.deny.filter((c) => !c.dryRun));
   add(e.allowEnforced);
+}
+
+/** The policies whose rules can decide a request to `t` in `c` (AUDIT and dry-run DENY/ALLOW never do). */
+export function decidingPolicies(c: CompiledMesh, t: ProxyTarget): CompiledAuthorizationPolicy[] {
+  if (isOutsideMesh(t)) return [];
+  const envoy = (e: EnvoyPolicies): CompiledAuthorizationPolicy[] => [...e.custom, ...e.deny.filter((p) => !p.dryRun), ...e.allowEnforced];
+  if (!isAmbientNode(t)) return envoy(c.envoyPolicies(t));
+  const z = c.ztunnelPolicies(t);
+  return [...z.deny, ...z.allow, ...waypointPaths(c, t).flatMap((w) => envoy(w.policies))];
+}
+
+const contentKeys = new WeakMap<AuthorizationPolicy, string>();
+
+/** A policy's content (namespace, name, annotations, spec) as one string, computed once per object. */
+export function policyContent(p: AuthorizationPolicy): string {
+  let k = contentKeys.get(p);
+  if (k === undefined) contentKeys.set(p, (k = JSON.stringify([p.namespace, p.name, p.annotations, p.spec])));
+  return k;
 }
 
 /** Every rule that can decide a request to `t` in `c`, numbered by `ids`. */
@@ -65,7 +97,10 @@ export function decidingRules(c: CompiledMesh, t: ProxyTarget, ids: RuleIds): Ru
     return out;
   }
   const z = c.ztunnelPolicies(t);
-  for (const policy of [...z.deny, ...z.allow]) ruleKeys(policy).forEach((key, index) => out.push({ group: 'ztunnel', policy, index, key, id: ids.of('ztunnel', key) }));
+  for (const policy of [...z.deny, ...z.allow]) {
+    const numbers = ids.ofPolicy('ztunnel', policy);
+    ruleKeys(policy).forEach((key, index) => out.push({ group: 'ztunnel', policy, index, key, id: numbers[index] as number }));
+  }
   for (const w of waypointPaths(c, t)) envoyRules(`waypoint:${w.service.namespace}/${w.service.name}`, w.policies, ids, out);
   return out;
 }

@@ -94,7 +94,7 @@ export class DiffSpace {
       const claims = p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL;
       f = this.store.leaf(
         dim,
-        d.cells.map((c, i) => (claims ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : leafValue(p, c.rep, values[i] as RequestAttributes))),
+        d.cells.map((c, i) => (claims ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : evalPred(p, values[i] as RequestAttributes))),
       );
       this.tablesByKey.set(key, f);
     }
@@ -141,25 +141,6 @@ function leafKey(p: Pred): string {
     leafKeys.set(p, key);
   }
   return key;
-}
-
-/**
- * A leaf's truth on one value of the one dimension it reads, remembered per leaf and value: compiled
- * predicates are shared by every workload of a mesh, and identities and addresses are interned
- * (request-space.ts), so many workloads' diffs reuse it.
- */
-const leafValues = new WeakMap<Pred, Map<unknown, boolean>>();
-const VALUES_PER_LEAF = 4096;
-
-function leafValue(p: Pred, rep: unknown, a: RequestAttributes): boolean {
-  let values = leafValues.get(p);
-  if (values === undefined) leafValues.set(p, (values = new Map()));
-  let out = values.get(rep);
-  if (out === undefined) {
-    if (values.size >= VALUES_PER_LEAF) values.clear();
-    values.set(rep, (out = evalPred(p, a)));
-  }
-  return out;
 }
 
 /** Attributes a view fixes whatever the request says (a waypoint as the caller, mTLS disabled). */

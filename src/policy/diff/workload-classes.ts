@@ -5,9 +5,9 @@
 // the rules the edit can reach (edit-relevance.ts); workloads for which all of that is equal have the
 // same diff up to their name, so each class is diffed once (class-diff.ts) for all its members. Pure.
 import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
-import type { Mesh } from '../resources/mesh.js';
+import type { AuthorizationPolicy, Mesh } from '../resources/mesh.js';
 import type { ClassProblem, DiffStats } from './class-diff.js';
-import { decidingRules, type RuleRef, RuleIds } from './deciding-rules.js';
+import { decidingPolicies, decidingRules, policyContent, type RuleRef, RuleIds } from './deciding-rules.js';
 import { EditRelevance, type RelevanceTicket } from './edit-relevance.js';
 import { waypointNamespaces } from './target-proxies.js';
 import { targetStructure } from './target-structure.js';
@@ -47,6 +47,20 @@ function onlyPolicyNamespaces(before: Mesh, after: Mesh): Set<string> | undefine
   return out;
 }
 
+/** The policies of `mine` whose content `theirs` lacks (counted as multisets). */
+function changedPolicies(mine: readonly AuthorizationPolicy[], theirs: readonly AuthorizationPolicy[]): Set<AuthorizationPolicy> {
+  const left = new Map<string, number>();
+  for (const p of theirs) left.set(policyContent(p), (left.get(policyContent(p)) ?? 0) + 1);
+  const out = new Set<AuthorizationPolicy>();
+  for (const p of mine) {
+    const k = policyContent(p);
+    const n = left.get(k) ?? 0;
+    if (n > 0) left.set(k, n - 1);
+    else out.add(p);
+  }
+  return out;
+}
+
 function ruleIdList(rules: readonly RuleRef[]): number[] {
   return rules.map((r) => r.id).sort((a, b) => a - b);
 }
@@ -59,6 +73,8 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
   const namespaces = configSame ? onlyPolicyNamespaces(before.mesh, after.mesh) : undefined;
   const relevance = new EditRelevance(before, after);
   const ids = new RuleIds();
+  const changedB = changedPolicies(before.mesh.authorizationPolicies, after.mesh.authorizationPolicies);
+  const changedA = changedPolicies(after.mesh.authorizationPolicies, before.mesh.authorizationPolicies);
   // First every workload the edit may reach (relevance groups are computed together), then the classes.
   const reached: { key: string; tB: ProxyTarget | undefined; tA: ProxyTarget | undefined; structureB: string | null; structureA: string | null; rulesB: RuleRef[]; rulesA: RuleRef[]; ticket: RelevanceTicket | undefined }[] = [];
   const keys = [...after.workloads.keys(), ...[...before.workloads.keys()].filter((k) => !after.workloads.has(k))];
@@ -72,6 +88,8 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
     if (namespaces !== undefined && tB !== undefined && tA !== undefined && !namespaces.has(before.rootNamespace) && !namespaces.has(t.namespace) && !waypointNamespaces(after, tA).some((ns) => namespaces.has(ns))) continue;
     const structureB = tB === undefined ? null : targetStructure(before, tB);
     const structureA = tA === undefined ? null : targetStructure(after, tA);
+    // Same structure and no deciding policy changed: every decision stays.
+    if (configSame && structureB !== null && structureB === structureA && !decidingPolicies(before, tB as ProxyTarget).some((c) => changedB.has(c.policy)) && !decidingPolicies(after, tA as ProxyTarget).some((c) => changedA.has(c.policy))) continue;
     const rulesB = tB === undefined ? [] : decidingRules(before, tB, ids);
     const rulesA = tA === undefined ? [] : decidingRules(after, tA, ids);
     const sameShape = configSame && structureB !== null && structureB === structureA;
