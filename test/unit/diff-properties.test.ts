@@ -16,15 +16,27 @@ import { canReceive, exposureOf } from '../../src/policy/diff/target-structure.j
 import type { Source } from '../../src/policy/resources/authorization-policy.js';
 import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb, ROOT } from '../arbitraries/mesh-and-requests.js';
 
-type Edit = { kind: 'add'; policy: MeshSeed['policies'][number] } | { kind: 'remove'; index: number } | { kind: 'replace'; index: number; policy: MeshSeed['policies'][number] };
+type Edit =
+  | { kind: 'add'; policy: MeshSeed['policies'][number] }
+  | { kind: 'remove'; index: number }
+  | { kind: 'replace'; index: number; policy: MeshSeed['policies'][number] }
+  /** The workload (and its Service) is gone from the after mesh. */
+  | { kind: 'drop-workload'; index: number };
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
-  policySeedArb().map((policy) => ({ kind: 'add' as const, policy })),
-  fc.nat(5).map((index) => ({ kind: 'remove' as const, index })),
-  fc.tuple(fc.nat(5), policySeedArb()).map(([index, policy]) => ({ kind: 'replace' as const, index, policy })),
+  { weight: 3, arbitrary: policySeedArb().map((policy) => ({ kind: 'add' as const, policy })) },
+  { weight: 3, arbitrary: fc.nat(5).map((index) => ({ kind: 'remove' as const, index })) },
+  { weight: 3, arbitrary: fc.tuple(fc.nat(5), policySeedArb()).map(([index, policy]) => ({ kind: 'replace' as const, index, policy })) },
+  { weight: 1, arbitrary: fc.nat(5).map((index) => ({ kind: 'drop-workload' as const, index })) },
 );
 
 function applyEdit(seed: MeshSeed, edit: Edit): MeshSeed {
+  if (edit.kind === 'drop-workload') {
+    if (seed.workloads.length < 2) return seed;
+    const workloads = [...seed.workloads];
+    workloads.splice(edit.index % workloads.length, 1);
+    return { ...seed, workloads };
+  }
   const policies = [...seed.policies];
   if (edit.kind === 'add') policies.push(edit.policy);
   else if (policies.length > 0) {
@@ -65,7 +77,7 @@ const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
 });
 
 /** How often the properties met what they are about (asserted after each run, so the generators cannot drift to trivial cases). */
-const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0 };
+const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0, onlyIn: 0 };
 
 function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
   const afterSeed = edits.reduce(applyEdit, seed);
@@ -77,18 +89,24 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
   coverage.rulesLeftOut += stats.rulesLeftOut;
   coverage.unchangedByMasks += stats.unchangedByMasks;
   for (const change of report.changes) {
-    expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
-    expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
-    expect(classContains(change, change.witness, after)).toBe(true);
+    // A workload in one mesh only decides there; nothing reaches it in the other (DENY).
+    if (change.onlyIn !== 'after') expect(evaluateRequest(before, change.witness).decision, JSON.stringify(change)).toBe(change.before);
+    if (change.onlyIn !== 'before') expect(evaluateRequest(after, change.witness).decision, JSON.stringify(change)).toBe(change.after);
+    if (change.onlyIn !== undefined) coverage.onlyIn++;
+    expect(classContains(change, change.witness, change.onlyIn === 'before' ? before : after)).toBe(true);
   }
   for (const request of requests as AccessRequest[]) {
-    const b = evaluateRequest(before, request).decision;
-    const a = evaluateRequest(after, request).decision;
-    const holders = report.changes.filter((c) => classContains(c, request, after));
+    const key = `${request.to.namespace}/${request.to.workload ?? ''}`;
+    const inBefore = before.workloads.has(key);
+    const inAfter = after.workloads.has(key);
+    const b = inBefore ? evaluateRequest(before, request).decision : 'DENY';
+    const a = inAfter ? evaluateRequest(after, request).decision : 'DENY';
+    const mesh = inAfter ? after : before;
+    const holders = report.changes.filter((c) => classContains(c, request, mesh));
     const context = JSON.stringify({ request, b, a, holders, policiesBefore: seed.policies, policiesAfter: afterSeed.policies });
-    const target = after.workloads.get(`${request.to.namespace}/${request.to.workload ?? ''}`);
-    const view = target === undefined ? undefined : viewRequest(after, target, request, splitClaimsOf(after));
-    if (target === undefined || view === undefined || !canReceive(exposureOf(after, target), view.port, view.protocol)) {
+    const target = mesh.workloads.get(key);
+    const view = target === undefined ? undefined : viewRequest(mesh, target, request, splitClaimsOf(mesh));
+    if (target === undefined || view === undefined || !canReceive(exposureOf(mesh, target), view.port, view.protocol)) {
       coverage.unreceivable++;
       expect(holders, context).toEqual([]);
       continue;
@@ -175,7 +193,7 @@ describe('access diff exactness', () => {
     fc.assert(fc.property(meshWideCaseArb, checkSharing), { numRuns: 200 });
   }, 120_000);
 
-  it('the properties meet requests that change, requests the workload cannot receive and classes with several members', () => {
+  it('the properties meet requests that change, requests the workload cannot receive, removed workloads and classes with several members', () => {
     expect(coverage.requests).toBeGreaterThan(2000);
     expect(coverage.changed).toBeGreaterThan(150);
     expect(coverage.unreceivable).toBeGreaterThan(200);
@@ -183,5 +201,6 @@ describe('access diff exactness', () => {
     expect(coverage.sharedClasses).toBeGreaterThan(100);
     expect(coverage.rulesLeftOut).toBeGreaterThan(500);
     expect(coverage.unchangedByMasks).toBeGreaterThan(50);
+    expect(coverage.onlyIn).toBeGreaterThan(20);
   });
 });

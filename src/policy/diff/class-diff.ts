@@ -137,7 +137,7 @@ export function diffClass(before: CompiledMesh, after: CompiledMesh, problem: Cl
           ...onlyIn,
           match: r.match,
           witness: requestOf(target, dims, cells, leaf.groups),
-          summary: describeChange(workload, first.before, first.after, r.match),
+          summary: describeChange(workload, first.before, first.after, r.match, onlyIn.onlyIn),
         });
       }
     }
@@ -151,7 +151,7 @@ export function retarget(changes: readonly DiffChange[], workload: { readonly na
     ...c,
     workload,
     witness: { ...c.witness, to: { ...c.witness.to, namespace: workload.namespace, workload: workload.name } },
-    summary: describeChange(workload, c.before, c.after, c.match),
+    summary: describeChange(workload, c.before, c.after, c.match, c.onlyIn),
   }));
 }
 

@@ -105,8 +105,9 @@ function what(m: DiffMatch): string {
   return `${methods}${paths}${hosts}${ports}`;
 }
 
-export function describeChange(workload: { namespace: string; name: string }, before: DecisionKind, after: DecisionKind, m: DiffMatch): string {
-  const on = `${workload.namespace}/${workload.name}`;
+/** `onlyIn`: the workload exists in that mesh only (a new one, or one removed). */
+export function describeChange(workload: { namespace: string; name: string }, before: DecisionKind, after: DecisionKind, m: DiffMatch, onlyIn?: 'before' | 'after'): string {
+  const on = `${workload.namespace}/${workload.name}${onlyIn === 'after' ? ' (new)' : onlyIn === 'before' ? ' (removed)' : ''}`;
   const kind = changeKind(before, after);
   if (kind === 'granted') return `${who(m)} may now ${what(m)} on ${on}`;
   if (kind === 'revoked') return `${who(m)} may no longer ${what(m)} on ${on}`;
