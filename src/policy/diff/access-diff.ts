@@ -27,7 +27,7 @@ export interface DiffOptions {
 }
 
 /** Changes in a stable order: workload, outcome, then the match as JSON. */
-export function sortChanges(changes: readonly DiffChange[]): DiffChange[] {
+function sortChanges(changes: readonly DiffChange[]): DiffChange[] {
   const keyed = changes.map((c) => ({ c, k: `${c.workload.namespace}/${c.workload.name}|${c.before}|${c.after}|${JSON.stringify(c.match)}` }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.c);

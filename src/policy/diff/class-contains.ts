@@ -33,7 +33,7 @@ function partHolds(view: RequestView, part: Readonly<Record<string, readonly str
 }
 
 /** The match, read against a request view. */
-export function matchHolds(match: DiffMatch, view: RequestView): boolean {
+function matchHolds(match: DiffMatch, view: RequestView): boolean {
   if (view.rejected) return false;
   if (match.protocols !== undefined && !match.protocols.includes(view.protocol)) return false;
   if (match.token !== undefined) {

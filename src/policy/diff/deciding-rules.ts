@@ -47,7 +47,7 @@ export class RuleIds {
 const keysOf = new WeakMap<AuthorizationPolicy, readonly string[]>();
 
 /** The content keys of a policy's rules, by rule index. */
-export function ruleKeys(c: CompiledAuthorizationPolicy): readonly string[] {
+function ruleKeys(c: CompiledAuthorizationPolicy): readonly string[] {
   let keys = keysOf.get(c.policy);
   if (keys === undefined) {
     const head = JSON.stringify([c.policy.namespace, c.action, c.dryRun, c.provider ?? '']);

@@ -364,7 +364,3 @@ export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   }
   return dims;
 }
-
-export function isPeer(v: DimValue): v is PeerIdentity {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'uri' in v;
-}

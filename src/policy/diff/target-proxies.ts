@@ -19,7 +19,7 @@ export function isOutsideMesh(t: ProxyTarget): boolean {
 }
 
 /** The Services in `t`'s namespace that select it. */
-export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
+function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
   return (compiled.servicesByNamespace.get(t.namespace) ?? []).filter((s) => selectsTarget(s, t));
 }
 
