@@ -3,12 +3,14 @@
 // this thread and worker threads, each worker receiving the two meshes cut down to what its classes
 // read (class-batch.ts). The report is the one diffCompiled gives: the class diffs are pure functions
 // of their classes. This is the orchestration only; src/policy stays pure (no threads, no I/O).
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 
 import { diffWorkloadClass, type DiffChange, type DiffOptions, type DiffReport, type DiffStats, reportOf } from '../policy/diff/access-diff.js';
 import { classMeshes, type PortableClass, portableClass } from '../policy/diff/class-batch.js';
 import { planClasses, type WorkloadClass } from '../policy/diff/workload-classes.js';
-import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
+import { compileMesh, type CompiledMesh } from '../policy/evaluate/compile-mesh.js';
+import type { Mesh } from '../policy/resources/mesh.js';
 import type { DiffTask, DiffTaskResult } from './diff-worker.js';
 import { toPortable } from './portable-mesh.js';
 
@@ -85,4 +87,14 @@ export async function diffInParallel(before: CompiledMesh, after: CompiledMesh, 
     if (stats !== undefined) stats.classesEvaluated += result.classesEvaluated;
   }
   return reportOf(changes);
+}
+
+/** Threads for a diff on this machine: its cores, at most four. */
+export function diffThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+/** `diffInParallel` on two snapshots, on every core of this machine (at most four threads). */
+export function diffMeshesInParallel(before: Mesh, after: Mesh, options: Partial<ParallelDiffOptions> = {}): Promise<DiffReport> {
+  return diffInParallel(compileMesh(before), compileMesh(after), { workers: diffThreads(), ...options });
 }

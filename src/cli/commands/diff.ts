@@ -26,7 +26,7 @@ export const diffCommand: Command = {
     const afterPaths = stringList(values['after']);
     if (beforePaths.length === 0 || afterPaths.length === 0) throw new AppError('usage', 'give both meshes: --before PATH and --after PATH');
     const [beforeSources, afterSources] = [await readSources(beforePaths), await readSources(afterPaths)];
-    const [{ parseMesh }, { diffMeshes }] = await Promise.all([import('../../policy/parse/parse-mesh.js'), import('../../policy/diff/access-diff.js')]);
+    const { parseMesh } = await import('../../policy/parse/parse-mesh.js');
     const before = parseMesh(beforeSources);
     const after = parseMesh(afterSources);
     for (const [side, findings] of [['before', before.findings], ['after', after.findings]] as const) {
@@ -35,7 +35,9 @@ export const diffCommand: Command = {
         logger.warn(`${side} mesh input ${level}: ${finding.message}`, { ...rest, severity: level });
       }
     }
-    const report = diffMeshes(before.mesh, after.mesh);
+    // Worker threads diff the workload classes of a large diff (src/parallel).
+    const { diffMeshesInParallel } = await import('../../parallel/parallel-diff.js');
+    const report = await diffMeshesInParallel(before.mesh, after.mesh);
     if (format === 'json') writeJson(io, report);
     else {
       const { granted, revoked, changed } = report.summary;
