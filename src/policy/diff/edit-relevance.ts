@@ -224,11 +224,12 @@ class RelevanceGroup {
       }, protocolI < portI ? portI + 1 : protocolI + 1);
     }
     if (tokenReps.length === 0) tokenReps.push(tokenDims.map(() => -1));
-    const projX = projector.empty();
-    const rel = new Map<string, Projection>();
     this.ws = ws;
     this.projector = projector;
-    const results = new Map<string, { x: boolean; layers: string[]; at?: { protocols: Set<number>; ports: Set<number> } }>();
+    const store = space.store;
+    // First X and its masks per distinct context state, and whether any layer's changed rules reach
+    // past their masks; the projections only when one does (most mesh-wide edits change nothing).
+    const states = new Map<string, ContextState | null>();
     for (let p = 0; p < (dims[protocolI] as Dim).cells.length; p++) {
       const tcp = (dims[protocolI] as Dim).cells[p]?.key === 'tcp';
       for (let q = 0; q < (dims[portI] as Dim).cells.length; q++) {
@@ -242,38 +243,48 @@ class RelevanceGroup {
           const request = requestOf(tA, dims, cells, groups);
           // Contexts a proxy reads alike (same chain, port and token outcome) have the same formulas.
           const key = sideStateKey(after, tA, request);
-          let r = results.get(key);
-          if (r === undefined) {
-            r = this.contextResult(space, projector, projX, rel, [sideState(space, before, tB, request, keepB, false), sideState(space, after, tA, request, keepA, false), sideState(space, after, tA, request, keepRoot, false)]);
-            results.set(key, r);
+          let state = states.get(key);
+          if (state === undefined) {
+            state = this.contextState(space, projector, [sideState(space, before, tB, request, keepB, false), sideState(space, after, tA, request, keepA, false), sideState(space, after, tA, request, keepRoot, false)]);
+            states.set(key, state);
           }
-          if (!r.x) continue;
-          r.at?.protocols.add(p);
-          r.at?.ports.add(q);
-          const mark = (into: Projection): void => {
-            (into[protocolI] as Uint8Array)[p] = 1;
-            (into[portI] as Uint8Array)[q] = 1;
-          };
-          mark(projX);
-          for (const layer of r.layers) mark(rel.get(layer) as Projection);
+          if (state === null) continue;
+          state.protocols.add(p);
+          state.ports.add(q);
         }
       }
     }
-    const fillTokens = (into: Projection): void => {
+    if (this.unchanged) return;
+    const projX = projector.empty();
+    const rel = new Map<string, Projection>();
+    const fill = (into: Projection, st: ContextState): void => {
+      for (const p of st.protocols) (into[protocolI] as Uint8Array)[p] = 1;
+      for (const q of st.ports) (into[portI] as Uint8Array)[q] = 1;
       for (const i of tokenDims) (into[i] as Uint8Array).fill(1);
     };
-    if (results.size > 0 && [...results.values()].some((r) => r.x)) {
-      fillTokens(projX);
-      this.projX = projX;
+    let reached = false;
+    for (const st of states.values()) {
+      if (st === null) continue;
+      reached = projector.projectInto(st.x, space.contextEnd, projX) || reached;
+      fill(projX, st);
+      const relByLayer = new Map<string, Formula>();
+      for (const [role, mask] of st.masks) {
+        const layer = layerOf(role);
+        let into = rel.get(layer);
+        if (into === undefined) rel.set(layer, (into = projector.empty()));
+        const f = store.and([st.x, store.not(mask)]);
+        if (!projector.projectInto(f, space.contextEnd, into)) continue;
+        fill(into, st);
+        this.projRel.set(layer, into);
+        relByLayer.set(layer, store.or([relByLayer.get(layer) ?? store.FALSE, f]));
+      }
+      this.contexts.push({ protocols: st.protocols, ports: st.ports, x: st.x, rel: relByLayer });
     }
-    for (const [layer, into] of rel) {
-      if (!this.projRel.has(layer)) continue;
-      fillTokens(into);
-    }
+    if (reached) this.projX = projX;
   }
 
-  /** X and Rel of one context's formulas (changed before, changed after, root), projected into the group's projections. */
-  private contextResult(space: DiffSpace, projector: FormulaProjector, projX: Projection, rel: Map<string, Projection>, [b, a, m]: readonly [SideState, SideState, SideState]): { x: boolean; layers: string[]; at?: { protocols: Set<number>; ports: Set<number> } } {
+  /** X and the mask of each layer of one context state (null when X is empty there); clears `unchanged` when a layer's changed rules reach past its mask. */
+  private contextState(space: DiffSpace, projector: FormulaProjector, [b, a, m]: readonly [SideState, SideState, SideState]): ContextState | null {
     const store = space.store;
     const byRole = new Map<string, number>(m.roles.map((r, i) => [r, i]));
     const changed = new Map<string, Formula>();
@@ -283,27 +294,20 @@ class RelevanceGroup {
       if (x !== store.FALSE) changed.set(r, x);
     });
     const x = store.or([...changed.values()]);
-    if (!projector.projectInto(x, space.contextEnd, projX)) return { x: false, layers: [] };
-    const mask = (role: string): Formula => store.or(maskRoles(role).map((r) => m.formulas[byRole.get(r) ?? -1] ?? store.FALSE));
-    if (this.unchanged) for (const [role, xr] of changed) if (projector.satisfiable(store.and([xr, store.not(mask(role))]))) this.unchanged = false;
-    const layers: string[] = [];
-    const relByLayer = new Map<string, Formula>();
-    for (const role of m.roles) {
-      if (isStructural(role)) continue;
-      const layer = layerOf(role);
-      let into = rel.get(layer);
-      if (into === undefined) rel.set(layer, (into = projector.empty()));
-      const f = store.and([x, store.not(mask(role))]);
-      if (projector.projectInto(f, space.contextEnd, into)) {
-        this.projRel.set(layer, into);
-        layers.push(layer);
-        relByLayer.set(layer, store.or([relByLayer.get(layer) ?? store.FALSE, f]));
-      }
-    }
-    const at = { protocols: new Set<number>(), ports: new Set<number>() };
-    this.contexts.push({ ...at, x, rel: relByLayer });
-    return { x: true, layers, at };
+    if (!projector.satisfiable(x)) return null;
+    const masks = new Map<string, Formula>();
+    for (const role of m.roles) if (!isStructural(role)) masks.set(role, store.or(maskRoles(role).map((r) => m.formulas[byRole.get(r) ?? -1] ?? store.FALSE)));
+    if (this.unchanged) for (const [role, xr] of changed) if (projector.satisfiable(store.and([xr, store.not(masks.get(role) as Formula)]))) this.unchanged = false;
+    return { x, masks, protocols: new Set(), ports: new Set() };
   }
+}
+
+/** X and the masks per layer of one context state, with the protocol and port cells where it holds. */
+interface ContextState {
+  readonly x: Formula;
+  readonly masks: ReadonlyMap<string, Formula>;
+  readonly protocols: Set<number>;
+  readonly ports: Set<number>;
 }
 
 function ids(rules: readonly RuleRef[]): number[] {

@@ -44,6 +44,7 @@ export class DiffSpace {
   private readonly tablesByKey = new Map<string, Formula>();
   private readonly attrsByDim = new Map<number, readonly RequestAttributes[]>();
   private readonly converted = new Map<string, Map<Pred, Formula>>();
+  private mtlsLeaf: Formula | undefined;
 
   constructor(
     readonly dims: readonly Dim[],
@@ -67,12 +68,16 @@ export class DiffSpace {
 
   /** The leaf "the caller has an mTLS identity". */
   mtls(): Formula {
+    if (this.mtlsLeaf !== undefined) return this.mtlsLeaf;
     const i = this.index.get('identity');
-    if (i === undefined) return this.store.FALSE;
-    return this.store.leaf(
-      i,
-      (this.dims[i] as Dim).cells.map((c) => c.rep !== undefined),
-    );
+    this.mtlsLeaf =
+      i === undefined
+        ? this.store.FALSE
+        : this.store.leaf(
+            i,
+            (this.dims[i] as Dim).cells.map((c) => c.rep !== undefined),
+          );
+    return this.mtlsLeaf;
   }
 
   /** Formulas already built for one context and view (`key`), by predicate. */
