@@ -1,5 +1,7 @@
-// Test projects: `unit` (pure code, beside the sources and under test/architecture and test/conformance)
-// and `integration` (real peers from test/peers: kube-apiserver, Istio oracle, Gerrit, model server).
+// Test projects: `unit` (pure code, beside the sources and under test/architecture and test/conformance),
+// `integration` (real peers from test/peers: kube-apiserver, Istio oracle, Gerrit, scripted model server)
+// and `model-real` (a real small model on llama.cpp's llama-server, provisioned by
+// `GIC_REAL_MODEL=1 npm run peers:setup`; a smoke subset, at most 5 tasks per suite in CI).
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -23,6 +25,18 @@ export default defineConfig({
           fileParallelism: false,
           // One Gerrit per run, started only when a test file asks for it (test/peers/gerrit).
           globalSetup: ['test/peers/gerrit/gerrit-global-setup.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'model-real',
+          include: ['test/model-real/**/*.test.ts'],
+          // A 1.5B model on 1-2 CPU threads: tens of seconds per answer.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+          fileParallelism: false,
+          // One llama-server for the project, started from the provisioned cache.
+          globalSetup: ['test/model-real/real-model-global-setup.ts'],
         },
       },
     ],

@@ -15,6 +15,8 @@
 //   diff-benchmarks.ts:    access diff after one scoped policy edit < 200 ms, after one mesh-wide
 //                          (root-namespace) edit < 2 s (worst of the edits of each set)
 //   parse-benchmarks.ts:   parseDocuments on the mesh and on 10,000 policies (no target)
+//   store-benchmarks.ts:   audit-log appends per second with the hash chain (one process, grouped,
+//                          two processes) and verification speed; targets in that file
 // Not here: bench/gerrit-group-resolution.ts needs a live Gerrit (see bench/README.md).
 // Usage: npm run bench [-- --seed N]
 import { spawnSync } from 'node:child_process';
@@ -263,6 +265,11 @@ if (parse?.figures !== undefined) {
     record(name === 'parse-10000-policies' ? 'parse-10000-policies-median' : name, wallMs, 'ms', null, name === 'parse-documents-mesh' ? { ...details, fastPathShare: parse.figures['fast-path-share'], lineLookups: parse.figures['line-lookups-mesh'] } : details);
   }
 } else if (existsSync(join(benchDir, 'parse-benchmarks.ts'))) record('parse-documents-mesh', Number.NaN, 'ms', null);
+
+// The store's audit log (store-benchmarks.ts): appends per second with the hash chain, verification.
+const store = runScript('store-benchmarks.ts', []) as { results?: BenchResult[] } | undefined;
+if (store?.results !== undefined) for (const r of store.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'store-benchmarks.ts'))) record('store-append-sequential', Number.NaN, 'appends/s', { min: 100 });
 
 const cpuList = cpus();
 const output = {

@@ -1,7 +1,7 @@
 // The one table from outcomes and typed errors to process exit codes (docs/cli.md "Exit codes"):
 // 0 success, 2 usage error or bad request JSON, 3 findings at or above the failure threshold,
 // 4 input that cannot be read (also a named object that does not exist), and, as an extension,
-// 5 a live system (Gerrit, the cluster, the model) that failed. Anything else (a bug) is 1. Only main.ts turns this into process.exit.
+// 5 a live system (Gerrit, the cluster, the model, the store) that failed. Anything else (a bug) is 1. Only main.ts turns this into process.exit.
 import { AppError } from '../errors.js';
 import type { CommandStatus } from './command.js';
 
@@ -20,8 +20,8 @@ export const EXIT_CODES = {
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 
-/** Error codes of the adapters (`gerrit-unauthorized`, `kube-timeout`, ...). */
-const LIVE_SYSTEM_ERROR = /^(gerrit|kube|model)-/;
+/** Error codes of the adapters (`gerrit-unauthorized`, `kube-timeout`, `store-busy`, ...). */
+const LIVE_SYSTEM_ERROR = /^(gerrit|kube|model|store)-/;
 
 /** Exit code of a command that returned normally. */
 export function exitCodeForStatus(status: CommandStatus): ExitCode {

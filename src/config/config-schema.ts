@@ -1,6 +1,6 @@
 // The one schema of gic's settings (docs/style.md §6 "Config"): what the file, the environment and the
-// flags may set, with defaults. Starts with Gerrit and the groups-claim mapping; each new area adds one
-// strict section. Secrets (the Gerrit password or token) are marked so loggers can redact them.
+// flags may set, with defaults. Gerrit, the cluster, the model and the groups-claim mapping; each new area
+// adds one strict section. Secrets (the Gerrit password or token) are marked so loggers can redact them.
 import { z } from 'zod';
 
 import { AccessMappingSchema } from '../policy/resources/access-mapping.js';
@@ -43,13 +43,54 @@ export const ClusterSettingsSchema = z.strictObject({
 });
 export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>;
 
+/** How the model client asks for schema-constrained JSON (src/model/structured-output-dialect.ts). */
+export const MODEL_STRUCTURED_OUTPUT_DIALECTS = ['json_schema', 'json_object_schema', 'ollama_format', 'prompt'] as const;
+
+/** The in-cluster model (src/model): an OpenAI-compatible endpoint behind the egress guard; absent url: no model. */
+export const ModelSettingsSchema = z.strictObject({
+  /** The OpenAI-compatible `/v1` base URL, e.g. http://vllm.models.svc:8000/v1. */
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The model id as the server serves it (`/v1/models`). */
+  model: z.string().min(1).optional(),
+  /** Bearer API key, when the server checks one. Secret. */
+  apiKey: z.string().min(1).optional(),
+  /** Hosts the egress guard may reach beyond cluster-internal names and private addresses: names, `*.domain`, addresses, CIDRs. */
+  allowHosts: z.array(z.string().min(1)).default([]),
+  /** The cluster's DNS domain, for `*.svc.<domain>` names. */
+  clusterDomain: z.string().min(1).default('cluster.local'),
+  /** Per attempt, from sending to the end of the answer (local models are slow: 2 minutes). */
+  timeoutMs: z.number().int().min(1).default(120_000),
+  connectTimeoutMs: z.number().int().min(1).default(10_000),
+  /** Retries on 429, 5xx and dropped connections. */
+  maxRetries: z.number().int().min(0).max(10).default(2),
+  /** Model calls in flight at most (a local server runs one or two sequences at a time). */
+  concurrency: z.number().int().min(1).max(64).default(2),
+  structuredOutput: z.enum(MODEL_STRUCTURED_OUTPUT_DIALECTS).default('json_schema'),
+});
+export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
+
+/** gic's own state (src/store): the data directory holding the embedded SQLite store. */
+export const DataSettingsSchema = z.strictObject({
+  /**
+   * The data directory; the store is `<dir>/gic.db`. loadConfig always sets it: default
+   * `$XDG_STATE_HOME/gic`, else `~/.local/state/gic`; relative paths are resolved from the working directory.
+   */
+  dir: z.string().min(1).optional(),
+  /** How long a write waits for another process's lock on the store before retrying (ms). */
+  busyTimeoutMs: z.number().int().min(0).default(5_000),
+});
+export type DataSettings = z.infer<typeof DataSettingsSchema>;
+
 export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
+  model: ModelSettingsSchema.prefault({}),
+
+  data: DataSettingsSchema.prefault({}),
   /** Groups claim, caller and role mapping (GIC500-GIC502, `gic groups show`). */
   access: AccessMappingSchema.prefault({}),
 });
 export type GicConfig = z.infer<typeof GicConfigSchema>;
 
 /** Dotted paths of settings that hold secrets (redact them in logs and output). */
-export const SECRET_SETTINGS: readonly string[] = ['gerrit.password'];
+export const SECRET_SETTINGS: readonly string[] = ['gerrit.password', 'model.apiKey'];

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 import { describe, expect, it } from 'vitest';
 
 import { loadConfig } from './load-config.js';
@@ -43,6 +45,21 @@ describe('loadConfig', () => {
     expect(config.gerrit.password).toBe('from-env');
   });
 
+  it('resolves the data directory: --data-dir <- GIC_DATA_DIR <- file <- $XDG_STATE_HOME/gic <- ~/.local/state/gic', async () => {
+    const dataDir = async (env: Record<string, string>, flags: Record<string, string> = {}): Promise<string> => (await loadConfig({ env, flags, readFile })).config.data.dir;
+    expect(await dataDir({ HOME: '/home/alice' })).toBe('/home/alice/.local/state/gic');
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: '/var/state' })).toBe('/var/state/gic');
+    // The XDG spec says to ignore a relative XDG_STATE_HOME.
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: 'state' })).toBe('/home/alice/.local/state/gic');
+    expect(await dataDir({ HOME: '/home/alice', XDG_STATE_HOME: '/var/state', GIC_DATA_DIR: '/srv/gic' })).toBe('/srv/gic');
+    expect(await dataDir({ GIC_DATA_DIR: '/srv/gic' }, { 'data-dir': '/tmp/gic-data' })).toBe('/tmp/gic-data');
+    expect(await dataDir({}, { 'data-dir': 'relative/dir' })).toBe(resolve('relative/dir'));
+    files['data.yaml'] = 'data:\n  dir: /etc-file/gic\n  busyTimeoutMs: 250\n';
+    const fromFile = await loadConfig({ env: { GIC_CONFIG: 'data.yaml', HOME: '/home/alice' }, readFile });
+    expect(fromFile.config.data).toEqual({ dir: '/etc-file/gic', busyTimeoutMs: 250 });
+    expect((await loadConfig({ env: { HOME: '/h' }, readFile })).config.data.busyTimeoutMs).toBe(5_000);
+  });
+
   it('reports bad input with the right error codes', async () => {
     await expect(loadConfig({ env: {}, flags: { config: 'nope.yaml' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
     await expect(loadConfig({ env: {}, flags: { config: 'bad.yaml' }, readFile })).rejects.toMatchObject({ code: 'usage' });
@@ -51,5 +68,18 @@ describe('loadConfig', () => {
     await expect(loadConfig({ env: { GIC_GERRIT_URL: 'ftp://x' }, readFile })).rejects.toMatchObject({ code: 'usage' });
     await expect(loadConfig({ env: { GIC_GROUPS_CLAIM_VALUES: 'email' }, readFile })).rejects.toThrow(/valueKind/);
     await expect(loadConfig({ env: {}, flags: { 'gerrit-password-file': 'absent.txt' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
+  });
+
+  it('reads the model section: URL, name, secret key, repeatable allow-list flag over the comma-separated environment', async () => {
+    const defaults = (await loadConfig({ env: {}, readFile })).config.model;
+    expect(defaults).toEqual({ allowHosts: [], clusterDomain: 'cluster.local', timeoutMs: 120_000, connectTimeoutMs: 10_000, maxRetries: 2, concurrency: 2, structuredOutput: 'json_schema' });
+    const env = { GIC_MODEL_URL: 'http://vllm.models.svc:8000/v1', GIC_MODEL: 'qwen', GIC_MODEL_API_KEY: 'k', GIC_MODEL_ALLOW_HOSTS: 'a.example, 10.0.0.0/8,', GIC_MODEL_STRUCTURED_OUTPUT: 'ollama_format' };
+    const fromEnv = (await loadConfig({ env, readFile })).config.model;
+    expect(fromEnv).toMatchObject({ url: 'http://vllm.models.svc:8000/v1', model: 'qwen', apiKey: 'k', allowHosts: ['a.example', '10.0.0.0/8'], structuredOutput: 'ollama_format' });
+    const fromFlags = (await loadConfig({ env, readFile, flags: { 'model-allow-host': ['b.example', '*.gpu.example'], 'model-concurrency': '1', 'cluster-domain': 'corp.local' } })).config.model;
+    expect(fromFlags).toMatchObject({ allowHosts: ['b.example', '*.gpu.example'], concurrency: 1, clusterDomain: 'corp.local', model: 'qwen' });
+    await expect(loadConfig({ env: { GIC_MODEL_STRUCTURED_OUTPUT: 'grammar' }, readFile })).rejects.toThrow(/model\.structuredOutput/);
+    await expect(loadConfig({ env: { GIC_MODEL_URL: 'file:///etc/passwd' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+    await expect(loadConfig({ env: {}, flags: { 'model-timeout-ms': 'soon' }, readFile })).rejects.toThrow('flag --model-timeout-ms must be a whole number');
   });
 });

@@ -3,6 +3,8 @@
 // parsed through the same setting table as the flags. This is the only module that reads process.env;
 // it never logs secret values.
 import { readFile as fsReadFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
 
 import { parse as parseYaml } from 'yaml';
 
@@ -34,8 +36,18 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'gerrit.concurrency', flag: 'gerrit-concurrency', env: 'GIC_GERRIT_CONCURRENCY', kind: 'int', description: 'Gerrit requests in flight at most', valueName: 'N' },
   { path: 'cluster.kubeconfig', flag: 'kubeconfig', env: 'KUBECONFIG', kind: 'string', description: 'kubeconfig file(s) of the cluster (in a pod: the in-cluster config)', valueName: 'FILE' },
   { path: 'cluster.context', flag: 'context', env: '', kind: 'string', description: 'kubeconfig context to use', valueName: 'NAME' },
+  { path: 'model.url', flag: 'model-url', env: 'GIC_MODEL_URL', kind: 'string', description: 'OpenAI-compatible model endpoint (the /v1 base URL)', valueName: 'URL' },
+  { path: 'model.model', flag: 'model', env: 'GIC_MODEL', kind: 'string', description: 'model id as the endpoint serves it', valueName: 'NAME' },
+  { path: 'model.apiKey', flag: '', env: 'GIC_MODEL_API_KEY', kind: 'string', description: 'API key for the model endpoint', valueName: 'SECRET' },
+  { path: 'model.allowHosts', flag: 'model-allow-host', env: 'GIC_MODEL_ALLOW_HOSTS', kind: 'list', description: 'host (name, *.domain, address or CIDR) the model egress guard may reach beyond in-cluster and private addresses (repeatable; env comma-separated)', valueName: 'HOST' },
+  { path: 'model.clusterDomain', flag: 'cluster-domain', env: 'GIC_CLUSTER_DOMAIN', kind: 'string', description: 'cluster DNS domain for *.svc.<domain> model hosts (default cluster.local)', valueName: 'DOMAIN' },
+  { path: 'model.timeoutMs', flag: 'model-timeout-ms', env: 'GIC_MODEL_TIMEOUT_MS', kind: 'int', description: 'per-attempt model timeout in milliseconds', valueName: 'MS' },
+  { path: 'model.maxRetries', flag: 'model-max-retries', env: 'GIC_MODEL_MAX_RETRIES', kind: 'int', description: 'model retries on 429, 5xx and dropped connections', valueName: 'N' },
+  { path: 'model.concurrency', flag: 'model-concurrency', env: 'GIC_MODEL_CONCURRENCY', kind: 'int', description: 'model calls in flight at most', valueName: 'N' },
+  { path: 'model.structuredOutput', flag: 'model-structured-output', env: 'GIC_MODEL_STRUCTURED_OUTPUT', kind: 'string', description: 'how to ask the model for JSON: json_schema, json_object_schema, ollama_format or prompt', valueName: 'DIALECT' },
   { path: 'access.claim.claim', flag: 'groups-claim', env: 'GIC_GROUPS_CLAIM', kind: 'string', description: 'JWT claim holding Gerrit groups (default groups)', valueName: 'NAME' },
   { path: 'access.claim.valueKind', flag: 'groups-claim-values', env: 'GIC_GROUPS_CLAIM_VALUES', kind: 'string', description: 'what the groups claim holds: name or uuid', valueName: 'name|uuid' },
+  { path: 'data.dir', flag: 'data-dir', env: 'GIC_DATA_DIR', kind: 'string', description: "gic's data directory (the store: proposals, conversations, audit log); default $XDG_STATE_HOME/gic or ~/.local/state/gic", valueName: 'DIR' },
 ];
 
 export type FlagValues = Readonly<Record<string, string | boolean | readonly (string | boolean)[] | undefined>>;
@@ -50,7 +62,8 @@ export interface LoadConfigInput {
 }
 
 export interface LoadedConfig {
-  readonly config: GicConfig;
+  /** The settings, with the data directory always resolved to an absolute path. */
+  readonly config: GicConfig & { readonly data: GicConfig['data'] & { readonly dir: string } };
   /** The config file that was read, if any. */
   readonly file?: string;
 }
@@ -72,6 +85,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedCon
     layerFrom((spec) => {
       if (spec.flag === '') return undefined;
       const value = flags[spec.flag];
+      // A repeatable flag (kind list) arrives as an array: its values join like the environment's commas.
+      if (spec.kind === 'list' && Array.isArray(value)) return value.length === 0 ? undefined : value.filter((v) => typeof v === 'string').join(',');
       return typeof value === 'string' ? value : undefined;
     }, 'flag'),
   );
@@ -94,7 +109,8 @@ export async function loadConfig(input: LoadConfigInput = {}): Promise<LoadedCon
     const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new AppError('usage', `invalid configuration${file === undefined ? '' : ` (${file} and overrides)`}: ${problems}`);
   }
-  return { config: result.data, ...(file === undefined ? {} : { file }) };
+  const data = { ...result.data.data, dir: resolve(result.data.data.dir ?? defaultDataDir(env)) };
+  return { config: { ...result.data, data }, ...(file === undefined ? {} : { file }) };
 }
 
 async function readConfigFile(file: string, read: (path: string) => Promise<string>): Promise<Tree> {
@@ -174,6 +190,13 @@ function setPath(tree: Tree, path: string, value: unknown): void {
     node = isTree(next) ? next : (node[key] = {});
   }
   node[keys[keys.length - 1] as string] = value;
+}
+
+/** `$XDG_STATE_HOME/gic` (an absolute XDG_STATE_HOME only, as the XDG spec says), else `~/.local/state/gic`. */
+function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  const state = nonEmpty(env['XDG_STATE_HOME']);
+  if (state !== undefined && isAbsolute(state)) return join(state, 'gic');
+  return join(nonEmpty(env['HOME']) ?? homedir(), '.local', 'state', 'gic');
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -42,11 +42,21 @@ export interface AuditEntry extends AuditEntryInput {
   readonly hash: string;
 }
 
+/** How the chain was broken at the first bad entry (docs/audit-log.md "What verify detects"). */
+export type AuditBreakKind = 'edited' | 'removed' | 'inserted' | 'reordered' | 'malformed' | 'head';
+
 export interface AuditVerifyResult {
   readonly ok: boolean;
+  /** Entries read from the log (all of them, also when the chain is broken). */
   readonly entries: number;
   /** The first entry that was changed, removed or inserted, or null. */
-  readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+  readonly firstBad: { readonly seq: number; readonly reason: string; readonly kind: AuditBreakKind } | null;
+  /**
+   * The chain head the store recorded with the last append (seq 0 and 64 zeros for an empty log), or null
+   * when that record is missing. Keep it outside the store (a ticket, a signed note) to detect later
+   * truncation: a verify that reports a lower seq, or another hash at that seq, was cut back.
+   */
+  readonly head: { readonly seq: number; readonly hash: string } | null;
 }
 
 export interface ProposalRecord {
@@ -79,20 +89,38 @@ export interface ConversationRecord {
   readonly turns: readonly ConversationTurn[];
 }
 
+/**
+ * Errors are AppErrors: `not-found` (an unknown proposal or conversation), `bad-request` (another record
+ * under an existing id, a proposal submitted as another change, a time bound that is not ISO 8601),
+ * `internal` (an entry or record that is not well-formed: the field is named), and `store-*` for the
+ * store itself (`store-busy` retryable, `store-chain-broken`, `store-read-only`, `store-closed`,
+ * `store-corrupt`, `store-incompatible`, `store-failed`). The behaviour is pinned by
+ * test/conformance/store-conformance.ts, which every implementation runs.
+ */
 export interface Store {
+  /**
+   * Validates, seals (seq, time from the store's clock, prevHash, hash) and durably appends one entry;
+   * concurrent appends (also from other processes or replicas) are serialized, never forked. Refuses
+   * (`store-chain-broken`) to continue a log whose end was changed outside gic.
+   */
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
-  /** Entries in seq order, optionally bounded by time (inclusive). */
+  /** Entries in seq order, optionally bounded by time (inclusive; ISO 8601, any zone). */
   listAudit(range?: { readonly since?: string; readonly until?: string }): Promise<AuditEntry[]>;
+  /** Verifies the whole chain against its head in one consistent snapshot (docs/audit-log.md). */
   verifyAudit(): Promise<AuditVerifyResult>;
 
+  /** Stores a proposal; the same record again is a no-op, another record under its id is refused. */
   saveProposal(proposal: ProposalRecord): Promise<void>;
   getProposal(id: string): Promise<ProposalRecord | undefined>;
-  /** Records the review change of a submitted proposal. */
+  /** Records the review change of a submitted proposal (the same change again is a no-op, another is refused). */
   markProposalSubmitted(id: string, change: NonNullable<ProposalRecord['change']>): Promise<void>;
 
+  /** A new conversation with a fresh id, created now by `createdBy`. */
   createConversation(createdBy: string): Promise<ConversationRecord>;
   getConversation(id: string): Promise<ConversationRecord | undefined>;
+  /** Adds a turn (time from the store's clock) and returns the whole conversation. */
   appendTurn(id: string, turn: Omit<ConversationTurn, 'time'>): Promise<ConversationRecord>;
 
+  /** Waits for appends already requested, then closes; later calls fail with `store-closed`. */
   close(): Promise<void>;
 }

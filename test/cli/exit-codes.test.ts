@@ -38,6 +38,12 @@ describe('exit codes', () => {
     ['gerrit-unauthorized', 5],
     ['gerrit-timeout', 5],
     ['kube-unavailable', 5],
+    ['store-busy', 5],
+    ['store-chain-broken', 5],
+    ['model-egress-refused', 5],
+    ['model-not-served', 5],
+    ['model-invalid-output', 5],
+    ['model-timeout', 5],
   ])('maps AppError code %s to %i', (code, exit) => {
     expect(exitCodeForError(new AppError(code, 'x'))).toBe(exit);
   });

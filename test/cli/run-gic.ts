@@ -14,10 +14,11 @@ export interface GicRun {
   readonly stderr: string;
 }
 
-/** Runs `gic ...args` from the repository root; `stdin` is written to its standard input. */
-export function runGic(args: readonly string[], options: { stdin?: string } = {}): Promise<GicRun> {
+/** Runs `gic ...args` from the repository root; `stdin` is written to its standard input; `env` is added to the environment. */
+export function runGic(args: readonly string[], options: { stdin?: string; env?: Readonly<Record<string, string>> } = {}): Promise<GicRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const env = options.env === undefined ? process.env : { ...process.env, ...options.env };
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: REPO_ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -23,7 +23,7 @@ const PUBLISHED: Readonly<Record<string, string>> = {
   GIC110: 'RequestPrincipalMismatch', GIC111: 'LiteralWildcard', GIC112: 'AllowNothing', GIC113: 'IneffectiveRule',
   GIC114: 'RuleMatchesNothing', GIC115: 'SplitRule', GIC116: 'UnknownCustomProvider', GIC117: 'PolicyIgnoredByDataplane',
   GIC118: 'ServicePortInsteadOfTargetPort', GIC119: 'OverBroadGrant', GIC120: 'DryRun', GIC121: 'AuditWithoutProvider',
-  GIC122: 'UncoveredWorkload', GIC123: 'ProbesDeniedByDefaultDeny', GIC124: 'PathNormalizationBypass',
+  GIC122: 'UncoveredWorkload', GIC123: 'ProbesDeniedByDefaultDeny', GIC124: 'PathNormalizationBypass', GIC125: 'TimeBoundGrantExpired',
   GIC200: 'PeerAuthenticationInvalid', GIC201: 'ConflictingPeerAuthentication', GIC202: 'PeerAuthenticationSelectsNothing',
   GIC203: 'PortLevelMtlsUnknownPort', GIC204: 'RootNamespaceSelector', GIC300: 'RequestAuthenticationInvalid',
   GIC301: 'RequestAuthenticationSelectsNothing', GIC302: 'TokenNotRequired', GIC303: 'DuplicateIssuer',

@@ -7,6 +7,9 @@ import { parse } from 'yaml';
 
 export const ANALYZE_FIXTURES = join(import.meta.dirname, '../fixtures/istio/analyze');
 
+/** The analysis clock of the fixtures (time-bound grants, GIC125): fixed, so the goldens never age. */
+export const FIXTURE_NOW = new Date('2026-06-01T00:00:00Z');
+
 export function fixtureFiles(): string[] {
   return readdirSync(ANALYZE_FIXTURES).filter((f) => f.endsWith('.yaml')).sort();
 }

@@ -14,9 +14,13 @@ import { runAnalyzers } from '../../src/policy/analyze/run-analyzers.js';
 import { AccessRequestSchema } from '../../src/policy/evaluate/access-request.js';
 import { compileMesh } from '../../src/policy/evaluate/compile-mesh.js';
 import { evaluateRequest } from '../../src/policy/evaluate/evaluate-request.js';
-import { ANALYZE_FIXTURES, expectedFindings, fixtureFiles } from './analyze-fixture-files.js';
+import { ANALYZE_FIXTURES, expectedFindings, FIXTURE_NOW, fixtureFiles } from './analyze-fixture-files.js';
 
 const files = fixtureFiles();
+/** Codes whose condition is the decision of their witness (docs/analyzers.md "Levels and witnesses"). */
+const PROVEN_CODES = new Set(['GIC107', 'GIC108', 'GIC123']);
+/** `code decision` of every witness checked, across the files. */
+const checked: string[] = [];
 
 describe('analyzer golden fixtures', () => {
   it('has a fixture per area', () => {
@@ -27,7 +31,7 @@ describe('analyzer golden fixtures', () => {
     describe(file, () => {
       const text = readFileSync(join(ANALYZE_FIXTURES, file), 'utf8');
       const snapshot = buildAnalysisSnapshot([{ file, text }]);
-      const result = runAnalyzers(snapshot, ALL_ANALYZERS);
+      const result = runAnalyzers(snapshot, ALL_ANALYZERS, { now: FIXTURE_NOW });
 
       it('reads without input problems', () => {
         expect(snapshot.inputFindings.filter((f) => f.rule !== 'mesh.invalid-policy')).toEqual([]);
@@ -66,12 +70,22 @@ describe('analyzer golden fixtures', () => {
       it('carries only witnesses that the evaluator confirms', () => {
         const compiled = compileMesh(snapshot.mesh);
         for (const f of result.findings) {
+          // Codes whose condition is a decision are reported only with the witness that proves it.
+          if (PROVEN_CODES.has(f.code)) expect(f.witness, `${f.code} ${f.resource.name}`).toBeDefined();
           if (f.witness === undefined) continue;
           const request = AccessRequestSchema.parse(f.witness.request);
           const decision = evaluateRequest(compiled, request);
           expect({ code: f.code, field: f.field, decision: decision.decision }).toEqual({ code: f.code, field: f.field, decision: f.witness.decision });
+          checked.push(`${f.code} ${f.witness.decision}`);
         }
       });
     });
   }
+
+  // The loop above skips findings without a witness: make sure it checked many, of many codes and decisions.
+  it('checked witnesses of many codes and decisions', () => {
+    expect(checked.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(checked.map((c) => c.split(' ')[0])).size).toBeGreaterThanOrEqual(15);
+    expect(new Set(checked.map((c) => c.split(' ')[1]))).toEqual(new Set(['ALLOW', 'DENY']));
+  });
 });

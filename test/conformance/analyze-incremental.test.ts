@@ -62,6 +62,8 @@ describe('incremental analysis', () => {
       const before = session.findings().map(key).sort();
       const stats = session.upsert({ file: `edit-${i}.yaml`, text });
       expect(session.findings().map(key).sort(), `edit ${i}`).toEqual(fullRun(session));
+      // Only the Namespace (the last edit) rebuilds everything; every other edit reuses most results.
+      expect(stats.fullRebuild, `edit ${i}`).toBe(i === EDITS.length - 1);
       if (!stats.fullRebuild) expect(stats.reused, `edit ${i}`).toBeGreaterThan(stats.recomputed);
       if (i === 0) expect(session.findings().map(key).sort()).not.toEqual(before);
     });

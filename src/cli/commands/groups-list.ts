@@ -1,20 +1,19 @@
 // `gic groups list [--query Q]`: the Gerrit groups with their member counts (members resolved
 // recursively through subgroups), from the live Gerrit or the snapshot the settings name
 // (docs/cli.md "Commands that talk to live systems"). Output: {"groups": [{"id", "name", "members"}]}.
-import { loadConfig, SETTINGS } from '../../config/load-config.js';
+import { loadConfig } from '../../config/load-config.js';
 import { AppError } from '../../errors.js';
 import { createGroupSource } from '../../gerrit/create-group-source.js';
 import { resolveAllGroups } from '../../gerrit/resolve-group-directory.js';
 import { indexGroupDirectory } from '../../policy/resources/group-directory.js';
 import type { Command, OptionSpecs } from '../command.js';
 import { writeJson } from '../output/write-json.js';
+import { CONFIG_OPTION, settingOptions } from '../setting-options.js';
 
-/** Flags shared by the groups commands: the config file and the Gerrit settings of the setting table. */
+/** Flags shared by the groups commands: the config file and the settings of the table other than the model's. */
 export const GERRIT_OPTIONS: OptionSpecs = {
-  config: { type: 'string', valueName: 'FILE', description: 'config file (YAML); default $GIC_CONFIG' },
-  ...Object.fromEntries(
-    SETTINGS.filter((s) => s.flag !== '').map((s) => [s.flag, { type: 'string' as const, valueName: s.valueName, description: `${s.description} (env ${s.env})` }]),
-  ),
+  ...CONFIG_OPTION,
+  ...settingOptions((spec) => !spec.path.startsWith('model.')),
 };
 
 export const groupsListCommand: Command = {

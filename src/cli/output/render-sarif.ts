@@ -1,25 +1,47 @@
 // SARIF 2.1.0 for `gic analyze -o sarif` (code-scanning views): one run whose driver lists every code of
-// the analyzer catalog as a rule, and one result per finding with its file and line, the resource as a
-// logical location, and fix / witness / refs as properties.
+// the analyzer catalog as a rule, described in words (title and condition from the catalog, never a
+// message template) with a helpUri at the code's anchor in docs/analyzers.md, and one result per finding
+// with its file and line, the resource as a logical location, and fix / witness / refs as properties.
 import type { AnalyzeReport } from '../../policy/analyze/analyze-report.js';
 import { type Code, docsOf, MESSAGES } from '../../policy/analyze/messages.js';
 
 const SARIF_LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
+/** Where the project lives: documentation links point into its default branch. */
+export const PROJECT_URL = 'https://github.com/gic/gic';
+
+/** The documentation of a code, as an absolute URL (SARIF helpUri). */
+export function helpUri(code: Code): string {
+  return `${PROJECT_URL}/blob/main/${docsOf(code)}`;
+}
+
+/** `HttpFieldsOnTcpPort` -> `Http fields on TCP port`. */
+function words(title: string): string {
+  const spaced = title.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2');
+  return spaced
+    .split(' ')
+    .map((w, i) => (/^(Http|Tcp|Jwt|Jwks|Mtls)$/.test(w) ? w.toUpperCase().replace('MTLS', 'mTLS') : i === 0 ? w : w.toLowerCase()))
+    .join(' ');
+}
+
 export function renderSarif(report: AnalyzeReport, version: string): unknown {
   const codes = Object.keys(MESSAGES) as Code[];
   const extra = [...new Set(report.findings.map((f) => f.code).filter((c) => !(c in MESSAGES)))].sort();
   const rules = [
-    ...codes.map((code) => ({
-      id: code,
-      name: MESSAGES[code].title,
-      shortDescription: { text: MESSAGES[code].title.replace(/([a-z])([A-Z])/g, '$1 $2') },
-      fullDescription: { text: MESSAGES[code].template },
-      defaultConfiguration: { level: SARIF_LEVEL[MESSAGES[code].level] },
-      helpUri: `https://github.com/gic/gic/blob/main/${docsOf(code)}`,
-      properties: { refs: [...MESSAGES[code].refs] },
-    })),
-    ...extra.map((id) => ({ id, name: id, shortDescription: { text: `input problem ${id}` }, defaultConfiguration: { level: 'error' } })),
+    ...codes.map((code) => {
+      const entry = MESSAGES[code];
+      return {
+        id: code,
+        name: entry.title,
+        shortDescription: { text: words(entry.title) },
+        fullDescription: { text: entry.description },
+        help: { text: `${entry.description} See ${helpUri(code)}`, markdown: `${entry.description}\n\n[${code} in docs/analyzers.md](${helpUri(code)})` },
+        defaultConfiguration: { level: SARIF_LEVEL[entry.level] },
+        helpUri: helpUri(code),
+        properties: { refs: [...entry.refs] },
+      };
+    }),
+    ...extra.map((id) => ({ id, name: id, shortDescription: { text: `Input problem ${id}` }, fullDescription: { text: `gic could not read part of the input (${id}): the analysis ran without it.` }, defaultConfiguration: { level: 'error' } })),
   ];
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   return {
@@ -27,7 +49,7 @@ export function renderSarif(report: AnalyzeReport, version: string): unknown {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'gic', version, informationUri: 'https://github.com/gic/gic', rules } },
+        tool: { driver: { name: 'gic', version, informationUri: PROJECT_URL, rules } },
         results: report.findings.map((f) => {
           const file = f.source.slice(0, f.source.lastIndexOf(':'));
           return {

@@ -5,6 +5,7 @@ import type { Analyzer } from './analyzer.js';
 import { allowNothing } from './authz/allow-nothing.js';
 import { auditWithoutProvider } from './authz/audit-without-provider.js';
 import { dryRun } from './authz/dry-run.js';
+import { expiredGrant } from './authz/expired-grant.js';
 import { hostMismatch } from './authz/host-mismatch.js';
 import { httpFieldsOnTcp } from './authz/http-fields-on-tcp.js';
 import { ignoredByDataplane } from './authz/ignored-by-dataplane.js';
@@ -42,6 +43,7 @@ export const ALL_ANALYZERS: readonly Analyzer[] = [
   allowNothing,
   auditWithoutProvider,
   dryRun,
+  expiredGrant,
   hostMismatch,
   httpFieldsOnTcp,
   ignoredByDataplane,

@@ -10,9 +10,10 @@ import { parseDocuments } from '../parse/parse-documents.js';
 import type { ParsedDocument } from '../parse/parsed-document.js';
 import type { Mesh, ObjectRef } from '../resources/mesh.js';
 import { type AnalysisSnapshot, type AnalysisSource, documentRef, presentInputs, readIstiod, snapshotFromDocuments, validateSecurityDocument, withoutRejected } from './analysis-snapshot.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { Analyzer, SubjectKind } from './analyzer.js';
-import { dependencyKey } from './context.js';
+import { CLOCK_KEY, dependencyKey } from './context.js';
 import { compareFindings, type Finding } from './finding.js';
 import { MeshIndex } from './mesh-index.js';
 import { analyzeSubject, documentSubjectId, missingInputs, type SkippedAnalyzer, subjectsOf, type SubjectResult } from './run-analyzers.js';
@@ -75,16 +76,19 @@ export class AnalysisSession {
   /** Subjects of the current snapshot by kind and id, patched on each update. */
   private subjects = new Map<SubjectKind, Map<string, unknown>>();
 
+  private options: AnalysisOptions;
+
   constructor(
     snapshot: AnalysisSnapshot,
     private readonly analyzers: readonly Analyzer[],
-    private readonly verifyWitnesses = true,
+    options: AnalysisOptions = {},
   ) {
     this.snapshot = snapshot;
+    this.options = options;
     this.rebuild();
   }
 
-  static fromSources(sources: readonly AnalysisSource[], analyzers: readonly Analyzer[], options: { readonly gerrit?: GerritFacts; readonly verifyWitnesses?: boolean } = {}): AnalysisSession {
+  static fromSources(sources: readonly AnalysisSource[], analyzers: readonly Analyzer[], options: AnalysisOptions & { readonly gerrit?: GerritFacts } = {}): AnalysisSession {
     const documents: ParsedDocument[] = [];
     const findings: MeshFinding[] = [];
     for (const s of sources) {
@@ -92,7 +96,7 @@ export class AnalysisSession {
       documents.push(...parsed.documents);
       findings.push(...parsed.findings);
     }
-    return new AnalysisSession(snapshotFromDocuments(documents, findings, options.gerrit), analyzers, options.verifyWitnesses ?? true);
+    return new AnalysisSession(snapshotFromDocuments(documents, findings, options.gerrit), analyzers, options);
   }
 
   get current(): AnalysisSnapshot {
@@ -117,6 +121,12 @@ export class AnalysisSession {
   /** Removes objects. */
   remove(refs: readonly ObjectRef[]): UpdateStats {
     return this.apply([], refs, []);
+  }
+
+  /** Moves the analysis clock: only the subjects whose analysis read the clock are judged again. */
+  setClock(now: Date | undefined): UpdateStats {
+    this.options = { ...this.options, now };
+    return this.update(new Set(), new Set([CLOCK_KEY]), new Map());
   }
 
   private apply(added: readonly ParsedDocument[], removed: readonly ObjectRef[], parseFindings: readonly MeshFinding[]): UpdateStats {
@@ -232,7 +242,7 @@ export class AnalysisSession {
     this.readers.clear();
     this.byObject.clear();
     this.skippedList = [];
-    this.index = new MeshIndex(this.snapshot, this.verifyWitnesses);
+    this.index = new MeshIndex(this.snapshot, this.options);
     this.index.compileWhole = true;
     const found: Finding[] = [];
     let recomputed = 0;
@@ -258,7 +268,7 @@ export class AnalysisSession {
     const root = this.snapshot.mesh.meshConfig.rootNamespace;
     const touched = (ns: string): boolean => NAMESPACE_INPUTS.some((k) => changedKeys.has(dependencyKey(k, ns)));
     const rootTouched = touched(root);
-    const index = new MeshIndex(this.snapshot, this.verifyWitnesses, this.index, (ns) => !rootTouched && !touched(ns));
+    const index = new MeshIndex(this.snapshot, this.options, this.index, (ns) => !rootTouched && !touched(ns));
     this.index?.releaseCompiled();
     this.index = index;
     const removedFindings = new Set<Finding>();

@@ -9,7 +9,7 @@ import type { ParsedDocument } from '../parse/parsed-document.js';
 import type { Mesh, ObjectRef } from '../resources/mesh.js';
 import type { ValidatedResource } from '../validate/validate-report.js';
 import { validateDocument } from '../validate/validate-document.js';
-import type { InputKind } from './analyzer.js';
+import type { InputKind } from './input-kind.js';
 import type { GerritFacts } from './gerrit-facts.js';
 
 export interface AnalysisSource {

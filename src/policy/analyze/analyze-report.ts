@@ -4,6 +4,7 @@
 // failure threshold; the output threshold filters what is listed. Pure.
 import type { MeshFinding } from '../parse/mesh-finding.js';
 import { MESH_RULES } from '../parse/mesh-finding.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import { type AnalysisSource, buildAnalysisSnapshot } from './analysis-snapshot.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { Analyzer } from './analyzer.js';
@@ -35,13 +36,11 @@ export interface AnalyzeReport {
   readonly failures?: readonly string[];
 }
 
-export interface AnalyzeOptions {
+export interface AnalyzeOptions extends AnalysisOptions {
   readonly analyzers?: readonly Analyzer[];
   /** Findings below this level are left out of the report (default info: all). */
   readonly outputThreshold?: Level;
   readonly gerrit?: GerritFacts;
-  /** Check every witness with the evaluator (default true). */
-  readonly verifyWitnesses?: boolean;
 }
 
 function fromFinding(f: Finding): ReportedFinding {
@@ -68,7 +67,7 @@ export function buildAnalyzeReport(findings: readonly Finding[], inputFindings: 
 /** Parses, analyzes and reports in one call. */
 export function analyzeSources(sources: readonly AnalysisSource[], options: AnalyzeOptions = {}): AnalyzeReport {
   const snapshot = buildAnalysisSnapshot(sources, options.gerrit);
-  const result = runAnalyzers(snapshot, options.analyzers ?? ALL_ANALYZERS, { verifyWitnesses: options.verifyWitnesses ?? true });
+  const result = runAnalyzers(snapshot, options.analyzers ?? ALL_ANALYZERS, options);
   return buildAnalyzeReport(result.findings, snapshot.inputFindings, result.skipped, options.outputThreshold, result.failures);
 }
 

@@ -5,22 +5,9 @@
 // subject and recomputed only for subjects whose inputs changed. Analyzers do no I/O and keep no state.
 import type { AuthorizationPolicy, Mesh, PeerAuthentication, RequestAuthentication, Workload } from '../resources/mesh.js';
 import type { AnalysisContext } from './context.js';
+import type { InputKind } from './input-kind.js';
 import type { Code } from './messages.js';
 import type { ValidatedDocument } from './analysis-snapshot.js';
-
-/** What an analyzer reads; run-analyzers skips an analyzer when one of its inputs is absent. */
-export type InputKind =
-  | 'AuthorizationPolicy'
-  | 'PeerAuthentication'
-  | 'RequestAuthentication'
-  | 'Workload'
-  | 'Service'
-  | 'ServiceAccount'
-  | 'Namespace'
-  | 'MeshConfig'
-  | 'Validation'
-  | 'IstiodDeployment'
-  | 'GerritGroups';
 
 export interface SubjectTypes {
   readonly AuthorizationPolicy: AuthorizationPolicy;

@@ -3,9 +3,10 @@
 // `Kind:*`, `MeshConfig`), so run-analyzers can keep results per subject and recompute only subjects
 // whose inputs changed. Analyzers must read the snapshot only through this context.
 import type { AccessRequest } from '../evaluate/access-request.js';
+import type { CompiledMesh } from '../evaluate/compile-mesh.js';
 import type { Decision, DecisionKind } from '../evaluate/decision.js';
 import { evaluateRequest } from '../evaluate/evaluate-request.js';
-import type { ComposedPeerAuthentication, EffectiveMtls } from '../evaluate/mtls-mode.js';
+import type { EffectiveMtls } from '../evaluate/mtls-mode.js';
 import type { MeshConfig } from '../resources/mesh-config.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { AuthorizationPolicy, Gateway, Mesh, MeshObject, ObjectRef, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
@@ -43,6 +44,9 @@ export function dependencyKey(kind: string, namespace: string): string {
   if (key === undefined) byNs.set(namespace, (key = `${kind}:${namespace}`));
   return key;
 }
+
+/** The dependency key of the analysis clock: results that read it are judged again when it moves. */
+export const CLOCK_KEY = 'Clock';
 
 /** A set that keeps nothing: the reads of a one-off full analysis, which nobody asks for. */
 class IgnoredReads extends Set<string> {
@@ -94,12 +98,6 @@ export class AnalysisContext {
     return this.index.trustDomains;
   }
 
-  namespaceKnown(namespace: string): boolean {
-    this.read('Namespace', '*');
-    this.read('Workload', '*');
-    return this.index.knownNamespaces.has(namespace);
-  }
-
   knownNamespaces(): ReadonlySet<string> {
     this.read('Namespace', '*');
     this.read('Workload', '*');
@@ -110,12 +108,6 @@ export class AnalysisContext {
     this.read('ServiceAccount', namespace);
     this.read('Workload', namespace);
     return this.index.hasServiceAccount(namespace, name);
-  }
-
-  allServiceAccounts(): ReadonlySet<string> {
-    this.read('ServiceAccount', '*');
-    this.read('Workload', '*');
-    return this.index.allServiceAccounts();
   }
 
   /** Whether a principal pattern matches the identity of some known ServiceAccount. */
@@ -161,11 +153,6 @@ export class AnalysisContext {
     return this.index.requestAuthenticationsFor(w);
   }
 
-  peerAuthenticationFor(w: Workload): ComposedPeerAuthentication {
-    this.readPolicies('PeerAuthentication', w);
-    return this.index.peerAuthenticationFor(w);
-  }
-
   mtlsFor(w: Workload, port: number | undefined): EffectiveMtls {
     this.readPolicies('PeerAuthentication', w);
     return this.index.mtlsFor(w, port);
@@ -179,11 +166,6 @@ export class AnalysisContext {
   servicesIn(namespace: string): readonly Service[] {
     this.read('Service', namespace);
     return this.index.servicesByNs.get(namespace) ?? [];
-  }
-
-  allServices(): readonly Service[] {
-    this.read('Service', '*');
-    return this.index.mesh.services;
   }
 
   portsOf(w: Workload): number[] {
@@ -215,11 +197,6 @@ export class AnalysisContext {
   peerAuthenticationsIn(namespace: string): readonly PeerAuthentication[] {
     this.read('PeerAuthentication', namespace);
     return this.index.peerAuthnByNs.get(namespace) ?? [];
-  }
-
-  requestAuthenticationsIn(namespace: string): readonly RequestAuthentication[] {
-    this.read('RequestAuthentication', namespace);
-    return this.index.requestAuthnByNs.get(namespace) ?? [];
   }
 
   namespaceLabels(namespace: string): Readonly<Record<string, string>> {
@@ -275,23 +252,61 @@ export class AnalysisContext {
     });
   }
 
-  /**
-   * Evaluates a candidate witness with the evaluator and returns it only when the decision is the one
-   * expected (and, when given, the deciding reasons name `policy`), so a finding never carries a witness
-   * that does not show its problem.
-   */
-  witness(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
-    const ns = request.to.namespace;
+  /** The analysis clock (AnalysisOptions `now`), undefined when the caller gave none. */
+  get now(): Date | undefined {
+    this.reads.add(CLOCK_KEY);
+    return this.index.now;
+  }
+
+  /** Records what deciding a request to a workload of `namespace` reads. */
+  private readDecisionInputs(namespace: string): void {
     for (const kind of ['AuthorizationPolicy', 'PeerAuthentication', 'RequestAuthentication']) {
       this.read(kind, this.index.rootNamespace);
-      this.read(kind, ns);
+      this.read(kind, namespace);
     }
-    this.read('Workload', ns);
-    this.read('Service', ns);
-    this.read('Gateway', ns);
+    this.read('Workload', namespace);
+    this.read('Service', namespace);
+    this.read('Gateway', namespace);
     this.reads.add('MeshConfig');
-    if (!this.index.verifyWitnesses) return { request, decision: expected, explanation, verified: false };
-    const decision = evaluateRequest(this.index.compiledFor(ns), request, { trace: false });
+  }
+
+  /**
+   * The evaluator's decision on a request to a workload of the snapshot, for analyzers whose condition is
+   * a decision (the kubelet's probe is rejected, a TCP connection is denied): always evaluated, whatever
+   * `verifyWitnesses` says.
+   */
+  decide(request: AccessRequest): Decision {
+    this.readDecisionInputs(request.to.namespace);
+    return evaluateRequest(this.index.compiledFor(request.to.namespace), request, { trace: false });
+  }
+
+  /**
+   * Decides requests to `w` against the given AuthorizationPolicies instead of the ones that apply to it
+   * (what-if proofs: a variant of a policy, or only the policies that can decide a TCP port); the
+   * variant is compiled on the first call of the returned function.
+   */
+  deciderWith(w: Workload, policies: () => readonly AuthorizationPolicy[]): (request: AccessRequest) => Decision {
+    this.readDecisionInputs(w.namespace);
+    let compiled: CompiledMesh | undefined;
+    return (request) => evaluateRequest((compiled ??= this.index.compiledForWorkload(w, policies())), request, { trace: false });
+  }
+
+  /**
+   * Evaluates a candidate witness with the evaluator and returns it only when the decision is the one
+   * expected (and, when given, `check` accepts the decision), so a finding never carries a witness that
+   * does not show its problem. With `verifyWitnesses` off the candidate is returned unverified.
+   */
+  witness(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
+    if (!this.index.verifyWitnesses) {
+      this.readDecisionInputs(request.to.namespace);
+      return { request, decision: expected, explanation, verified: false };
+    }
+    return this.proof(request, expected, explanation, check);
+  }
+
+  /** As `witness`, for findings whose condition is the decision itself: always evaluated. */
+  proof(request: AccessRequest, expected: DecisionKind, explanation: string, check?: (d: Decision) => boolean): Witness | undefined {
+    const decision = this.decide(request);
     if (decision.decision !== expected) return undefined;
     if (check !== undefined && !check(decision)) return undefined;
     return { request, decision: expected, explanation };

@@ -2,12 +2,13 @@
 // by namespace, which AuthorizationPolicies / RequestAuthentications / PeerAuthentications apply to a
 // workload (through the evaluator's own attachment rules), the Services and ports of a workload and
 // the protocol Istio infers for a port. Immutable once built: a changed snapshot gets a new index.
-import { type CompiledMesh, compileMesh, groupByNamespace, selectorMatches, selectorOf, shouldAttach, targetOfWorkload, targetRefsOf } from '../evaluate/compile-mesh.js';
+import { type CompiledMesh, compileMesh, groupByNamespace, type ProxyTarget, selectorMatches, selectorOf, shouldAttach, targetOfWorkload, targetRefsOf } from '../evaluate/compile-mesh.js';
 import { composePeerAuthentication, type ComposedPeerAuthentication, type EffectiveMtls, mtlsForPort, oldestFirst } from '../evaluate/mtls-mode.js';
 import type { Protocol } from '../evaluate/access-request.js';
 import { selectsTarget, servicePortProtocol, targetPortOf } from '../evaluate/protocol-inference.js';
 import type { AuthorizationPolicy, Gateway, Mesh, PeerAuthentication, RequestAuthentication, Service, ServicePort, Workload } from '../resources/mesh.js';
 import type { PolicyTargetReference } from '../resources/workload-selector.js';
+import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisSnapshot } from './analysis-snapshot.js';
 import { valueMatches } from './rule-facts.js';
 
@@ -34,7 +35,7 @@ export interface Selectable {
 // The analyzers read a policy's selector and targetRefs as the evaluator does.
 export { selectorOf, targetRefsOf } from '../evaluate/compile-mesh.js';
 
-export function workloadKey(w: { readonly namespace: string; readonly name: string }): string {
+function workloadKey(w: { readonly namespace: string; readonly name: string }): string {
   return `${w.namespace}/${w.name}`;
 }
 
@@ -113,17 +114,23 @@ export class MeshIndex {
   private readonly tcpMemo = new Map<string, readonly number[]>();
   private identities: string[] | undefined;
 
+  /** Check illustrating witnesses with the evaluator (AnalysisOptions). */
+  readonly verifyWitnesses: boolean;
+  /** The analysis clock (AnalysisOptions), when the caller gave one. */
+  readonly now: Date | undefined;
+
   /**
-   * `verifyWitnesses` (default true): check every witness with the evaluator before attaching it, which
-   * compiles each namespace that has one. `previous` + `unchanged` carry compiled namespaces over from
-   * the index of the previous snapshot when nothing they depend on changed (incremental analysis).
+   * `previous` + `unchanged` carry compiled namespaces over from the index of the previous snapshot when
+   * nothing they depend on changed (incremental analysis).
    */
   constructor(
     readonly snapshot: AnalysisSnapshot,
-    readonly verifyWitnesses = true,
+    options: AnalysisOptions = {},
     previous?: MeshIndex,
     unchanged?: (namespace: string) => boolean,
   ) {
+    this.verifyWitnesses = options.verifyWitnesses ?? true;
+    this.now = options.now;
     if (previous !== undefined && unchanged !== undefined) {
       for (const [ns, compiled] of previous.compiledMemo) if (unchanged(ns)) this.compiledMemo.set(ns, compiled);
     }
@@ -161,6 +168,15 @@ export class MeshIndex {
     return line;
   }
 
+  private readonly targets = new WeakMap<Workload, ProxyTarget>();
+
+  /** The evaluator's view of a workload (labels, identity, dataplane), built once per workload. */
+  private targetOf(w: Workload): ProxyTarget {
+    let t = this.targets.get(w);
+    if (t === undefined) this.targets.set(w, (t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain)));
+    return t;
+  }
+
   private keyOf(w: Workload): string {
     let key = this.keys.get(w);
     if (key === undefined) this.keys.set(w, (key = workloadKey(w)));
@@ -171,15 +187,10 @@ export class MeshIndex {
     return this.serviceAccounts.has(`${namespace}/${name}`);
   }
 
-  /** All `ns/sa` identities known to the snapshot. */
-  allServiceAccounts(): ReadonlySet<string> {
-    return this.serviceAccounts;
-  }
-
   /** Whether a policy of this kind (selector / targetRefs / namespace) applies to the workload. */
   attaches(policy: Selectable, w: Workload): boolean {
     if (policy.namespace !== this.rootNamespace && policy.namespace !== w.namespace) return false;
-    return shouldAttach({ namespace: policy.namespace, targetRefs: targetRefsOf(policy.spec), selector: selectorOf(policy.spec) }, targetOfWorkload(w, this.mesh.meshConfig.trustDomain), this.rootNamespace, undefined);
+    return shouldAttach({ namespace: policy.namespace, targetRefs: targetRefsOf(policy.spec), selector: selectorOf(policy.spec) }, this.targetOf(w), this.rootNamespace, undefined);
   }
 
   /** In-mesh workloads a policy applies to (Envoy attachment; ztunnel reads selector policies the same way). */
@@ -274,7 +285,7 @@ export class MeshIndex {
     const key = this.keyOf(w);
     const hit = this.servicesMemo.get(key);
     if (hit !== undefined) return hit;
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     const out = (this.servicesByNs.get(w.namespace) ?? []).filter((s) => selectsTarget(s, t));
     this.servicesMemo.set(key, out);
     return out;
@@ -292,7 +303,7 @@ export class MeshIndex {
 
   private computePortsOf(w: Workload): number[] {
     const ports = new Set<number>(w.containerPorts.map((p) => p.port));
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     for (const s of this.servicesFor(w)) for (const sp of s.ports) {
       const tp = targetPortOf(sp, t);
       if (tp !== undefined) ports.add(tp);
@@ -319,7 +330,7 @@ export class MeshIndex {
   }
 
   private computeProtocolOf(w: Workload, port: number): PortProtocol | undefined {
-    const t = targetOfWorkload(w, this.mesh.meshConfig.trustDomain);
+    const t = this.targetOf(w);
     for (const s of this.servicesFor(w)) for (const sp of s.ports) {
       if (targetPortOf(sp, t) !== port) continue;
       const protocol = servicePortProtocol(sp.name, sp.protocol, sp.appProtocol);
@@ -329,11 +340,6 @@ export class MeshIndex {
     return undefined;
   }
 
-  /**
-   * The evaluator's compiled form of the part of the mesh that decides requests to workloads of one
-   * namespace (its workloads, Services and Gateways; policies of the root namespace and of it), used to
-   * check witnesses. Memoised per namespace.
-   */
   /** Drops the compiled namespaces (they hold compiled predicates for every policy): memory, not state. */
   releaseCompiled(): void {
     this.compiledMemo.clear();
@@ -347,13 +353,45 @@ export class MeshIndex {
   compileWhole = false;
   private whole: CompiledMesh | undefined;
 
+  /**
+   * The evaluator's compiled form of the part of the mesh that decides requests to workloads of one
+   * namespace (its workloads, Services and Gateways; policies of the root namespace and of it), used to
+   * check witnesses. Memoised per namespace.
+   */
   compiledFor(namespace: string): CompiledMesh {
     if (this.compileWhole) return (this.whole ??= compileMesh(this.mesh));
     const hit = this.compiledMemo.get(namespace);
     if (hit !== undefined) return hit;
+    const compiled = compileMesh(this.reducedMesh(namespace));
+    this.compiledMemo.set(namespace, compiled);
+    return compiled;
+  }
+
+  /**
+   * The part of the mesh that decides requests to one workload (it, its Services, the Gateways of its
+   * namespace, its PeerAuthentications and RequestAuthentications, and `policies`, which the caller
+   * chooses: the ones that can decide the requests it asks about), compiled afresh for what-if questions
+   * ("would this request be decided otherwise if the rule read as written?"). Not memoised.
+   */
+  compiledForWorkload(w: Workload, policies: readonly AuthorizationPolicy[]): CompiledMesh {
+    const root = this.rootNamespace;
+    const both = <T>(m: ReadonlyMap<string, readonly T[]>): T[] => (w.namespace === root ? [...(m.get(root) ?? [])] : [...(m.get(root) ?? []), ...(m.get(w.namespace) ?? [])]);
+    return compileMesh({
+      ...this.mesh,
+      workloads: [w],
+      services: this.servicesFor(w),
+      serviceAccounts: [],
+      gateways: this.mesh.gateways.filter((g) => g.namespace === w.namespace),
+      authorizationPolicies: policies,
+      peerAuthentications: both(this.peerAuthnByNs),
+      requestAuthentications: both(this.requestAuthnByNs),
+    });
+  }
+
+  private reducedMesh(namespace: string): Mesh {
     const root = this.rootNamespace;
     const both = <T>(m: ReadonlyMap<string, readonly T[]>): T[] => (namespace === root ? [...(m.get(root) ?? [])] : [...(m.get(root) ?? []), ...(m.get(namespace) ?? [])]);
-    const reduced: Mesh = {
+    return {
       ...this.mesh,
       workloads: this.workloadsByNs.get(namespace) ?? [],
       services: this.servicesByNs.get(namespace) ?? [],
@@ -364,8 +402,5 @@ export class MeshIndex {
       peerAuthentications: both(this.peerAuthnByNs),
       requestAuthentications: both(this.requestAuthnByNs),
     };
-    const compiled = compileMesh(reduced);
-    this.compiledMemo.set(namespace, compiled);
-    return compiled;
   }
 }

@@ -108,15 +108,7 @@ export function isEmptyRule(rule: Rule): boolean {
   return (rule.from === undefined || rule.from.length === 0) && (rule.to === undefined || rule.to.length === 0) && (rule.when === undefined || rule.when.length === 0);
 }
 
-export function actionOf(spec: { readonly action?: string | undefined }): 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM' {
-  return (spec.action ?? 'ALLOW') as 'ALLOW' | 'DENY' | 'AUDIT' | 'CUSTOM';
-}
-
 export function isDryRun(annotations: Readonly<Record<string, string>>): boolean {
   const v = annotations['istio.io/dry-run'];
   return v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);
-}
-
-export function policyRef(p: { readonly namespace: string; readonly name: string }): string {
-  return `${p.namespace}/${p.name}`;
 }

@@ -2,9 +2,11 @@
 // exist in the snapshot run (others are listed as skipped with the missing inputs), each over every
 // subject of its kind. Results are kept per (analyzer, subject) with the dependency keys the subject's
 // analysis read, which is what AnalysisSession uses to recompute only affected subjects.
+import type { AnalysisOptions } from './analysis-options.js';
 import type { AnalysisSnapshot, ValidatedDocument } from './analysis-snapshot.js';
-import type { Analyzer, InputKind, SubjectKind, SubjectTypes } from './analyzer.js';
+import type { Analyzer, SubjectKind, SubjectTypes } from './analyzer.js';
 import { AnalysisContext, IGNORED_READS } from './context.js';
+import type { InputKind } from './input-kind.js';
 import { compareFindings, type Finding } from './finding.js';
 import { MeshIndex } from './mesh-index.js';
 
@@ -77,8 +79,8 @@ export function analyzeSubject(analyzer: Analyzer, index: MeshIndex, subject: un
 }
 
 /** Runs every applicable analyzer over the whole snapshot. */
-export function runAnalyzers(snapshot: AnalysisSnapshot, analyzers: readonly Analyzer[], options: { readonly verifyWitnesses?: boolean } = {}): AnalysisResult {
-  const index = new MeshIndex(snapshot, options.verifyWitnesses ?? true);
+export function runAnalyzers(snapshot: AnalysisSnapshot, analyzers: readonly Analyzer[], options: AnalysisOptions = {}): AnalysisResult {
+  const index = new MeshIndex(snapshot, options);
   index.compileWhole = true;
   const findings: Finding[] = [];
   const skipped: SkippedAnalyzer[] = [];

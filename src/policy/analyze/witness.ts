@@ -120,7 +120,7 @@ export function requestMatching(rule: Rule, o: WitnessOptions): AccessRequest {
   if (has('paths', operation.paths)) path = concretePath(operation.paths[0]!);
   else if (has('notPaths', operation.notPaths)) path = firstNotMatching(['/', '/gic-witness', '/gic/witness/x'], operation.notPaths);
   if (has('hosts', operation.hosts)) host = concretize(operation.hosts[0]!, 'x');
-  if (has('ports', operation.ports)) port = Number(operation.ports[0]);
+  if (has('ports', operation.ports)) port = o.port !== undefined && operation.ports.includes(String(o.port)) ? o.port : Number(operation.ports[0]);
   else if (has('notPorts', operation.notPorts)) {
     const excluded = new Set(operation.notPorts.map(Number));
     port = [o.port, ...o.target.containerPorts.map((p) => p.port), 8080, 9080, 15999].find((p) => p !== undefined && !excluded.has(p));

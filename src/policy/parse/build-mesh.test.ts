@@ -369,8 +369,8 @@ describe('buildMesh on a realistic mesh (sidecar, ambient, waypoint, gateway)', 
     expect(frontend.labels).toEqual({ app: 'frontend', version: 'v1' });
     expect(frontend.serviceAccount).toBe('frontend');
     expect(frontend.containerPorts).toEqual([{ port: 8080, name: 'http', protocol: 'TCP' }]);
-    expect(frontend.probes).toEqual([{ port: 8080, rewritten: true }]);
-    expect(workload('batch-probe').probes).toEqual([{ port: 9000, rewritten: false }]);
+    expect(frontend.probes).toEqual([{ port: 8080, kind: 'http', path: '/healthz', rewritten: true }]);
+    expect(workload('batch-probe').probes).toEqual([{ port: 9000, kind: 'tcp', rewritten: false }]);
     expect(workload('batch-probe').serviceAccount).toBe('default');
     expect(workload('cron-client').serviceAccount).toBe('default');
   });
@@ -546,13 +546,13 @@ describe('buildMesh: workloads', () => {
   });
 
   it('reads probes of every kind; named ports resolve against the container', () => {
-    const text = `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: p, labels: {istio-injection: enabled}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: x, namespace: p}\nspec:\n  containers:\n  - name: c\n    ports: [{name: web, containerPort: 8080}, {containerPort: 9090, protocol: UDP}]\n    livenessProbe: {httpGet: {port: web}}\n    readinessProbe: {tcpSocket: {port: 9090}}\n    startupProbe: {grpc: {port: 7000}}\n  - name: d\n    livenessProbe: {httpGet: {port: other}}\n    readinessProbe: {exec: {command: [true]}}\n`;
+    const text = `---\napiVersion: v1\nkind: Namespace\nmetadata: {name: p, labels: {istio-injection: enabled}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: x, namespace: p}\nspec:\n  containers:\n  - name: c\n    ports: [{name: web, containerPort: 8080}, {containerPort: 9090, protocol: UDP}]\n    livenessProbe: {httpGet: {port: web}}\n    readinessProbe: {tcpSocket: {port: 9090}}\n    startupProbe: {grpc: {port: 7000}}\n  - name: d\n    livenessProbe: {httpGet: {port: https, scheme: HTTPS, path: /ready}}\n    readinessProbe: {exec: {command: [true]}}\n`;
     const { mesh: m } = mesh(text);
     expect(m.workloads[0]!.probes).toEqual([
-      { port: 8080, rewritten: true },
-      { port: 9090, rewritten: true },
-      { port: 7000, rewritten: true },
-      { port: 'other', rewritten: true },
+      { port: 8080, kind: 'http', rewritten: true },
+      { port: 9090, kind: 'tcp', rewritten: true },
+      { port: 7000, kind: 'grpc', rewritten: true },
+      { port: 'https', kind: 'https', path: '/ready', rewritten: true },
     ]);
     expect(m.workloads[0]!.containerPorts).toEqual([
       { port: 8080, name: 'web', protocol: 'TCP' },

@@ -214,7 +214,7 @@ function buildWorkload(entry: Entry, namespaces: ReadonlyMap<string, Namespace>,
     dataplane,
     ...(gatewayName === undefined ? {} : { gatewayName }),
     isWaypoint,
-    probes: Object.freeze(template.probes.map((p) => ({ port: p.port, rewritten }))),
+    probes: Object.freeze(template.probes.map((p) => ({ ...p, rewritten }))),
   });
 }
 

@@ -6,7 +6,7 @@
 import { stringify } from 'yaml';
 
 import type { MeshConfig } from '../resources/mesh-config.js';
-import type { Gateway, Mesh, MeshObject, SecurityPolicy, Service, Workload } from '../resources/mesh.js';
+import type { Gateway, Mesh, MeshObject, SecurityPolicy, Service, Workload, WorkloadProbe } from '../resources/mesh.js';
 import { PROXY_CONTAINER } from './dataplane.js';
 import { KUBE_YAML_SCHEMA } from './kube-yaml.js';
 
@@ -52,6 +52,12 @@ function isWorkload(object: PrintableResource): object is Workload {
   return 'dataplane' in object && 'containerPorts' in object;
 }
 
+function printProbe(probe: WorkloadProbe): Record<string, Plain> {
+  if (probe.kind === 'grpc') return { grpc: { port: probe.port } };
+  if (probe.kind === 'http' || probe.kind === 'https') return { httpGet: canonical({ port: probe.port, path: probe.path, scheme: probe.kind === 'https' ? 'HTTPS' : undefined }) };
+  return { tcpSocket: { port: probe.port } };
+}
+
 function podSpec(workload: Workload): Record<string, Plain> {
   const app: Record<string, Plain> = { name: 'app', image: 'app' };
   if (workload.containerPorts.length > 0) {
@@ -59,7 +65,7 @@ function podSpec(workload: Workload): Record<string, Plain> {
   }
   const containers: Plain[] = [app];
   // One container per probe: a container has at most one probe of each kind.
-  workload.probes.forEach((probe, i) => containers.push({ name: `probe-${i}`, image: 'app', readinessProbe: { tcpSocket: { port: probe.port } } }));
+  workload.probes.forEach((probe, i) => containers.push({ name: `probe-${i}`, image: 'app', readinessProbe: printProbe(probe) }));
   if (workload.dataplane === 'sidecar') containers.push({ name: PROXY_CONTAINER, image: 'proxyv2' });
   return { serviceAccountName: workload.serviceAccount, containers };
 }

@@ -1,13 +1,17 @@
 // Reads the pod template of a workload object (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet,
 // Job, CronJob): labels, annotations, service account, container ports, probes, proxy container.
 // Dataplane mode and waypoint status are decided by the mesh builder, which sees namespaces and Gateways.
-import type { ContainerPort } from '../resources/mesh.js';
+import type { ContainerPort, ProbeKind } from '../resources/mesh.js';
 import { arrayAt, isPlainObject, objectAt, type PlainObject, stringAt, stringMap } from './read-object.js';
 
 export const WORKLOAD_KINDS: ReadonlySet<string> = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 
 export interface ProbeRef {
   readonly port: number | string;
+  /** How the kubelet probes: `http` (httpGet), `https` (httpGet with scheme HTTPS), `tcp`, `grpc`. */
+  readonly kind: ProbeKind;
+  /** The httpGet path (default `/`). */
+  readonly path?: string;
 }
 
 export interface PodTemplate {
@@ -52,11 +56,14 @@ function readProbes(container: PlainObject, ports: readonly ContainerPort[]): Pr
       const handler = objectAt(probe, action);
       if (handler === undefined) continue;
       const raw = handler['port'];
-      if (typeof raw === 'number' && Number.isInteger(raw)) probes.push({ port: raw });
+      const kind: ProbeKind = action === 'tcpSocket' ? 'tcp' : action === 'grpc' ? 'grpc' : stringAt(handler, 'scheme')?.toUpperCase() === 'HTTPS' ? 'https' : 'http';
+      const path = action === 'httpGet' ? stringAt(handler, 'path') : undefined;
+      const facts = { kind, ...(path === undefined ? {} : { path }) };
+      if (typeof raw === 'number' && Number.isInteger(raw)) probes.push({ port: raw, ...facts });
       else if (typeof raw === 'string' && raw !== '') {
         // A named port resolves against the container's own ports, as the kubelet does.
         const named = ports.find((p) => p.name === raw);
-        probes.push({ port: named?.port ?? (/^\d+$/.test(raw) ? Number(raw) : raw) });
+        probes.push({ port: named?.port ?? (/^\d+$/.test(raw) ? Number(raw) : raw), ...facts });
       }
       break;
     }

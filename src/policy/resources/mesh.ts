@@ -66,8 +66,20 @@ export interface Workload extends MeshObject {
   readonly gatewayName?: string;
   /** The workload is a waypoint proxy (its Gateway has class `istio-waypoint`, or istio manages it as one). */
   readonly isWaypoint: boolean;
-  /** The workload has health probes that the sidecar does not rewrite (annotation or injection off). */
-  readonly probes: readonly { readonly port: number | string; readonly rewritten: boolean }[];
+  /** The kubelet's health probes, and whether the sidecar rewrites them (annotation or injection off). */
+  readonly probes: readonly WorkloadProbe[];
+}
+
+/** How the kubelet probes: `http` (httpGet), `https` (httpGet with scheme HTTPS), `tcp` (tcpSocket), `grpc`. */
+export type ProbeKind = 'http' | 'https' | 'tcp' | 'grpc';
+
+export interface WorkloadProbe {
+  readonly port: number | string;
+  readonly rewritten: boolean;
+  /** Absent on workloads built by hand: read as `tcp`. */
+  readonly kind?: ProbeKind;
+  /** The httpGet path (default `/`). */
+  readonly path?: string;
 }
 
 export interface ServicePort {

@@ -305,6 +305,26 @@ describe('scripted model server', () => {
     });
   });
 
+  describe('concurrency', () => {
+    it('counts chat completions in flight and their peak until reset', async () => {
+      server.setScript([1, 2, 3].map((n) => ({ kind: 'text' as const, text: `answer ${n}`, delayMs: 1_000 })));
+      expect(server.concurrency()).toEqual({ current: 0, max: 0 });
+      const answers = Promise.all([chat({}), chat({}), chat({})].map(async (pending) => (await pending).json()));
+      const until = async (condition: () => boolean): Promise<void> => {
+        for (const deadline = performance.now() + 10_000; !condition(); await new Promise((resolve) => setTimeout(resolve, 10))) {
+          if (performance.now() > deadline) throw new Error(`still ${JSON.stringify(server.concurrency())}`);
+        }
+      };
+      await until(() => server.concurrency().current === 3);
+      expect(server.concurrency()).toEqual({ current: 3, max: 3 });
+      await answers;
+      await until(() => server.concurrency().current === 0);
+      expect(server.concurrency()).toEqual({ current: 0, max: 3 });
+      server.reset();
+      expect(server.concurrency()).toEqual({ current: 0, max: 0 });
+    });
+  });
+
   describe('failures', () => {
     it('answers 500 and 429 with Retry-After as scripted', async () => {
       server.setScript([

@@ -35,7 +35,9 @@ export interface ScriptedModelServer {
   requests(): readonly RecordedRequest[];
   /** How many script steps have not answered a request yet. */
   remainingSteps(): number;
-  /** Forgets the script, the recorded requests and the id counters. */
+  /** Chat-completion requests being answered now, and the most at once since start or reset (a client's concurrency limit). */
+  concurrency(): { readonly current: number; readonly max: number };
+  /** Forgets the script, the recorded requests, the id counters and the concurrency peak. */
   reset(): void;
   /** Stops listening, drops open connections and cancels pending delays. */
   close(): Promise<void>;
@@ -116,6 +118,8 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
   let recorded: MutableRecord[] = [];
   let completionCount = 0;
   let toolCallCount = 0;
+  let chatsInFlight = 0;
+  let chatsPeak = 0;
   const inFlight = new Set<AbortController>();
 
   const modelEntry = (id: string): object => ({
@@ -330,6 +334,10 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
     }
     if (path === '/v1/chat/completions') {
       if (method !== 'POST') return notAllowed();
+      chatsInFlight++;
+      chatsPeak = Math.max(chatsPeak, chatsInFlight);
+      // Counted until the exchange ends (answer sent, connection cut or client gone), not when the handler returns.
+      res.once('close', () => chatsInFlight--);
       await handleChat(req, res, record, signal);
       return;
     }
@@ -370,11 +378,15 @@ export async function createScriptedModelServer(options: ScriptedModelServerOpti
     remainingSteps() {
       return script.filter((entry) => !entry.used).length;
     },
+    concurrency() {
+      return { current: chatsInFlight, max: chatsPeak };
+    },
     reset() {
       script = [];
       recorded = [];
       completionCount = 0;
       toolCallCount = 0;
+      chatsPeak = chatsInFlight;
     },
     async close() {
       const closed = new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));

@@ -1,7 +1,7 @@
 // Small helpers the AuthorizationPolicy analyzers share: naming workloads and rules, the witness
 // options for a workload (trust domain, accepted issuers), and the ports a rule is about.
 import type { Rule } from '../../resources/authorization-policy.js';
-import type { AuthorizationPolicy, Workload } from '../../resources/mesh.js';
+import type { Workload } from '../../resources/mesh.js';
 import type { AnalysisContext } from '../context.js';
 import { issuersOf, type WitnessOptions } from '../witness.js';
 
@@ -31,8 +31,4 @@ export function portsInScope(ctx: AnalysisContext, rule: Rule, w: Workload): num
   const limited = rulePorts(rule);
   const notPorts = new Set((rule.to ?? []).flatMap((t) => t.operation?.notPorts ?? []).map(Number));
   return (limited ?? ctx.portsOf(w)).filter((p) => !notPorts.has(p));
-}
-
-export function rulesOf(p: AuthorizationPolicy): readonly Rule[] {
-  return p.spec.rules ?? [];
 }

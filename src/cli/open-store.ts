@@ -1,0 +1,22 @@
+// How a command opens gic's store from its settings: the SQLite store in the data directory
+// (--data-dir, GIC_DATA_DIR, the config file, else $XDG_STATE_HOME/gic or ~/.local/state/gic).
+// Read-only for commands that only read (`gic audit verify|export`): then a missing store is exit 4
+// with the path, and nothing is created.
+import type { LoadedConfig } from '../config/load-config.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite-store.js';
+import type { OptionSpecs } from './command.js';
+
+/** The flags of the store settings, for commands that open the store. */
+export const STORE_OPTIONS: OptionSpecs = {
+  config: { type: 'string', valueName: 'FILE', description: 'config file (YAML); default $GIC_CONFIG' },
+  'data-dir': { type: 'string', valueName: 'DIR', description: "gic's data directory (env GIC_DATA_DIR; default $XDG_STATE_HOME/gic, else ~/.local/state/gic)" },
+};
+
+export function openStore(config: LoadedConfig['config'], options: { readonly readOnly?: boolean; readonly clock?: () => Date } = {}): Promise<SqliteStore> {
+  return openSqliteStore({
+    dataDir: config.data.dir,
+    busyTimeoutMs: config.data.busyTimeoutMs,
+    ...(options.readOnly === true ? { readOnly: true } : {}),
+    ...(options.clock === undefined ? {} : { clock: options.clock }),
+  });
+}
