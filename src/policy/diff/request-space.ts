@@ -219,6 +219,84 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
   });
 }
 
+/** What identity atoms name: trust domains, namespaces, free service accounts, pairs and principals. */
+interface IdentityParts {
+  readonly tds: ReadonlySet<string>;
+  readonly nss: ReadonlySet<string>;
+  readonly freeSas: ReadonlySet<string>;
+  readonly pairs: ReadonlySet<string>;
+  readonly principals: ReadonlySet<string>;
+}
+
+function identityParts(atoms: readonly Atom[]): IdentityParts {
+  const fill = (p: string): string[] => (p === '*' ? [FILL] : p.startsWith('*') ? [p.slice(1), `${FILL}${p.slice(1)}`] : p.endsWith('*') ? [p.slice(0, -1), `${p.slice(0, -1)}${FILL}`] : [p]);
+  const tds = new Set<string>();
+  const nss = new Set<string>();
+  const freeSas = new Set<string>();
+  const pairs = new Set<string>();
+  const principals = new Set<string>();
+  for (const a of atoms) {
+    for (const p of a.patterns) {
+      if (a.field === 'principals') {
+        for (const v of fill(p)) {
+          principals.add(v);
+          principals.add(`${v}/${FILL}`);
+          const id = peerOf(v);
+          if (id.namespace !== '') nss.add(id.namespace);
+          if (id.namespace !== '' && id.serviceAccount !== '') pairs.add(`${id.namespace}/${id.serviceAccount}`);
+          if (p.startsWith('*') && id.serviceAccount !== '') freeSas.add(id.serviceAccount);
+          if (v.split('/').length === 5) tds.add(id.trustDomain);
+        }
+      } else if (a.field === 'namespaces') {
+        if (!p.includes('*')) nss.add(p);
+        else for (const f of [FILL, '']) nss.add(p.replaceAll('*', f));
+      } else if (a.field === 'serviceAccounts') {
+        pairs.add(p);
+        nss.add(p.slice(0, p.indexOf('/')));
+      } else if (a.field === 'trustDomains') {
+        for (const v of fill(p)) tds.add(v);
+      }
+    }
+  }
+  return { tds, nss, freeSas, pairs, principals };
+}
+
+/** The parts of a dimension's atoms, per atom list (a Dim's list does not change). */
+const partsOf = new WeakMap<readonly Atom[], IdentityParts>();
+
+/**
+ * The identity candidates a pattern (`extra`) can match among, for a dimension built from `atoms`:
+ * what `identityCandidates` gives for the atoms plus `extra`, the combined ones only in the namespaces
+ * `only` (every one when undefined), computed from the atoms' parts once per atom list (rule-hull.ts
+ * asks for many patterns against one dimension). Unordered: for tests, not for cells.
+ */
+export function identityCandidatesWith(atoms: readonly Atom[], extra: Atom, trustDomains: readonly string[], only: ReadonlySet<string> | undefined): DimValue[] {
+  let base = partsOf.get(atoms);
+  if (base === undefined) partsOf.set(atoms, (base = identityParts(atoms)));
+  const more = identityParts([extra]);
+  const tds = new Set<string>([...trustDomains, 'cluster.local', `${FILL}.td`, ...base.tds, ...more.tds]);
+  const merged = interchangeableTrustDomains([...atoms, extra], [...tds]);
+  const inside = (ns: string): boolean => only === undefined || only.has(ns);
+  const nss = [`${FILL}-ns`, ...base.nss, ...more.nss].filter(inside);
+  const freeSas = [`${FILL}-sa`, ...base.freeSas, ...more.freeSas];
+  const pairs = [...base.pairs, ...more.pairs].filter((pair) => inside(pair.slice(0, pair.indexOf('/'))));
+  const out: DimValue[] = [undefined];
+  for (const td of tds) {
+    if (merged.has(td)) continue;
+    for (const ns of nss) for (const sa of freeSas) out.push(peerOf(`${td}/ns/${ns}/sa/${sa}`));
+    for (const pair of pairs) {
+      const i = pair.indexOf('/');
+      out.push(peerOf(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
+    }
+  }
+  // Every principal an atom names (odd ones may match a pattern in a namespace they do not parse to).
+  for (const p of [...base.principals, ...more.principals]) {
+    const id = peerOf(p);
+    if (!merged.has(id.trustDomain)) out.push(id);
+  }
+  return out;
+}
+
 /**
  * Trust domains that no identity atom tells apart from an earlier one in `tds` (swapping the two maps
  * every atom's patterns onto the same patterns): their candidates would only repeat cells. Empty when

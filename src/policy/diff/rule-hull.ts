@@ -10,7 +10,7 @@
 // rule's pattern. Over-approximating is safe (a rule kept that did not need to be); never the reverse.
 // Pure.
 import type { Dim, SpaceOptions } from './request-space.js';
-import { candidateValues } from './request-space.js';
+import { candidateValues, identityCandidatesWith } from './request-space.js';
 import { type Atom, atomKey, atomTest } from './collect-atoms.js';
 import { type DimKey, type DimValue, fieldInfo } from './match-fields.js';
 import type { RuleFields, Term } from './rule-fields.js';
@@ -147,7 +147,7 @@ export class HullBuilder {
       candidates = ports.filter((v) => test(v));
     } else {
       const extra: Atom = { field, patterns, test, structural: false };
-      candidates = candidateValues(d.key, [...d.atoms, extra], this.options, d.key === 'identity' ? namespacesOf(field, patterns) : undefined).filter((v) => test(v));
+      candidates = (d.key === 'identity' ? identityCandidatesWith(d.atoms, extra, this.options.trustDomains, namespacesOf(field, patterns)) : candidateValues(d.key, [...d.atoms, extra], this.options)).filter((v) => test(v));
     }
     const keys = this.cellKeys(i);
     const out = new Uint8Array(d.cells.length);
