@@ -15,6 +15,8 @@
 //   diff-benchmarks.ts:    access diff after one scoped policy edit < 200 ms, after one mesh-wide
 //                          (root-namespace) edit < 2 s (worst of the edits of each set)
 //   parse-benchmarks.ts:   parseDocuments on the mesh and on 10,000 policies (no target)
+//   copilot-benchmarks.ts: prompt tokens of typical draft and explain tasks <= 4,000 (worst task);
+//                          review of one policy edit < 1 s (median, without a model)
 //   store-benchmarks.ts:   audit-log appends per second with the hash chain (one process, grouped,
 //                          two processes) and verification speed; targets in that file
 // Not here: bench/gerrit-group-resolution.ts needs a live Gerrit (see bench/README.md).
@@ -270,6 +272,14 @@ if (parse?.figures !== undefined) {
 const store = runScript('store-benchmarks.ts', []) as { results?: BenchResult[] } | undefined;
 if (store?.results !== undefined) for (const r of store.results) record(r.name, r.value, r.unit, r.target, r.details);
 else if (existsSync(join(benchDir, 'store-benchmarks.ts'))) record('store-append-sequential', Number.NaN, 'appends/s', { min: 100 });
+
+// The copilot (copilot-benchmarks.ts): prompt tokens per task, review of one policy edit.
+const copilot = runScript('copilot-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
+if (copilot?.results !== undefined) for (const r of copilot.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'copilot-benchmarks.ts'))) {
+  record('copilot-prompt-tokens-worst-task', Number.NaN, 'tokens', { max: 4_000 });
+  record('copilot-review-one-policy-edit-median', Number.NaN, 'ms', { max: 1_000 });
+}
 
 const cpuList = cpus();
 const output = {

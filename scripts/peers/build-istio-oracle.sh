@@ -12,6 +12,7 @@ hash=$( (cd "$src" && sha256sum go.mod go.sum ./*.go && echo "ldflags=$ldflags")
 cache="${XDG_CACHE_HOME:-$HOME/.cache}/gic/peers"
 dir="$cache/istio-oracle-$hash"
 if [[ -x "$dir/oracle" && -f "$dir/crd-all.gen.yaml" ]]; then
+  touch "$dir" # marks the build as in use (see the pruning below)
   echo "$dir/oracle"
   exit 0
 fi
@@ -32,9 +33,9 @@ chmod 0755 "$tmp"
 # Publish atomically; a concurrent build of the same hash may have won the race, which is fine.
 mv -T "$tmp" "$dir" 2>/dev/null || rm -rf "$tmp"
 trap - EXIT
-# Builds of older sources are never used again: keep the cache to the current one.
-for old in "$cache"/istio-oracle-*; do
-  [[ "$old" != "$dir" && -d "$old" ]] && rm -rf "$old"
-done
+# Builds of other sources: several checkouts (worktrees, branches) share this cache and a test run
+# spawns the binary many times, so only builds nobody has used for a day are removed; removing every
+# other build would pull the binary from under a concurrent run of another checkout.
+find "$cache" -maxdepth 1 -type d -name 'istio-oracle-*' ! -path "$dir" -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
 echo "build-istio-oracle: built in $(( $(date +%s) - start ))s" >&2
 echo "$dir/oracle"

@@ -6,10 +6,13 @@ import { auditVerifyCommand } from './commands/audit-verify.js';
 import { checkCommand } from './commands/check.js';
 import { diffCommand } from './commands/diff.js';
 import { doctorCommand } from './commands/doctor.js';
+import { draftCommand } from './commands/draft.js';
 import { dryRunCommand } from './commands/dry-run.js';
+import { explainCommand } from './commands/explain.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { proposeCommand } from './commands/propose.js';
+import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, dryRunCommand, groupsListCommand, groupsShowCommand, proposeCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, groupsListCommand, groupsShowCommand, proposeCommand, submitCommand, validateCommand];

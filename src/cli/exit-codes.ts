@@ -10,13 +10,17 @@ export const EXIT_CODES = {
   internal: 1,
   usage: 2,
   'bad-request': 2,
+  /** A setting the command needs is missing (no mesh, no Gerrit, no policy repository). */
+  'not-configured': 2,
   findings: 3,
+  /** gic refused to act (`gic submit` of a proposal that is not verified): the same exit as findings. */
+  refused: 3,
   'input-unreadable': 4,
   /** A named object (a Gerrit group, a workload) does not exist: the input cannot be read. */
   'not-found': 4,
   /** A live system (Gerrit, the cluster, the model) failed, refused the credentials or timed out. */
   unavailable: 5,
-} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'input-unreadable' | 'not-found' | 'unavailable', number>>;
+} as const satisfies Readonly<Record<CommandStatus | 'internal' | 'usage' | 'not-configured' | 'refused' | 'input-unreadable' | 'not-found' | 'unavailable', number>>;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 

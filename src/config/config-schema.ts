@@ -43,6 +43,23 @@ export const ClusterSettingsSchema = z.strictObject({
 });
 export type ClusterSettings = z.infer<typeof ClusterSettingsSchema>;
 
+/**
+ * The policy repository (docs/cli.md "The copilot commands"): where `gic submit` opens changes and what
+ * the review bot watches. A proposal's YAML goes to `<path>/<namespace>/<name>.yaml` on `branch`.
+ */
+export const PolicyRepoSettingsSchema = z.strictObject({
+  /** Gerrit project holding the mesh's policy files; absent: `gic submit` is not configured. */
+  project: z.string().min(1).optional(),
+  branch: z.string().min(1).default('master'),
+  /** Directory of the policy files inside the repository (no leading or trailing slash). */
+  path: z
+    .string()
+    .min(1)
+    .default('policies')
+    .refine((p) => !p.startsWith('/') && !p.endsWith('/') && !p.split('/').some((s) => s === '' || s === '.' || s === '..'), 'a relative directory such as deploy/istio (no leading or trailing slash, no . or ..)'),
+});
+export type PolicyRepoSettings = z.infer<typeof PolicyRepoSettingsSchema>;
+
 /** How the model client asks for schema-constrained JSON (src/model/structured-output-dialect.ts). */
 export const MODEL_STRUCTURED_OUTPUT_DIALECTS = ['json_schema', 'json_object_schema', 'ollama_format', 'prompt'] as const;
 
@@ -84,6 +101,8 @@ export type DataSettings = z.infer<typeof DataSettingsSchema>;
 export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
+  policyRepo: PolicyRepoSettingsSchema.prefault({}),
+
   model: ModelSettingsSchema.prefault({}),
 
   data: DataSettingsSchema.prefault({}),

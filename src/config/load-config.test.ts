@@ -70,6 +70,17 @@ describe('loadConfig', () => {
     await expect(loadConfig({ env: {}, flags: { 'gerrit-password-file': 'absent.txt' }, readFile })).rejects.toMatchObject({ code: 'input-unreadable' });
   });
 
+  it('reads the policy repository from file, GIC_POLICY_* and --policy-* flags, with defaults', async () => {
+    const defaults = await loadConfig({ env: {}, readFile });
+    expect(defaults.config.policyRepo).toEqual({ branch: 'master', path: 'policies' });
+    const env = { GIC_POLICY_PROJECT: 'mesh-config', GIC_POLICY_BRANCH: 'main', GIC_POLICY_PATH: 'deploy/istio' };
+    expect((await loadConfig({ env, readFile })).config.policyRepo).toEqual({ project: 'mesh-config', branch: 'main', path: 'deploy/istio' });
+    const flags = { 'policy-project': 'other', 'policy-path': 'istio/policies' };
+    expect((await loadConfig({ env, flags, readFile })).config.policyRepo).toEqual({ project: 'other', branch: 'main', path: 'istio/policies' });
+    await expect(loadConfig({ env: { GIC_POLICY_PATH: '/abs/path' }, readFile })).rejects.toThrow(/policyRepo.path/);
+    await expect(loadConfig({ env: { GIC_POLICY_PATH: 'a/../b' }, readFile })).rejects.toMatchObject({ code: 'usage' });
+  });
+
   it('reads the model section: URL, name, secret key, repeatable allow-list flag over the comma-separated environment', async () => {
     const defaults = (await loadConfig({ env: {}, readFile })).config.model;
     expect(defaults).toEqual({ allowHosts: [], clusterDomain: 'cluster.local', timeoutMs: 120_000, connectTimeoutMs: 10_000, maxRetries: 2, concurrency: 2, structuredOutput: 'json_schema' });

@@ -2,7 +2,7 @@
 // mesh test/fixtures/istio/compile/mesh.yaml), round trips (the proposal verifies, and requests built
 // from the intent's subjects and operations decide as the intent says on mesh + proposal), and
 // unintended-effect detection (a first ALLOW on a workload also closes everything else: not verified).
-// GIC_UPDATE_GOLDEN=1 rewrites the golden YAML (review it).
+// GIC_UPDATE_GOLDEN=1 writes the golden YAML (review it); without it a missing golden file fails.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,7 +52,8 @@ describe('intent compiler golden pairs', () => {
       const first = compileIntent(intent, mesh);
       expect(compileIntent(intent, mesh).yaml).toBe(first.yaml);
       const golden = join(DIR, `${name}-policy.yaml`);
-      if (process.env['GIC_UPDATE_GOLDEN'] === '1' || !existsSync(golden)) writeFileSync(golden, first.yaml);
+      if (process.env['GIC_UPDATE_GOLDEN'] === '1') writeFileSync(golden, first.yaml);
+      expect(existsSync(golden), `${golden} is missing: run with GIC_UPDATE_GOLDEN=1 and review the file`).toBe(true);
       expect(first.yaml).toBe(readFileSync(golden, 'utf8'));
       expect(first.yaml.startsWith('# gic intent: ')).toBe(true);
     });

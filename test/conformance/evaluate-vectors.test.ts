@@ -13,6 +13,7 @@ import { AccessRequestSchema } from '../../src/policy/evaluate/access-request.js
 import { compileMesh } from '../../src/policy/evaluate/compile-mesh.js';
 import { evaluateRequest } from '../../src/policy/evaluate/evaluate-request.js';
 import { parseMesh } from '../../src/policy/parse/parse-mesh.js';
+import { missingDocSections } from '../support/doc-anchors.js';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/istio/evaluate');
 
@@ -33,6 +34,8 @@ const CaseRequestSchema = z.strictObject({
 
 const FixtureSchema = z.strictObject({
   note: z.string(),
+  /** The section of docs/semantics.md the expectations come from. */
+  semantics: z.string().regex(/^docs\/semantics\.md#[\w-]+$/),
   base: z.string().optional(),
   cases: z.array(
     z.strictObject({
@@ -54,6 +57,9 @@ describe('evaluate conformance vectors', () => {
   for (const file of files) {
     const fixture = FixtureSchema.parse(parse(readFileSync(join(FIXTURES, file), 'utf8')));
     describe(`${file}: ${fixture.note}`, () => {
+      it(`cites an existing section of docs/semantics.md (${fixture.semantics})`, () => {
+        expect(missingDocSections([fixture.semantics])).toEqual([]);
+      });
       for (const c of fixture.cases) {
         it(c.note, () => {
           const text = [fixture.base ?? '', c.resources].filter((t) => t.trim() !== '').join('\n---\n');

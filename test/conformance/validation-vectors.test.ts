@@ -5,6 +5,7 @@
 //   `# Expect: warning RULE FIELD` (own line) a finding on the next non-comment line
 //   `# Vector: V16`                            the document implements vector V16 of istio-authz.md §7.9
 //   `# Passes: RULE, RULE`                     the document is a passing case for these rules
+//   `# Semantics: docs/semantics.md#section`   (once per file) where the expectations come from
 // Every document must state at least one expectation; findings must match exactly (rule, field, line,
 // level). Coverage: every catalogued rule has a failing and a passing case, every §7.9 vector is present.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 import { RULES } from '../../src/policy/validate/rule-catalog.js';
 import { validateSources } from '../../src/policy/validate/validate-sources.js';
+import { missingDocSections } from '../support/doc-anchors.js';
 
 const DIR = join(import.meta.dirname, '../fixtures/istio/validate');
 
@@ -93,6 +95,11 @@ describe('validation vectors', () => {
     const report = validateSources([{ file, text }]);
 
     describe(file, () => {
+      it('cites existing sections of docs/semantics.md', () => {
+        const refs = [...text.matchAll(/^#\s*Semantics:\s*(.+)$/gm)].flatMap((m) => (m[1] ?? '').split(/[,\s]+/).filter(Boolean));
+        expect(refs.length).toBeGreaterThan(0);
+        expect(missingDocSections(refs)).toEqual([]);
+      });
       for (const c of cases) {
         const title = `document at line ${c.startLine}${c.vectors.length > 0 ? ` (${c.vectors.join(', ')})` : ''}`;
         it(title, () => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { errorLayer, oracleAnalyze, oracleValidate, oracleValidateBatch, oracleVersion, type OracleValidation } from '../peers/istio-oracle/oracle-client.js';
+import { errorLayer, oracleAnalyze, oracleEvaluate, oracleValidate, oracleValidateBatch, oracleVersion, type OracleEvalRequest, type OracleValidation } from '../peers/istio-oracle/oracle-client.js';
 import { startIstioOracle } from '../peers/istio-oracle/start-istio-oracle.js';
 import { startPeerOrSkip } from '../peers/peer.js';
 
@@ -164,5 +164,52 @@ describe.skipIf(!peer)('the Istio oracle peer', () => {
     // (whose inputs include them) never runs: no IST0101/IST0127 at all, only IST0106.
     const messages = await oracleAnalyze(command, fixtureMesh, { filesOnly: true });
     expect(messages.map((m) => `${m.code} ${m.origin}`)).toEqual(['IST0106 AuthorizationPolicy foo/deny-without-rules']);
+  });
+
+  it('evaluate: decides requests through the filter chain istiod builds (mTLS, CUSTOM, JWT, DENY, ALLOW), naming the stage and rule', async () => {
+    // Expectations from Istio's documentation (docs/semantics.md "Decision order", "TCP", "JWT"), not from gic.
+    const resources = [
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: istio, namespace: istio-system}\ndata:\n  mesh: |\n    extensionProviders:\n    - name: ext\n      envoyExtAuthzHttp: {service: ext.foo.svc.cluster.local, port: 8000}',
+      'apiVersion: security.istio.io/v1\nkind: PeerAuthentication\nmetadata: {name: strict, namespace: foo}\nspec:\n  selector: {matchLabels: {app: strict}}\n  mtls: {mode: STRICT}',
+      'apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: jwt, namespace: foo}\nspec:\n  jwtRules:\n  - issuer: https://iss\n    jwks: \'{"keys":[]}\'',
+      'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: no-admin, namespace: foo}\nspec:\n  action: DENY\n  rules:\n  - to: [{operation: {paths: ["/admin*"]}}]',
+      'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: readers, namespace: foo}\nspec:\n  rules:\n  - from: [{source: {namespaces: [bar]}}]\n    to: [{operation: {methods: [GET]}}]',
+      'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: ext, namespace: foo}\nspec:\n  action: CUSTOM\n  provider: {name: ext}\n  rules:\n  - to: [{operation: {paths: ["/ext"]}}]',
+    ].join('\n---\n');
+    const proxy = (app: string) => ({ namespace: 'foo', labels: { app }, kind: 'sidecar' as const });
+    const fromBar = 'cluster.local/ns/bar/sa/b';
+    const requests: OracleEvalRequest[] = [
+      { proxy: proxy('web'), protocol: 'http', port: 80, peer: fromBar, method: 'GET', path: '/x' },
+      { proxy: proxy('web'), protocol: 'http', port: 80, peer: fromBar, method: 'POST', path: '/x' },
+      { proxy: proxy('web'), protocol: 'http', port: 80, peer: fromBar, method: 'GET', path: '/admin/x' },
+      { proxy: proxy('web'), protocol: 'http', port: 80, peer: fromBar, method: 'GET', path: '/ext' },
+      { proxy: proxy('web'), protocol: 'http', port: 80, peer: fromBar, method: 'GET', path: '/x', jwt: { invalid: true } },
+      { proxy: proxy('strict'), protocol: 'http', port: 80, method: 'GET', path: '/x' },
+      // TCP: the ALLOW rule with `methods` is dropped (nothing allows), the DENY rule loses `paths` (denies all).
+      { proxy: proxy('web'), protocol: 'tcp', port: 9000, peer: fromBar },
+    ];
+    const [results] = await oracleEvaluate(command, [{ resources, requests }]);
+    const summary = (results ?? []).map((r) => [r.decision, r.protocol, r.stage, r.provider ?? r.policy ?? '']);
+    expect(summary).toEqual([
+      ['ALLOW', 'http', 'allow', 'ns[foo]-policy[readers]-rule[0]'],
+      ['DENY', 'http', 'allow', ''],
+      ['DENY', 'http', 'deny', 'ns[foo]-policy[no-admin]-rule[0]'],
+      // CONDITIONAL once every local layer allows (the provider decides after them: stage allow).
+      ['CONDITIONAL', 'http', 'allow', 'ext'],
+      ['UNAUTHENTICATED', 'http', 'jwt', ''],
+      ['DENY', 'http', 'mtls', ''],
+      ['DENY', 'tcp', 'deny', 'ns[foo]-policy[no-admin]-rule[0]'],
+    ]);
+    expect(results?.[2]?.matching).toEqual(['ns[foo]-policy[no-admin]-rule[0]']);
+  });
+
+  it('evaluate: says what it does not model instead of deciding', async () => {
+    const resources = 'apiVersion: security.istio.io/v1\nkind: RequestAuthentication\nmetadata: {name: jwt, namespace: foo}\nspec:\n  jwtRules:\n  - issuer: https://iss\n    jwks: \'{"keys":[]}\'';
+    const base: OracleEvalRequest = { proxy: { namespace: 'foo', labels: { app: 'web' }, kind: 'sidecar' }, protocol: 'http', port: 80, method: 'GET', path: '/x' };
+    const [results] = await oracleEvaluate(command, [{ resources, requests: [{ ...base, jwt: { payload: { iss: 'https://iss', sub: 'a', exp: 4102444800 } } }, { ...base, path: '/a b' }] }]);
+    for (const r of results ?? []) {
+      expect(r.decision).toBeUndefined();
+      expect(r.unmodeled?.length).toBeGreaterThan(0);
+    }
   });
 });

@@ -2,7 +2,7 @@
 // never depends on luck; elsewhere each run explores new cases. FC_SEED=<n> replays a reported run.
 import fc from 'fast-check';
 
-const FIXED_CI_SEED = 20_261_125;
+export const FIXED_CI_SEED = 20_261_125;
 
 const requested = process.env['FC_SEED'];
 if (requested !== undefined && requested !== '') {

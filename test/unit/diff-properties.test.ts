@@ -15,6 +15,7 @@ import { callerIdentity, viewRequest } from '../../src/policy/diff/request-view.
 import { canReceive, exposureOf } from '../../src/policy/diff/target-structure.js';
 import type { Source } from '../../src/policy/resources/authorization-policy.js';
 import { buildMesh, type MeshSeed, meshSeedArb, policySeedArb, requestArb, ROOT } from '../arbitraries/mesh-and-requests.js';
+import { GeneratorCoverage } from '../support/generator-coverage.js';
 
 type Edit =
   | { kind: 'add'; policy: MeshSeed['policies'][number] }
@@ -79,7 +80,8 @@ const waypointCaseArb = caseArb.map(({ seed, edits, requests }) => {
 /** How often the properties met what they are about (asserted after each run, so the generators cannot drift to trivial cases). */
 const coverage = { requests: 0, changed: 0, unreceivable: 0, changes: 0, sharedClasses: 0, rulesLeftOut: 0, unchangedByMasks: 0, onlyIn: 0 };
 
-function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void {
+/** Checks one case; `shares` counts the requests it checked, by kind (generator-coverage.ts). */
+const checkExact = (shares: GeneratorCoverage) => ({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; requests: unknown[] }): void => {
   const afterSeed = edits.reduce(applyEdit, seed);
   const before = compileMesh(buildMesh(seed));
   const after = compileMesh(buildMesh(afterSeed));
@@ -116,6 +118,7 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
     }
     coverage.requests++;
     if (a !== b) coverage.changed++;
+    shares.note({ 'decision changed': a !== b, 'a change is reported': report.changes.length > 0, [b]: true });
     if (a !== b) {
       expect(holders.length, context).toBeGreaterThan(0);
       for (const h of holders) expect([h.before, h.after], context).toEqual([b, a]);
@@ -123,7 +126,7 @@ function checkExact({ seed, edits, requests }: { seed: MeshSeed; edits: Edit[]; 
       expect(holders, context).toEqual([]);
     }
   }
-}
+};
 
 /** A narrow rule: one port, maybe one method and path, maybe one caller. */
 const narrowRuleArb = fc
@@ -180,15 +183,21 @@ const sharingCaseArb = caseArb.map(({ seed, edits }) => {
 
 describe('access diff exactness', () => {
   it('a request changes decision exactly when a reported class contains it; witnesses decide as reported', () => {
-    fc.assert(fc.property(caseArb, checkExact), { numRuns: 300 });
+    const shares = new GeneratorCoverage('access diff');
+    fc.assert(fc.property(caseArb, checkExact(shares)), { numRuns: 300 });
+    shares.expectShares({ 'decision changed': 0.04, 'a change is reported': 0.12, ALLOW: 0.3, DENY: 0.1 }, 1000);
   }, 120_000);
 
   it('is exact for ambient workloads behind a waypoint', () => {
-    fc.assert(fc.property(waypointCaseArb, checkExact), { numRuns: 300 });
+    const shares = new GeneratorCoverage('access diff behind a waypoint');
+    fc.assert(fc.property(waypointCaseArb, checkExact(shares)), { numRuns: 300 });
+    shares.expectShares({ 'decision changed': 0.04, 'a change is reported': 0.12, ALLOW: 0.3, DENY: 0.1 }, 1000);
   }, 120_000);
 
   it('is exact for mesh-wide edits, which leave most rules of each workload out of its diff', () => {
-    fc.assert(fc.property(meshWideCaseArb, checkExact), { numRuns: 300 });
+    const shares = new GeneratorCoverage('access diff of mesh-wide edits');
+    fc.assert(fc.property(meshWideCaseArb, checkExact(shares)), { numRuns: 300 });
+    shares.expectShares({ 'decision changed': 0.04, 'a change is reported': 0.12, ALLOW: 0.2, DENY: 0.1 }, 1000);
   }, 120_000);
 
   it('diffing once per class of workloads equals diffing every workload on its own', () => {

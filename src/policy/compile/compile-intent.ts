@@ -4,10 +4,11 @@
 // `request.auth.claims[<groups claim>]` condition next to `requestPrincipals: ["*"]`; a warning says
 // when no RequestAuthentication covers the workload. An existing policy with the same action and
 // attachment is extended instead of adding a near-duplicate. Pure: reads the Mesh, returns values.
-import { stringify } from 'yaml';
+import { Scalar, stringify } from 'yaml';
 
 import type { AuthorizationPolicySpec, Condition, Rule } from '../resources/authorization-policy.js';
 import type { AuthorizationPolicy, Mesh, Workload } from '../resources/mesh.js';
+import { EXPIRES_ANNOTATION } from '../resources/expires-annotation.js';
 import type { Intent, IntentOperation, Subject } from './intent.js';
 
 export interface CompiledIntent {
@@ -69,7 +70,8 @@ export function describeIntent(intent: Intent): string {
   const who = intent.subjects.map(describeSubject).join(', ');
   const except = intent.except !== undefined && intent.except.length > 0 ? ` except ${intent.except.map(describeSubject).join(', ')}` : '';
   const ops = intent.operations !== undefined && intent.operations.length > 0 ? intent.operations.map(describeOperation).join('; ') : 'any request';
-  return `${intent.action} ${who}${except} to ${ops} on ${t.namespace}/${where}`;
+  const until = intent.expires !== undefined ? ` until ${intent.expires}` : '';
+  return `${intent.action} ${who}${except} to ${ops} on ${t.namespace}/${where}${until}`;
 }
 
 function isL7(intent: Intent): boolean {
@@ -190,6 +192,12 @@ function jwtCovered(mesh: Mesh, intent: Intent, a: Attachment): boolean {
   });
 }
 
+function quoted(value: string): Scalar {
+  const scalar = new Scalar(value);
+  scalar.type = Scalar.QUOTE_DOUBLE;
+  return scalar;
+}
+
 export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   const a = attach(intent, mesh);
   const warnings = [...a.warnings];
@@ -202,8 +210,9 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
   if (action === 'DENY' && rules.some((r) => r.to === undefined || r.to.some((t) => t.operation?.ports === undefined))) {
     if (rules.some((r) => (r.to ?? []).some((t) => t.operation?.methods !== undefined || t.operation?.paths !== undefined))) warnings.push('a DENY rule with HTTP fields and no ports also denies all TCP traffic to the workload');
   }
+  // A time-bound grant is a policy of its own: its expiry annotation must not take other rules with it.
   const existing = mesh.authorizationPolicies.find(
-    (p) => p.namespace === intent.target.namespace && (p.spec.action ?? 'ALLOW') === action && p.annotations['istio.io/dry-run'] === undefined && sameAttachment(p, a) && (p.spec.rules?.length ?? 0) > 0 && (p.spec.rules?.length ?? 0) < 8 && intent.name === undefined,
+    (p) => intent.expires === undefined && p.namespace === intent.target.namespace && (p.spec.action ?? 'ALLOW') === action && p.annotations['istio.io/dry-run'] === undefined && sameAttachment(p, a) && (p.spec.rules?.length ?? 0) > 0 && (p.spec.rules?.length ?? 0) < 8 && intent.name === undefined,
   );
   const description = describeIntent(intent);
   let name: string;
@@ -226,8 +235,11 @@ export function compileIntent(intent: Intent, mesh: Mesh): CompiledIntent {
     spec.action = action;
     spec.rules = rules;
   }
-  const resource = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name, namespace: intent.target.namespace }, spec };
+  const metadata = { name, namespace: intent.target.namespace, ...(intent.expires !== undefined ? { annotations: { [EXPIRES_ANNOTATION]: intent.expires } } : {}) };
+  const resource = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata, spec };
   const header = `# gic intent: ${description}${extendsRef !== undefined ? `\n# extends the existing policy ${extendsRef}` : ''}\n`;
-  const yaml = header + stringify(resource, { lineWidth: 0, aliasDuplicateObjects: false });
+  // The expiry is quoted: unquoted, YAML 1.1 readers (kubectl's) would take it for a timestamp, not a string.
+  const printed = intent.expires === undefined ? resource : { ...resource, metadata: { ...metadata, annotations: { [EXPIRES_ANNOTATION]: quoted(intent.expires) } } };
+  const yaml = header + stringify(printed, { lineWidth: 0, aliasDuplicateObjects: false });
   return { namespace: intent.target.namespace, name, resource, yaml, ...(extendsRef !== undefined ? { extends: extendsRef } : {}), warnings };
 }

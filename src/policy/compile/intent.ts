@@ -4,6 +4,7 @@
 import { z } from 'zod';
 
 import { ConditionSchema } from '../resources/authorization-policy.js';
+import { ExpiresSchema } from '../resources/expires-annotation.js';
 
 export const SubjectSchema = z.union([
   z.strictObject({ gerritGroup: z.string().min(1) }),
@@ -52,5 +53,10 @@ export const IntentSchema = z.strictObject({
   groupsClaim: z.string().min(1).optional(),
   /** Gerrit group name -> UUID, when the claim holds UUIDs. */
   groupIds: z.record(z.string(), z.string()).optional(),
+  /**
+   * A time-bound grant (docs/cli.md): RFC 3339 instant after which the grant must go. The policy carries
+   * it as the annotation `policy.gic/expires` (GIC125 flags it once passed; the review bot removes it).
+   */
+  expires: ExpiresSchema.optional(),
 });
 export type Intent = z.infer<typeof IntentSchema>;

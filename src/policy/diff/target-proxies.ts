@@ -1,12 +1,12 @@
 // The proxies that enforce policy for one destination: the Envoy proxy of a sidecar, gateway or
 // waypoint addressed directly, or for an ambient workload its ztunnel plus the waypoint of each of its
-// Services that one serves; and the RequestAuthentication rules those proxies apply. Also the host
-// patterns that name a Service (ambient waypoint routing). Pure.
+// Services that one serves; the policies and RequestAuthentication rules those proxies apply. Also
+// the host patterns that name a Service (ambient waypoint routing). Pure.
 import type { CompiledMesh, EnvoyPolicies, ProxyTarget } from '../evaluate/compile-mesh.js';
 import { waypointFor } from '../evaluate/evaluate-request.js';
 import type { MergedJwtRule } from '../evaluate/jwt-authentication.js';
 import { selectsTarget } from '../evaluate/protocol-inference.js';
-import type { Service } from '../resources/mesh.js';
+import type { AuthorizationPolicy, Service } from '../resources/mesh.js';
 
 /** An ambient workload (not a waypoint or gateway): ztunnel enforces L4, waypoints L7. */
 export function isAmbientNode(t: ProxyTarget): boolean {
@@ -19,7 +19,7 @@ export function isOutsideMesh(t: ProxyTarget): boolean {
 }
 
 /** The Services in `t`'s namespace that select it. */
-function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
+export function servicesOf(compiled: CompiledMesh, t: ProxyTarget): Service[] {
   return (compiled.servicesByNamespace.get(t.namespace) ?? []).filter((s) => selectsTarget(s, t));
 }
 
@@ -42,6 +42,18 @@ export function waypointPaths(compiled: CompiledMesh, t: ProxyTarget): { service
 /** Namespaces of the waypoints in front of an ambient workload (none for other targets). */
 export function waypointNamespaces(compiled: CompiledMesh, t: ProxyTarget): string[] {
   return isAmbientNode(t) ? waypointsOf(compiled, t).map((w) => w.waypoint.namespace) : [];
+}
+
+/**
+ * Every AuthorizationPolicy that applies to a request to `t`, deciding or not (AUDIT, dry-run, and for
+ * an ambient workload those ztunnel ignores), at its own proxy and at the waypoints in front of it.
+ */
+export function relevantPolicies(compiled: CompiledMesh, t: ProxyTarget): AuthorizationPolicy[] {
+  if (isOutsideMesh(t)) return [];
+  const envoy = (e: EnvoyPolicies): AuthorizationPolicy[] => [...e.custom, ...e.audit, ...e.deny, ...e.allow].map((c) => c.policy);
+  if (!isAmbientNode(t)) return envoy(compiled.envoyPolicies(t));
+  const z = compiled.ztunnelPolicies(t);
+  return [...[...z.deny, ...z.allow, ...z.ignored].map((c) => c.policy), ...waypointPaths(compiled, t).flatMap((w) => envoy(w.policies))];
 }
 
 /** The jwtRules of the proxies that authenticate requests to `t` (ambient: its waypoints; ztunnel reads no token). */

@@ -337,6 +337,12 @@ function byRef<T extends { readonly ref: string }>(a: T, b: T): number {
   return a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0;
 }
 
+function byProviderThenRef(a: CompiledAuthorizationPolicy, b: CompiledAuthorizationPolicy): number {
+  const pa = a.provider ?? '';
+  const pb = b.provider ?? '';
+  return pa < pb ? -1 : pa > pb ? 1 : byRef(a, b);
+}
+
 /** Items by namespace, each list in input order. */
 export function groupByNamespace<T extends { readonly namespace: string }>(items: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
@@ -422,7 +428,9 @@ export function compileMesh(mesh: Mesh): CompiledMesh {
     }
     allow.sort(byRef);
     const result: EnvoyPolicies = {
-      custom: custom.sort(byRef),
+      // builder.go emits one filter per provider, providers in name order: a match in an earlier
+      // provider's filter is the one Envoy reports.
+      custom: custom.sort(byProviderThenRef),
       audit: audit.sort(byRef),
       deny: deny.sort(byRef),
       allow,

@@ -1,8 +1,10 @@
 // RequestAuthentication at one proxy (pilot/pkg/security/authn/policy_applier.go + Envoy jwt_authn):
 // the jwtRules of every RequestAuthentication that applies are merged; a token found at a configured
 // location must come from a configured issuer and carry an allowed audience, else 401; a token
-// elsewhere, or no token, leaves the request without JWT attributes. Claims `scope`, `permission` and
-// each rule's `spaceDelimitedClaims` are split on whitespace, as Envoy normalizes the payload.
+// elsewhere, or no token, leaves the request without JWT attributes. Audiences are compared as
+// jwt_verify_lib's CheckAudience does (an http:// or https:// prefix and one trailing slash ignored on
+// both sides). Claims `scope`, `permission` and each rule's `spaceDelimitedClaims` are split on spaces,
+// as Envoy normalizes the payload (authenticator.cc setPayloadMetadata: ' ' only, empty parts skipped).
 import type { JwtClaims } from './access-request.js';
 import type { JwtRule } from '../resources/request-authentication.js';
 import type { RequestAuthentication } from '../resources/mesh.js';
@@ -49,9 +51,26 @@ function payloadOf(jwt: JwtClaims, split: readonly string[]): Record<string, unk
   for (const [k, v] of Object.entries(jwt.claims ?? {})) if (!(k in payload)) payload[k] = v;
   for (const k of split) {
     const v = payload[k];
-    if (typeof v === 'string') payload[k] = v.split(/\s+/).filter((s) => s !== '');
+    if (typeof v !== 'string') continue;
+    const parts = v.split(' ').filter((s) => s !== '');
+    // A claim with no part left keeps its string value: Envoy only rewrites it when it adds an element.
+    if (parts.length > 0) payload[k] = parts;
   }
   return payload;
+}
+
+/** jwt_verify_lib CheckAudience: `https://a/` and `a` are the same audience. */
+export function sanitizeAudience(aud: string): string {
+  if (aud === '') return aud;
+  let s = aud.startsWith('http://') ? aud.slice('http://'.length) : aud.startsWith('https://') ? aud.slice('https://'.length) : aud;
+  if (s.endsWith('/')) s = s.slice(0, -1);
+  return s;
+}
+
+function audienceAllowed(configured: readonly string[] | undefined, token: readonly string[]): boolean {
+  if (configured === undefined || configured.length === 0) return true;
+  const allowed = new Set(configured.map(sanitizeAudience));
+  return token.some((a) => allowed.has(sanitizeAudience(a)));
 }
 
 function audiencesOf(jwt: JwtClaims): string[] {
@@ -84,7 +103,7 @@ export function authenticateJwt(rules: readonly MergedJwtRule[], jwt: JwtClaims 
     return { kind: 'invalid', policy: first.policy, message: `Jwt issuer is not configured: ${JSON.stringify(iss ?? '')} is not an issuer of the jwtRules reading ${where} (401)` };
   }
   const aud = audiencesOf(jwt);
-  const accepted = byIssuer.filter((r) => (r.rule.audiences ?? []).length === 0 || (r.rule.audiences ?? []).some((a) => aud.includes(a)));
+  const accepted = byIssuer.filter((r) => audienceAllowed(r.rule.audiences, aud));
   if (accepted.length === 0) {
     const r = byIssuer[0] as MergedJwtRule;
     return { kind: 'invalid', policy: r.policy, message: `Audiences in Jwt are not allowed: ${JSON.stringify(aud)} not in ${JSON.stringify(r.rule.audiences ?? [])} (401)` };

@@ -57,7 +57,8 @@ const BACKSLASH = 92;
 const NOT_PLAIN_START = new Uint8Array(128);
 for (const c of ',[]{}#&*!|>\'"%@`?:') NOT_PLAIN_START[c.charCodeAt(0)] = 1;
 
-const JSON_ESCAPES_ONLY = /^(?:[^\\]|\\["\\/bfnrt]|\\u[0-9a-fA-F]{4})*$/;
+// JSON's escapes minus `\/` (go-yaml v2, kubectl's reader, rejects it) and minus UTF-16 surrogates.
+const JSON_ESCAPES_ONLY = /^(?:[^\\]|\\["\\bfnrt]|\\u(?![dD][89a-fA-F])[0-9a-fA-F]{4})*$/;
 
 class Scanner {
   /** Current line: [lineStart, lineEnd), 0-based number within the text, first non-space offset. */

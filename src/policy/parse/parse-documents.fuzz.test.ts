@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { parseDocuments } from './parse-documents.js';
+import { DEFAULT_PARSE_LIMITS, parseDocuments } from './parse-documents.js';
 import type { ParseResult } from './parsed-document.js';
 
 function lineCount(text: string): number {
@@ -73,7 +73,7 @@ describe('parseDocuments under fuzzing', () => {
         const close = open.startsWith('[') ? ']' : open.startsWith('{') ? '}' : '';
         const text = `${open.repeat(depth)}x${closed ? close.repeat(depth) : ''}`;
         const result = check(text);
-        if (depth > 64 && close !== '') expect(result.findings.map((f) => f.rule)).toContain('yaml.limit.depth');
+        if (depth > DEFAULT_PARSE_LIMITS.maxDepth && close !== '') expect(result.findings.map((f) => f.rule)).toContain('yaml.limit.depth');
       }),
       { numRuns: 100 },
     );

@@ -123,10 +123,20 @@ describe('parseDocuments: malformed input becomes findings', () => {
     ]);
   });
 
-  it('keeps directives with their document and honours merge keys', () => {
-    const { documents, findings } = parseDocuments('%YAML 1.2\n---\nbase: &b {x: 1}\nmerged:\n  <<: *b\n  w: 2\n', 'm.yaml');
+  it('honours merge keys, and keeps directives with their document in YAML 1.2 streams', () => {
+    const { documents, findings } = parseDocuments('base: &b {x: 1}\nmerged:\n  <<: *b\n  w: 2\n', 'm.yaml');
     expect(findings).toEqual([]);
     expect(documents[0]!.value).toEqual({ base: { x: 1 }, merged: { x: 1, w: 2 } });
+    const yaml12 = parseDocuments('%YAML 1.2\n---\nbase: 1\n', 'm.yaml', { yaml11Booleans: false });
+    expect(yaml12.findings).toEqual([]);
+    expect(yaml12.documents[0]!.value).toEqual({ base: 1 });
+  });
+
+  it('rejects a directive as kubectl does: its reader drops the --- line the directive needs', () => {
+    const { documents, findings } = parseDocuments('%YAML 1.1\n---\na: 1\n---\nb: 2\n', 'm.yaml');
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.syntax', 1]]);
+    expect(findings[0]!.message).toMatch(/did not find expected <document start>/);
+    expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { b: 2 }]);
   });
 
   it('reports a merge key whose value is not a map at that key, not as an alias bomb', () => {
@@ -159,15 +169,42 @@ describe('parseDocuments: hostile input is bounded', () => {
       previous = `b${i}`;
     }
     expect(rules(text)).toEqual(['yaml.limit.aliases']);
-    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasCount: 1 })).toEqual(['yaml.limit.aliases']);
+    // 1 (root) + 3 × (key + {x: 1}) = 13 nodes once expanded.
+    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasExpansion: 12 })).toEqual(['yaml.limit.aliases']);
+    expect(rules('a: &a {x: 1}\nb: *a\nc: *a\n', 'f.yaml', { maxAliasExpansion: 13 })).toEqual([]);
+  });
+
+  it('reads documents nested as deeply as real ones get (CRD schemas: tens of levels)', () => {
+    const deep = (n: number): string => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n${Array.from({ length: n }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')} 1\n`;
+    expect(rules(deep(200))).toEqual([]);
+    expect(rules(`a: ${'['.repeat(250)}1${']'.repeat(250)}`)).toEqual([]);
+    expect(rules(deep(300))).toEqual(['yaml.limit.depth']);
+  });
+
+  it('lets an ordinary document use an anchor as often as kubectl does', () => {
+    // go-yaml v2 accepts any number of aliases short of a bomb; yaml's own budget (100) would not.
+    const rulesText = Array.from({ length: 300 }, (_, i) => `  - from: *callers\n    to: [{operation: {paths: ["/p${i}"]}}]`).join('\n');
+    const text = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: p, namespace: foo}\nx-callers: &callers [{source: {principals: [a, b]}}]\nspec:\n  rules:\n${rulesText}\n`;
+    const { documents, findings } = parseDocuments(text, 'many-aliases.yaml');
+    expect(findings).toEqual([]);
+    expect((documents[0]?.value as { spec: { rules: unknown[] } }).spec.rules).toHaveLength(300);
+  });
+
+  it('reports an alias inside its own anchor instead of looping', () => {
+    for (const text of ['a: &a [1, *a]\n', 'x: 1\ndata: &a\n  k: {j: *a}\n']) {
+      const { documents, findings } = parseDocuments(text, 'cycle.yaml');
+      expect(documents).toEqual([]);
+      expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.syntax', text.startsWith('a:') ? 1 : 3]]);
+      expect(findings[0]?.message).toMatch(/anchor "a" value contains itself/);
+    }
   });
 
   it('stops deep flow and block nesting before parsing (yaml.limit.depth)', () => {
     expect(rules('['.repeat(200_000) + ']'.repeat(200_000))).toEqual(['yaml.limit.depth']);
-    expect(rules(`a: ${'{b: '.repeat(70)}1${'}'.repeat(70)}`)).toEqual(['yaml.limit.depth']);
-    const block = Array.from({ length: 80 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
+    expect(rules(`a: ${'{b: '.repeat(300)}1${'}'.repeat(300)}`)).toEqual(['yaml.limit.depth']);
+    const block = Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k:`).join('\n');
     const found = parseDocuments(block, 'deep.yaml').findings;
-    expect(found.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.depth', 65]]);
+    expect(found.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.depth', 257]]);
     expect(rules(`${'- '.repeat(10_000)}x`)).toEqual(['yaml.limit.depth']);
     expect(rules(`a: ${'['.repeat(10)}1${']'.repeat(10)}`, 'f.yaml', { maxDepth: 5 })).toEqual(['yaml.limit.depth']);
   });
@@ -184,7 +221,7 @@ describe('parseDocuments: hostile input is bounded', () => {
     expect(rules('a: b\n'.repeat(100), 'f.yaml', { maxFileSize: 100 })).toEqual(['yaml.limit.size']);
     const { documents, findings } = parseDocuments(`a: 1\n---\nb: ${'x'.repeat(1000)}\n---\nc: 3\n`, 'f.yaml', { maxDocumentSize: 500 });
     expect(documents.map((d) => d.value)).toEqual([{ a: 1 }, { c: 3 }]);
-    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.document-size', 2]]);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.document-size', 3]]);
   });
 
   it('reports binary data (NUL bytes, invalid UTF-8 replacement characters)', () => {
@@ -203,10 +240,11 @@ describe('parseDocuments: hostile input is bounded', () => {
 });
 
 describe('parseDocuments: empty documents count toward the document limit', () => {
-  it('stops a stream of bare markers', () => {
-    const { documents, findings } = parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50 });
+  it('stops a stream of bare markers (YAML 1.2 streams; kubectl drops separator lines unparsed)', () => {
+    const { documents, findings } = parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50, yaml11Booleans: false });
     expect(documents).toEqual([]);
     expect(findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.documents', 51]]);
+    expect(parseDocuments('---\n'.repeat(1000), 'e.yaml', { maxDocuments: 50 })).toEqual({ documents: [], findings: [] });
   });
 });
 

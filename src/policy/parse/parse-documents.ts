@@ -8,12 +8,14 @@
 // which the scanner is held equal to (block-yaml-scanner.differential.test.ts). JSON has scan-json.ts.
 import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 
+import { expandedNodeCount } from './alias-expansion.js';
 import { scanBlockYaml } from './block-yaml-scanner.js';
+import { acceptedApostropheEscapes, checkGoYamlNodes, unsupportedJsonNumber } from './go-yaml-checks.js';
 import { type LineBranch, type LineNode, lineOfNode, lookupLine } from './line-tree.js';
 import { PARSE_RULES, type ParseLimits, resolveParseLimits } from './parse-limits.js';
 import type { ParsedDocument, ParseFinding, ParseResult } from './parsed-document.js';
 import { plainScalarResolver } from './plain-scalar.js';
-import { findBinary, findExcessDepth, splitDocuments, type TextChunk } from './prescan.js';
+import { findBinary, findExcessDepth, kubeChunkProblem, splitDocuments, splitKubeDocuments, type TextChunk } from './prescan.js';
 import { KUBE_YAML_SCHEMA, YAML12_SCHEMA } from './kube-yaml.js';
 import { JsonDepthError, scanJson } from './scan-json.js';
 import { splitList } from './split-list.js';
@@ -105,6 +107,19 @@ interface TreeContext {
   readonly maxDepth: number;
   readonly sink: FindingSink;
   tooDeep: boolean;
+  /** Set for kubectl's reading: resolves aliases so that merged keys count as keys (go-yaml v2 strict). */
+  readonly doc?: Document.Parsed;
+}
+
+const isMergeKey = (key: Node | null): boolean => isScalar(key) && key.type === 'PLAIN' && key.source === '<<';
+
+/** The keys a merge source (`<< : *a`, `<<: {..}`, `<<: [*a, *b]`) brings, with their own merges. */
+function mergedKeys(source: unknown, doc: Document.Parsed, depth: number): string[] {
+  if (depth > 20) return [];
+  const node = isAlias(source) ? source.resolve(doc) : source;
+  if (isSeq(node)) return node.items.flatMap((item) => mergedKeys(item, doc, depth + 1));
+  if (!isMap(node)) return [];
+  return node.items.flatMap((pair) => (isMergeKey(pair.key as Node | null) ? mergedKeys(pair.value, doc, depth + 1) : isScalar(pair.key) ? [String(pair.key.value)] : []));
 }
 
 function lineAt(ctx: TreeContext, offset: number): number {
@@ -120,14 +135,25 @@ function buildTree(node: Node, line: number, depth: number, ctx: TreeContext): L
   }
   if (isMap(node)) {
     const keys = new Map<string, LineNode>();
+    // go-yaml v2's strict decoding (kubectl, istioctl): a key set both by a merge and otherwise, or by
+    // two merged maps, is a duplicate too; merges do not override.
+    const merged = new Set<string>();
     for (const pair of node.items) {
       const keyNode = pair.key as Node | null;
       if (!isScalar(keyNode)) continue;
-      const key = String(keyNode.value);
       const keyLine = keyNode.range ? lineAt(ctx, keyNode.range[0]) : line;
-      if (keys.has(key) && key !== '<<') {
-        const pos = keyNode.range ? ctx.counter.linePos(keyNode.range[0]) : { col: 1 };
-        ctx.sink.add(PARSE_RULES.duplicateKey, 'error', keyLine, pos.col, `duplicate key "${key}" (the last value wins)`);
+      const pos = keyNode.range ? ctx.counter.linePos(keyNode.range[0]) : { col: 1 };
+      if (isMergeKey(keyNode)) {
+        if (ctx.doc === undefined) continue;
+        for (const k of mergedKeys(pair.value, ctx.doc, 0)) {
+          if (keys.has(k) || merged.has(k)) ctx.sink.add(PARSE_RULES.duplicateKey, 'error', keyLine, pos.col, `duplicate key "${k}": it is already set in this map, and kubectl's strict reading does not let a merge (<<) override it`);
+          merged.add(k);
+        }
+        continue;
+      }
+      const key = String(keyNode.value);
+      if (keys.has(key) || merged.has(key)) {
+        ctx.sink.add(PARSE_RULES.duplicateKey, 'error', keyLine, pos.col, merged.has(key) && !keys.has(key) ? `duplicate key "${key}": a merge (<<) already set it, and kubectl's strict reading does not let it be overridden` : `duplicate key "${key}" (the last value wins)`);
       }
       const value = pair.value as Node | null;
       keys.set(key, value !== null && !isAlias(value) && (isMap(value) || isSeq(value)) ? buildTree(value, keyLine, depth + 1, ctx) : keyLine);
@@ -201,6 +227,11 @@ function readBlockYaml(chunk: TextChunk, limits: ParseLimits, emit: Emit): boole
   if (scanned === undefined) return false;
   for (const d of scanned.duplicateKeys) emit.sink.add(PARSE_RULES.duplicateKey, 'error', d.line, d.column, `duplicate key "${d.key}" (the last value wins)`);
   emit.sink.skip(scanned.moreDuplicateKeys);
+  const nonJson = emit.yaml11Booleans ? unsupportedJsonNumber(scanned.value) : undefined;
+  if (nonJson !== undefined) {
+    emit.sink.add(PARSE_RULES.syntax, 'error', scanned.line, scanned.column, unsupportedNumberMessage(nonJson));
+    return true;
+  }
   if (isListKind(scanned.value)) {
     const withTree = scanBlockYaml(chunk.text, chunk.line, resolver, limits.maxDepth, true);
     emitValue(emit, withTree?.value ?? scanned.value, withTree?.tree ?? scanned.line, scanned.column, 0);
@@ -218,14 +249,25 @@ function readBlockYaml(chunk: TextChunk, limits: ParseLimits, emit: Emit): boole
 
 const EMPTY_CHUNK = /^(?:(?:(?:---|\.\.\.)(?=[ \t\r\n]|$)|%[^\n]*)?[ \t]*(?:#[^\n]*)?\r?(?:\n|$))*$/;
 
-function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: Emit): void {
+function parseChunk(whole: TextChunk, json: boolean, limits: ParseLimits, emit: Emit): void {
   const schema = emit.yaml11Booleans ? KUBE_YAML_SCHEMA : YAML12_SCHEMA;
   const { sink } = emit;
-  const binary = findBinary(chunk.text);
+  const binary = findBinary(whole.text);
   if (binary >= 0) {
-    const pos = positionOf(chunk.text, binary);
-    sink.add(PARSE_RULES.binary, 'error', chunk.line + pos.line - 1, pos.column, 'binary data (NUL byte or invalid UTF-8) is not YAML; document ignored');
+    const pos = positionOf(whole.text, binary);
+    sink.add(PARSE_RULES.binary, 'error', whole.line + pos.line - 1, pos.column, 'binary data (NUL byte or invalid UTF-8) is not YAML; document ignored');
     return;
+  }
+  let chunk = whole;
+  // kubectl's chunks (splitKubeDocuments): directives and empty `...` documents fail, and go-yaml v2
+  // reads only the first document of a chunk.
+  if (emit.yaml11Booleans && !startsLikeJson(whole.text)) {
+    const problem = kubeChunkProblem(whole.text);
+    if (problem !== undefined && 'message' in problem) {
+      sink.add(PARSE_RULES.syntax, 'error', whole.line + problem.line - 1, 1, `${problem.message}; document ignored`);
+      return;
+    }
+    if (problem !== undefined) chunk = { ...whole, text: whole.text.slice(0, problem.end) };
   }
   // Markers, directives, comments and blank lines only: nothing to parse.
   if (chunk.text.length < 4096 && EMPTY_CHUNK.test(chunk.text)) return;
@@ -251,11 +293,20 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
     sink.add(PARSE_RULES.depth, 'error', chunk.line + excess.line - 1, 1, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
     return;
   }
-  const counter = new LineCounter();
+  let counter = new LineCounter();
   let docs: Document.Parsed[];
+  let text = chunk.text;
   try {
-    docs = parseAllDocuments(chunk.text, { ...schema, lineCounter: counter, uniqueKeys: false, prettyErrors: false, stringKeys: false, logLevel: 'error' }) as Document.Parsed[];
+    docs = parseAllDocuments(text, { ...schema, lineCounter: counter, uniqueKeys: false, prettyErrors: false, stringKeys: false, logLevel: 'error' }) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = [];
+    // kubectl's decoder (go-yaml v2) reads `\'` in double quotes as an apostrophe: parse that way.
+    const patched = emit.yaml11Booleans ? acceptedApostropheEscapes(text, docs.flatMap((d) => d.errors)) : undefined;
+    if (patched !== undefined) {
+      text = patched;
+      counter = new LineCounter();
+      docs = parseAllDocuments(text, { ...schema, lineCounter: counter, uniqueKeys: false, prettyErrors: false, stringKeys: false, logLevel: 'error' }) as Document.Parsed[];
+      if (!Array.isArray(docs)) docs = [];
+    }
   } catch (error) {
     sink.add(PARSE_RULES.syntax, 'error', chunk.line, 1, `cannot parse: ${error instanceof Error ? error.message : String(error)}`);
     return;
@@ -277,28 +328,55 @@ function parseChunk(chunk: TextChunk, json: boolean, limits: ParseLimits, emit: 
     const contents = doc.contents as Node | null;
     if (contents === null) continue;
     const start = counter.linePos(contents.range?.[0] ?? 0);
-    const ctx: TreeContext = { counter, lineOffset, maxDepth: limits.maxDepth, sink, tooDeep: false };
+    const ctx: TreeContext = { counter, lineOffset, maxDepth: limits.maxDepth, sink, tooDeep: false, ...(emit.yaml11Booleans ? { doc } : {}) };
     const tree = buildTree(contents, start.line + lineOffset, 0, ctx);
     if (ctx.tooDeep) {
       sink.add(PARSE_RULES.depth, 'error', start.line + lineOffset, start.col, `nesting deeper than ${limits.maxDepth} levels; document ignored`);
       continue;
     }
+    // What kubectl's decoder rejects or reads otherwise (go-yaml-checks.ts); the document is not applied.
+    const problems = emit.yaml11Booleans ? checkGoYamlNodes(contents, text) : [];
+    if (problems.length > 0) {
+      for (const p of problems) {
+        const at = counter.linePos(p.offset);
+        sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `${p.message}; document ignored`);
+      }
+      continue;
+    }
+    const expansion = expandedNodeCount(contents, doc, limits.maxAliasExpansion);
+    if (expansion.kind === 'exceeded') {
+      sink.add(PARSE_RULES.aliases, 'error', start.line + lineOffset, start.col, `aliases expand the document to more than ${limits.maxAliasExpansion} nodes; document ignored`);
+      continue;
+    }
+    if (expansion.kind === 'cycle') {
+      const at = counter.linePos(expansion.offset);
+      sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `anchor "${expansion.anchor}" value contains itself (the alias is inside the node it names); document ignored`);
+      continue;
+    }
     let value: unknown;
     try {
-      value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+      // The expansion is bounded above, so the yaml library's own alias budget is not needed.
+      value = doc.toJS({ maxAliasCount: -1 });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      // yaml's resource-exhaustion guard says "Excessive alias count"; anything else (a merge key
-      // `<<` whose value is not a map) is reported where the offending merge key is.
-      const aliases = /excessive alias/i.test(message);
-      const merge = aliases ? undefined : firstMergeKey(contents);
+      // A merge key `<<` whose value is not a map is reported where the offending merge key is.
+      const merge = firstMergeKey(contents);
       const at = merge === undefined ? start : counter.linePos(merge);
-      sink.add(aliases ? PARSE_RULES.aliases : PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, aliases ? `too many alias expansions (limit ${limits.maxAliasCount}): ${message}; document ignored` : `${message}; document ignored`);
+      sink.add(PARSE_RULES.syntax, 'error', at.line + lineOffset, at.col, `${message}; document ignored`);
       continue;
     }
     if (value === null || value === undefined) continue;
+    const nonJson = emit.yaml11Booleans ? unsupportedJsonNumber(value) : undefined;
+    if (nonJson !== undefined) {
+      sink.add(PARSE_RULES.syntax, 'error', start.line + lineOffset, start.col, unsupportedNumberMessage(nonJson));
+      continue;
+    }
     emitValue(emit, value, tree, start.col, 0);
   }
+}
+
+function unsupportedNumberMessage(which: string): string {
+  return `the document holds ${which === 'NaN' ? '.nan' : which === '+Inf' ? '.inf' : '-.inf'}, which kubectl cannot convert to JSON (json: unsupported value: ${which}); document ignored`;
 }
 
 /** Offset of the first merge key (`<<`) in a node tree, depth first. */
@@ -350,7 +428,9 @@ function isListEnvelope(text: string, limits: ParseLimits, schema: typeof KUBE_Y
   try {
     const docs = parseAllDocuments(text, { ...schema, logLevel: 'silent' });
     if (!Array.isArray(docs) || docs.length !== 1 || docs[0]!.errors.length > 0) return false;
-    const value: unknown = docs[0]!.toJS({ maxAliasCount: limits.maxAliasCount });
+    const contents = docs[0]!.contents as Node | null;
+    if (contents === null || expandedNodeCount(contents, docs[0]!, limits.maxAliasExpansion).kind !== 'ok') return false;
+    const value: unknown = docs[0]!.toJS({ maxAliasCount: -1 });
     return isObject(value) && typeof value['kind'] === 'string' && value['kind'].endsWith('List');
   } catch {
     return false;
@@ -384,12 +464,20 @@ export function parseDocuments(text: string, file: string, options?: ParseOption
     sink.add(PARSE_RULES.fileSize, 'error', 1, 1, `file of ${text.length} characters exceeds the limit of ${resolved.maxFileSize}; not parsed`);
     return { documents, findings: sink.finish() };
   }
-  const body = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
   const json = /\.json$/i.test(file);
   const emit: Emit = { file, documents, sink, maxDocuments: resolved.maxDocuments, yaml11Booleans: options?.yaml11Booleans ?? true, fastPath: options?.fastPath ?? true, limitReported: false };
+  // kubectl's reader: a byte-order mark is dropped (go-yaml skips it), and the file is split at `---`
+  // lines the way k8s.io/apimachinery's YAMLReader splits it (prescan.ts splitKubeDocuments).
+  const kube = emit.yaml11Booleans;
+  const body = text.charCodeAt(0) === 0xfeff ? (kube ? text.slice(1) : ` ${text.slice(1)}`) : text;
   let chunks = 0;
-  for (const chunk of splitDocuments(body)) {
+  for (const piece of kube ? splitKubeDocuments(body) : splitDocuments(body)) {
     if (emit.limitReported) break;
+    if ('invalidSeparator' in piece) {
+      sink.add(PARSE_RULES.syntax, 'error', piece.line, 4, `invalid Yaml document separator: ${piece.invalidSeparator} (kubectl reads a line starting with --- as a separator, with only a comment after it); the rest of the file is not read`);
+      break;
+    }
+    const chunk = piece;
     // Empty documents count too, so a stream of bare `---` lines cannot keep the parser busy.
     if (++chunks > resolved.maxDocuments) {
       sink.add(PARSE_RULES.documents, 'error', chunk.line, 1, `more than ${resolved.maxDocuments} documents; the rest of the file is ignored`);

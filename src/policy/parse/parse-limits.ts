@@ -6,10 +6,16 @@ export interface ParseLimits {
   readonly maxFileSize: number;
   /** Largest single document (between `---` markers), checked before it is parsed. */
   readonly maxDocumentSize: number;
-  /** Deepest nesting of block and flow collections (pre-scanned, then checked exactly). */
+  /**
+   * Deepest nesting of block and flow collections (pre-scanned, then checked exactly). Real documents
+   * nest tens of levels (CRD schemas); the yaml library overflows the stack some way past 750.
+   */
   readonly maxDepth: number;
-  /** Alias budget handed to the yaml library (its `maxAliasCount`). */
-  readonly maxAliasCount: number;
+  /**
+   * Most nodes one document may hold once its aliases are expanded (alias bombs). An object the API
+   * server accepts is at most 3 MiB of JSON, well under a million nodes for any policy.
+   */
+  readonly maxAliasExpansion: number;
   /** Most documents (and List items) read from one file. */
   readonly maxDocuments: number;
   /** Most findings reported for one file; one more says how many were left out. */
@@ -19,8 +25,8 @@ export interface ParseLimits {
 export const DEFAULT_PARSE_LIMITS: ParseLimits = Object.freeze({
   maxFileSize: 32 * 1024 * 1024,
   maxDocumentSize: 4 * 1024 * 1024,
-  maxDepth: 64,
-  maxAliasCount: 100,
+  maxDepth: 256,
+  maxAliasExpansion: 1_000_000,
   maxDocuments: 100_000,
   maxFindings: 200,
 });
@@ -32,7 +38,7 @@ export function resolveParseLimits(limits: Partial<ParseLimits> | undefined): Pa
     maxFileSize: pick('maxFileSize'),
     maxDocumentSize: pick('maxDocumentSize'),
     maxDepth: pick('maxDepth'),
-    maxAliasCount: pick('maxAliasCount'),
+    maxAliasExpansion: pick('maxAliasExpansion'),
     maxDocuments: pick('maxDocuments'),
     maxFindings: pick('maxFindings'),
   };

@@ -53,6 +53,39 @@ export function* splitDocuments(text: string): Generator<TextChunk, void, undefi
   if (chunkStart < text.length) yield { offset: chunkStart, text: text.slice(chunkStart), line: chunkLine };
 }
 
+/** A chunk of kubectl's document reader, or the separator line that stops it. */
+export type KubeChunk = TextChunk | { readonly invalidSeparator: string; readonly line: number };
+
+/**
+ * Splits a file as kubectl's reader does (k8s.io/apimachinery util/yaml YAMLReader): every line that
+ * begins with `---` is a separator and is dropped; one followed by anything but spaces and a comment
+ * (`--- !!map`, `----`) is an error that ends the reading. Each chunk then goes to the YAML parser on
+ * its own, so `%` directives and `...` markers stay inside the chunks (kube-chunk-checks.ts).
+ */
+export function* splitKubeDocuments(text: string): Generator<KubeChunk, void, undefined> {
+  let chunkStart = 0;
+  let chunkLine = 1;
+  let pos = 0;
+  let line = 1;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    if (text.startsWith('---', pos)) {
+      const rest = text.slice(pos + 3, end).trim();
+      if (rest !== '' && !rest.startsWith('#')) {
+        yield { invalidSeparator: rest, line };
+        return;
+      }
+      if (pos > chunkStart) yield { offset: chunkStart, text: text.slice(chunkStart, pos), line: chunkLine };
+      chunkStart = end + 1;
+      chunkLine = line + 1;
+    }
+    pos = end + 1;
+    line++;
+  }
+  if (chunkStart < text.length) yield { offset: chunkStart, text: text.slice(chunkStart), line: chunkLine };
+}
+
 function isBlankCommentOrDirective(text: string, start: number, end: number): boolean {
   let i = start;
   while (i < end && (text[i] === ' ' || text[i] === '\t' || text[i] === '\r')) i++;
@@ -217,4 +250,30 @@ function findKeyEnd(text: string): number {
     if (c === '#' && i > 0 && (text[i - 1] === ' ' || text[i - 1] === '\t')) return -1;
   }
   return -1;
+}
+
+/**
+ * What go-yaml v2 makes of a kubectl chunk (splitKubeDocuments) before its content: a `%` directive
+ * can only precede a `---` line, which the reader removed, so it is an error; a `...` before any
+ * content ends an empty document, also an error; after content, `...` ends the one document v2
+ * reads and the rest of the chunk is ignored (`end`: where to cut).
+ */
+export function kubeChunkProblem(text: string): { readonly line: number; readonly message: string } | { readonly end: number } | undefined {
+  let pos = 0;
+  let line = 1;
+  let content = false;
+  while (pos < text.length) {
+    let end = text.indexOf('\n', pos);
+    if (end < 0) end = text.length;
+    const c = text[pos];
+    if (c === '%' && !content) return { line, message: 'did not find expected <document start>: a %YAML or %TAG directive needs a `---` line after it, and kubectl reads each document without its `---` line' };
+    if (c === '.' && /^\.\.\.(?:[ \t\r]|$)/.test(text.slice(pos, end))) {
+      if (!content) return { line, message: 'did not find expected node content: `...` ends a document that has no content' };
+      return { end: pos };
+    }
+    if (!content && !isBlankCommentOrDirective(text, pos, end)) content = true;
+    pos = end + 1;
+    line++;
+  }
+  return undefined;
 }

@@ -34,7 +34,7 @@ describe('scanJson (the JSON fast path of parseDocuments)', () => {
     const dup = parseDocuments('{\n  "kind": "Pod",\n  "kind": "Service"\n}', 'd.json');
     expect(dup.findings.map((f) => [f.rule, f.line, f.column])).toEqual([['yaml.duplicate-key', 3, 3]]);
     expect(dup.documents[0]!.value).toEqual({ kind: 'Service' });
-    const deep = parseDocuments(`{"a":\n${'['.repeat(100)}${']'.repeat(100)}}`, 'deep.json');
+    const deep = parseDocuments(`{"a":\n${'['.repeat(300)}${']'.repeat(300)}}`, 'deep.json');
     expect(deep.findings.map((f) => [f.rule, f.line])).toEqual([['yaml.limit.depth', 2]]);
   });
 

@@ -44,14 +44,59 @@ function utf8Bytes(s: string): number {
   return n;
 }
 
+/** Go's time.Parse(time.RFC3339, s), as metav1.Time decodes a timestamp. */
+function isRfc3339(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,]\d+)?(?:Z|([+-])(\d{2}):(\d{2}))$/.exec(s);
+  if (m === null) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const days = [31, year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (days === undefined || day < 1 || day > days || hour > 23 || minute > 59 || second > 59) return false;
+  return m[8] === undefined || (Number(m[8]) <= 23 && Number(m[9]) <= 59);
+}
+
+/** metav1.OwnerReference rules (apimachinery ValidateOwnerReferences) with their field paths. */
+function ownerReferenceProblems(refs: unknown): { field: string; message: string }[] {
+  if (!Array.isArray(refs)) return [];
+  const out: { field: string; message: string }[] = [];
+  let controllers = 0;
+  for (const ref of refs) {
+    if (!isObject(ref)) continue;
+    const apiVersion = typeof ref['apiVersion'] === 'string' ? ref['apiVersion'] : '';
+    const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.indexOf('/') + 1) : apiVersion;
+    if (apiVersion.split('/').length > 2 || version === '') out.push({ field: 'apiVersion', message: `version must not be empty (got ${JSON.stringify(apiVersion)}); use e.g. "v1" or "apps/v1"` });
+    if (typeof ref['kind'] !== 'string' || ref['kind'] === '') out.push({ field: 'kind', message: 'kind must not be empty' });
+    if (typeof ref['name'] !== 'string' || ref['name'] === '') out.push({ field: 'name', message: 'name must not be empty' });
+    if (typeof ref['uid'] !== 'string' || ref['uid'] === '') out.push({ field: 'uid', message: 'uid must not be empty' });
+    if (apiVersion === 'v1' && ref['kind'] === 'Event') out.push({ field: '', message: 'v1/Event is disallowed from being an owner' });
+    if (ref['controller'] === true) controllers++;
+  }
+  if (controllers > 1) out.push({ field: '', message: 'Only one reference can have Controller set to true' });
+  return out;
+}
+
 /** API server ObjectMeta rules for a namespaced custom resource. */
 export function checkObjectMeta(metadata: RawObject | undefined, out: FindingCollector): void {
   const name = stringAt(metadata, 'name');
   const generateName = stringAt(metadata, 'generateName');
   if ((name === undefined || name === '') && (generateName === undefined || generateName === '')) {
     out.add('meta.name.required', metadata === undefined ? [] : ['metadata'], 'name or generateName is required: set metadata.name (lowercase letters, digits, "-" and ".").');
-  } else if (name !== undefined && name !== '' && (name.length > 253 || !DNS1123_SUBDOMAIN.test(name))) {
-    out.add('meta.name.invalid', ['metadata', 'name'], `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'), at most 253 characters; got ${JSON.stringify(name)}.`);
+  } else {
+    // On create the API server names the object generateName (at most 58 characters of it) plus 5
+    // random characters before validating it (rest.BeforeCreate).
+    const generated = name === undefined || name === '';
+    const effective = generated ? `${(generateName ?? '').slice(0, 58)}x2b7z` : name;
+    if (effective.length > 253 || !DNS1123_SUBDOMAIN.test(effective)) {
+      out.add('meta.name.invalid', ['metadata', 'name'], `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com'), at most 253 characters; got ${JSON.stringify(generated ? `${generateName ?? ''}<5 random characters>` : name)}.`);
+    }
+  }
+  if (generateName !== undefined && generateName !== '') {
+    // NameIsDNSSubdomain(prefix=true) masks a trailing '-' as maskTrailingDash does: it drops the last
+    // two characters (not one) and appends "a", so "P-" passes while "Strict-" does not
+    // (k8s.io/apimachinery pkg/api/validation/generic.go).
+    const masked = generateName.length > 1 && generateName.endsWith('-') ? `${generateName.slice(0, -2)}a` : generateName;
+    if (masked.length > 253 || !DNS1123_SUBDOMAIN.test(masked)) {
+      out.add('meta.name.invalid', ['metadata', 'generateName'], `generateName must be the start of a lowercase RFC 1123 subdomain (lower case alphanumeric characters, '-' or '.', ending in '-' at most); got ${JSON.stringify(generateName)}.`);
+    }
   }
   const namespace = stringAt(metadata, 'namespace');
   if (namespace !== undefined && namespace !== '' && (namespace.length > 63 || !DNS1123_LABEL.test(namespace))) {
@@ -67,6 +112,24 @@ export function checkObjectMeta(metadata: RawObject | undefined, out: FindingCol
         out.add('meta.labels.invalid-value', ['metadata', 'labels', key], `invalid label value ${JSON.stringify(value)}: a valid label value must be 63 characters or less, empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character; move free text to an annotation.`);
       }
     }
+  }
+  // Decoding: timestamps are RFC 3339 strings (metav1.Time) or null.
+  for (const key of ['creationTimestamp', 'deletionTimestamp']) {
+    const t = metadata?.[key];
+    if (t === undefined || t === null) continue;
+    if (typeof t !== 'string' || !isRfc3339(t)) {
+      out.add('meta.timestamp.invalid', ['metadata', key], `${key} must be an RFC 3339 time such as "2024-01-01T00:00:00Z" (the API server cannot decode ${JSON.stringify(t)}); the server sets it anyway, so remove it.`);
+    }
+  }
+  const finalizers = metadata?.['finalizers'];
+  if (Array.isArray(finalizers)) {
+    for (const f of finalizers) {
+      const problem = typeof f === 'string' ? qualifiedNameProblem(f) : undefined;
+      if (problem !== undefined) out.add('meta.finalizers.invalid', ['metadata', 'finalizers'], `invalid finalizer ${JSON.stringify(f)}: ${problem}.`);
+    }
+  }
+  for (const p of ownerReferenceProblems(metadata?.['ownerReferences'])) {
+    out.add('meta.owner-references.invalid', p.field === '' ? ['metadata', 'ownerReferences'] : ['metadata', 'ownerReferences', p.field], `${p.message}.`);
   }
   const annotations = objectAt(metadata, 'annotations');
   if (annotations !== undefined) {
@@ -87,8 +150,10 @@ export function checkObjectMeta(metadata: RawObject | undefined, out: FindingCol
 export function checkIstioAnnotations(kind: string, metadata: RawObject | undefined, spec: unknown, out: FindingCollector): void {
   const annotations = objectAt(metadata, 'annotations');
   if (annotations === undefined) return;
-  const dryRun = annotations[DRY_RUN_ANNOTATION];
-  if (dryRun !== undefined && dryRun !== null) {
+  // A null annotation value reaches istiod as "" (the API server decodes it into a Go string).
+  const raw = annotations[DRY_RUN_ANNOTATION];
+  const dryRun = raw === null ? '' : raw;
+  if (dryRun !== undefined) {
     const at = ['metadata', 'annotations', DRY_RUN_ANNOTATION];
     if (kind !== 'AuthorizationPolicy') {
       out.add('annotation.dry-run.unsupported-kind', at, `${kind} has unsupported annotation ${DRY_RUN_ANNOTATION}, please remove the annotation: only AuthorizationPolicy supports dry-run.`);

@@ -32,6 +32,9 @@ export const RULES = {
   'meta.labels.invalid-value': e('metadata', 'ValidateLabels'),
   'meta.annotations.invalid-key': e('metadata', 'ValidateAnnotations'),
   'meta.annotations.too-large': e('metadata', 'ValidateAnnotationsSize'),
+  'meta.timestamp.invalid': e('metadata', 'metav1.Time UnmarshalJSON (RFC 3339)'),
+  'meta.finalizers.invalid': e('metadata', 'ValidateFinalizers'),
+  'meta.owner-references.invalid': e('metadata', 'ValidateOwnerReferences'),
 
   // CRD structural schema (C9, C2, C3, C4, C6, C7, C8, P1, P3, R2-R5, R10, R11, R13).
   'crd.unknown-field': e('crd', 'C9'),

@@ -30,6 +30,15 @@ const KINDS: ReadonlyMap<string, KindRules> = new Map([
   ['RequestAuthentication', { schema: objectSchema(REQUEST_AUTHENTICATION_SPEC), cel: checkRequestAuthenticationCel, webhook: checkRequestAuthentication }],
 ]);
 
+/**
+ * Errors the API server reports as NotSupported, Required, TooLong, TooMany or TypeInvalid: with any
+ * of them it does not evaluate the CRD's CEL rules (apiextensions-apiserver hasBlockingErr).
+ */
+const CEL_BLOCKING = new Set(['crd.type', 'crd.required', 'crd.enum', 'crd.max-items', 'crd.max-length', 'crd.max-properties', 'meta.name.required', 'meta.annotations.too-large']);
+
+/** A blocking error: of those types, and for crd.* in the spec (metadata fields fail decoding, which does not block). */
+const blocks = (e: ValidationIssue): boolean => CEL_BLOCKING.has(e.rule) && (!e.rule.startsWith('crd.') || e.field.startsWith('spec'));
+
 /** Rules whose failure means istiod could not decode the spec, so its webhook would never run. */
 const DECODE_FAILURES = new Set(['crd.type', 'crd.enum']);
 /** Enum fields: jsonpb decodes an enum number (a crd.type error) fine, so those do not stop istiod. */
@@ -78,7 +87,8 @@ export function validateDocument(doc: ParsedDocument): ValidatedResource | undef
     checkStructure(object, rules.schema, [], out);
     checkObjectMeta(metadata, out);
     const spec = objectAt(object, 'spec') ?? {};
-    rules.cel(spec, out);
+    // The API server reports the blocking errors alone; the CEL rules show once they are fixed.
+    if (!out.errors.some(blocks)) rules.cel(spec, out);
     const before = out.errors.length;
     checkIstioAnnotations(kind, metadata, object['spec'], out);
     const metadataRejected = out.errors.length > before;

@@ -115,3 +115,76 @@ export async function oracleAnalyze(command: readonly string[], dir: string, opt
 export async function oracleVersion(command: readonly string[]): Promise<z.infer<typeof OracleVersionSchema>> {
   return OracleVersionSchema.parse(await runOracle(command, ['version']));
 }
+
+/** The proxy a request reaches, as `oracle evaluate` reads it (test/peers/istio-oracle/go/evaluate.go). */
+export interface OracleProxy {
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly kind: 'sidecar' | 'gateway' | 'waypoint';
+  /** Waypoints: the Service the request addresses. */
+  readonly service?: { readonly name: string; readonly namespace: string };
+}
+
+/** One request as the proxy sees it. */
+export interface OracleEvalRequest {
+  readonly proxy: OracleProxy;
+  /** The filter chain; omitted: Istio's protocol of `servicePorts`, else sniffing (`looksHttp`). */
+  readonly protocol?: 'http' | 'tcp';
+  readonly servicePorts?: readonly { readonly port: number; readonly name?: string; readonly protocol?: string; readonly appProtocol?: string }[];
+  readonly looksHttp?: boolean;
+  readonly port?: number;
+  /** The peer's mTLS identity without `spiffe://`; absent: plaintext. */
+  readonly peer?: string;
+  readonly sourceIp?: string;
+  readonly remoteIp?: string;
+  readonly destinationIp?: string;
+  readonly sni?: string;
+  readonly method?: string;
+  readonly path?: string;
+  readonly authority?: string;
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  readonly jwt?: { readonly invalid?: true; readonly payload?: Readonly<Record<string, unknown>>; readonly header?: string; readonly param?: string };
+}
+
+export interface OracleEvalCase {
+  /** Multi-document YAML: the mesh (security resources, Services, ConfigMap istio). */
+  readonly resources: string;
+  readonly requests: readonly OracleEvalRequest[];
+  /** Include the generated filter configuration in each result (debugging). */
+  readonly dump?: boolean;
+}
+
+export const OracleEvalResultSchema = z.object({
+  decision: z.enum(['ALLOW', 'DENY', 'UNAUTHENTICATED', 'CONDITIONAL']).optional(),
+  protocol: z.enum(['http', 'tcp']).optional(),
+  stage: z.enum(['mtls', 'custom', 'jwt', 'deny', 'allow', 'none']).optional(),
+  provider: z.string().optional(),
+  /** Envoy's effective policy id, `ns[<ns>]-policy[<name>]-rule[<i>]` (CUSTOM: with a prefix/suffix). */
+  policy: z.string().optional(),
+  matching: z.array(z.string()).optional(),
+  unmodeled: z.array(z.string()).optional(),
+  notes: z.array(z.string()).optional(),
+  filters: z.unknown().optional(),
+});
+export type OracleEvalResult = z.infer<typeof OracleEvalResultSchema>;
+
+/** Istio's decisions on the requests of each case (one oracle run for all cases). */
+export async function oracleEvaluate(command: readonly string[], cases: readonly OracleEvalCase[]): Promise<OracleEvalResult[][]> {
+  return withTempDir(async (dir) => {
+    const file = path.join(dir, 'evaluate.json');
+    await writeFile(file, JSON.stringify(cases));
+    const answers = z.array(z.array(OracleEvalResultSchema)).parse(await runOracle(command, ['evaluate', file]));
+    if (answers.length !== cases.length) throw new Error(`oracle answered ${answers.length} of ${cases.length} cases`);
+    answers.forEach((a, i) => {
+      if (a.length !== cases[i]?.requests.length) throw new Error(`oracle answered ${a.length} of ${cases[i]?.requests.length} requests of case ${i}`);
+    });
+    return answers;
+  });
+}
+
+/** `ns[foo]-policy[p]-rule[2]` (with any CUSTOM prefix or suffix) -> {policy: "foo/p", rule: 2}. */
+export function policyOfRuleId(id: string): { readonly policy: string; readonly rule: number } | undefined {
+  const m = /ns\[([^\]]*)\]-policy\[([^\]]*)\]-rule\[(\d+)\]/.exec(id);
+  if (m === null) return undefined;
+  return { policy: `${m[1]}/${m[2]}`, rule: Number(m[3]) };
+}

@@ -137,6 +137,16 @@ func (l *crdLayer) validate(obj *unstructured.Unstructured) ([]string, *unstruct
 	structuraldefaulting.PruneNonNullableNullsWithoutDefaults(u.Object, v.structural)
 	structuraldefaulting.Default(u.Object, v.structural)
 
+	// rest.BeforeCreate: a name is generated from generateName (SimpleNameGenerator: at most 58
+	// characters of the prefix and 5 random ones) before the object is validated.
+	if u.GetName() == "" && u.GetGenerateName() != "" {
+		base := u.GetGenerateName()
+		if len(base) > 58 {
+			base = base[:58]
+		}
+		u.SetName(base + "x2b7z")
+	}
+
 	// customResourceStrategy.Validate.
 	var errs field.ErrorList
 	errs = append(errs, apivalidation.ValidateObjectMetaAccessor(u, true, apivalidation.NameIsDNSSubdomain, field.NewPath("metadata"))...)

@@ -5,6 +5,7 @@
 //	oracle validate FILE            one (multi-document) YAML file  -> FileResult
 //	oracle validate-batch FILE.json JSON array of YAML texts        -> [FileResult]
 //	oracle analyze DIR [--files-only] [--namespace NS] [--meshconfig FILE] -> [AnalyzerMessage]
+//	oracle evaluate FILE.json       JSON array of meshes + requests -> [[EvalResult]] (evaluate.go)
 //	oracle version                  the pinned versions             -> {"istio": ..., "api": ...}
 //
 // The CRD schemas (crd-all.gen.yaml of the same istio.io/istio module) are read from --crds PATH, the
@@ -40,7 +41,7 @@ func main() {
 
 func run(args []string) error {
 	if len(args) == 0 {
-		return errors.New("usage: oracle validate FILE | validate-batch FILE.json | analyze DIR | version")
+		return errors.New("usage: oracle validate FILE | validate-batch FILE.json | analyze DIR | evaluate FILE.json | version")
 	}
 	cmd, rest := args[0], args[1:]
 	crds, rest := takeFlag(rest, "--crds")
@@ -71,6 +72,11 @@ func run(args []string) error {
 			out = append(out, v.validateFile(t))
 		}
 		return writeJSON(out)
+	case "evaluate":
+		if len(rest) != 1 {
+			return errors.New("usage: oracle evaluate FILE.json")
+		}
+		return runEvaluate(rest[0])
 	case "analyze":
 		ns, rest := takeFlag(rest, "--namespace")
 		mesh, rest := takeFlag(rest, "--meshconfig")

@@ -1,0 +1,132 @@
+// Composition root of the copilot commands (`gic explain`, `propose`, `draft`, `submit`): builds the
+// copilot's Deps from the settings (docs/cli.md "Commands that talk to live systems"): the mesh from
+// `--mesh` (exactly that mesh) or the configured cluster, Gerrit groups (live or snapshot), the
+// cluster's server-side dry-run, the store in the data directory, Gerrit for `submit`, the policy
+// repository, the clock, and who is asking (the local OS user). Closing releases every connection.
+import { userInfo } from 'node:os';
+
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { changeWriter } from '../copilot/change-writer.js';
+import { createCopilot, type Copilot } from '../copilot/copilot.js';
+import type { CallContext, CopilotDeps, MeshView, ServerDryRun } from '../copilot/deps.js';
+import { AppError } from '../errors.js';
+import { createGroupSource } from '../gerrit/create-group-source.js';
+import type { Logger } from '../log.js';
+import type { MeshSource } from '../kube/mesh-source.js';
+import type { ChatModel } from '../model/chat-model.js';
+import type { OptionValues } from './command.js';
+import { openStore } from './open-store.js';
+
+export interface CopilotNeeds {
+  /** `required`: fail without --mesh or a cluster; `empty`: an empty mesh without either; `none`: no mesh. */
+  readonly mesh: 'required' | 'empty' | 'none';
+  /** Gerrit's REST API for writing a change (submit). */
+  readonly gerritWriter?: boolean;
+  /** The model: `optional` (explain), `required` (draft: the use case refuses without one). */
+  readonly model?: 'optional' | 'required';
+}
+
+export interface OpenedCopilot {
+  readonly copilot: Copilot;
+  readonly config: LoadedConfig['config'];
+  /** The call context of this invocation: the local OS user, `gic <command>`. */
+  readonly ctx: CallContext;
+  close(): Promise<void>;
+}
+
+function stringList(value: unknown): string[] {
+  if (value === undefined) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+/** The local caller, as the audit log records it. */
+export function localActor(): string {
+  try {
+    return `local:${userInfo().username}`;
+  } catch {
+    return 'local:unknown';
+  }
+}
+
+export async function openCopilot(command: string, values: OptionValues, logger: Logger, needs: CopilotNeeds): Promise<OpenedCopilot> {
+  const { config } = await loadConfig({ flags: values });
+  const closers: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of closers.reverse()) {
+      try {
+        await c();
+      } catch (error) {
+        logger.warn('could not close a connection', { error });
+      }
+    }
+  };
+  try {
+    const meshPaths = stringList(values['mesh']);
+    const { loadKubeConfig } = await import('../kube/load-kube-config.js');
+    const cluster = loadKubeConfig(config.cluster);
+    let mesh: MeshView | undefined;
+    if (needs.mesh !== 'none') {
+      let source: MeshSource | undefined;
+      if (meshPaths.length > 0) {
+        const { FileMeshSource } = await import('../kube/file-mesh-source.js');
+        source = new FileMeshSource(meshPaths);
+      } else if (cluster !== undefined) {
+        const [{ KubeGateway }, { LiveMeshSource }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/live-mesh-source.js')]);
+        source = new LiveMeshSource(new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs }), { istioNamespace: config.cluster.istioNamespace, logger: logger.child({ adapter: 'kube' }), origin: cluster.origin });
+      } else if (needs.mesh === 'empty') {
+        const { FileMeshSource } = await import('../kube/file-mesh-source.js');
+        source = new FileMeshSource([], { read: () => Promise.resolve([]) });
+      } else {
+        throw new AppError('usage', 'give the mesh with --mesh PATH (a file or a directory), or configure a cluster (--kubeconfig)');
+      }
+      await source.start();
+      const started = source;
+      closers.push(() => started.stop());
+      mesh = source;
+    }
+    let dryRun: ServerDryRun | undefined;
+    if (cluster !== undefined && needs.mesh !== 'none') {
+      const [{ KubeGateway }, { dryRunSources }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
+      const gateway = new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs });
+      dryRun = (sources) => dryRunSources(sources, { gateway });
+    }
+    const groups = await createGroupSource(config.gerrit, logger);
+    if (groups !== undefined) closers.push(() => groups.close());
+    const store = await openStore(config);
+    closers.push(() => store.close());
+    let gerrit: CopilotDeps['gerrit'];
+    if (needs.gerritWriter === true && config.gerrit.url !== undefined) {
+      const { GerritClient } = await import('../gerrit/gerrit-client.js');
+      const client = new GerritClient({
+        baseUrl: config.gerrit.url,
+        ...(config.gerrit.user !== undefined && config.gerrit.password !== undefined ? { credentials: { username: config.gerrit.user, password: config.gerrit.password } } : {}),
+        timeoutMs: config.gerrit.timeoutMs,
+        retry: config.gerrit.retry,
+        logger: logger.child({ adapter: 'gerrit' }),
+      });
+      closers.push(() => client.close());
+      gerrit = changeWriter(client, config.gerrit.url);
+    }
+    let model: ChatModel | undefined;
+    if (needs.model !== undefined) {
+      const { createChatModel } = await import('../model/create-chat-model.js');
+      model = createChatModel(config.model, { logger: logger.child({ adapter: 'model' }) });
+    }
+    const repo = config.policyRepo;
+    const deps: CopilotDeps = {
+      ...(mesh !== undefined ? { mesh } : {}),
+      ...(groups !== undefined ? { groups: groups.source } : {}),
+      ...(model !== undefined ? { model } : {}),
+      store,
+      ...(dryRun !== undefined ? { dryRun } : {}),
+      ...(gerrit !== undefined ? { gerrit } : {}),
+      clock: () => new Date(),
+      logger,
+      settings: { groupsClaim: config.access.claim, ...(repo.project !== undefined ? { policyRepo: { project: repo.project, branch: repo.branch, path: repo.path } } : {}) },
+    };
+    return { copilot: createCopilot(deps), config, ctx: { actor: localActor(), action: `gic ${command}` }, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

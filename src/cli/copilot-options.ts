@@ -1,0 +1,32 @@
+// The flags of the copilot commands (`gic explain`, `propose`, `draft`, `submit`): the settings they
+// read (docs/cli.md), apart from copilot-context.ts so that `gic --help` does not load the copilot.
+import type { OptionSpecs } from './command.js';
+import { STORE_OPTIONS } from './open-store.js';
+
+/** The flags every copilot command takes (settings; `--mesh` where the command reads a mesh). */
+export const COPILOT_OPTIONS: OptionSpecs = {
+  ...STORE_OPTIONS,
+  'gerrit-url': { type: 'string', valueName: 'URL', description: 'Gerrit base URL (env GIC_GERRIT_URL)' },
+  'gerrit-user': { type: 'string', valueName: 'USER', description: 'Gerrit user for basic auth (env GIC_GERRIT_USER)' },
+  'gerrit-password-file': { type: 'string', valueName: 'FILE', description: 'file holding the Gerrit HTTP password or token (env GIC_GERRIT_PASSWORD)' },
+  'gerrit-snapshot': { type: 'string', valueName: 'PATH', description: 'Gerrit snapshot used for groups when no Gerrit URL is set (env GIC_GERRIT_SNAPSHOT)' },
+  kubeconfig: { type: 'string', valueName: 'FILE', description: 'kubeconfig of the cluster: its mesh (without --mesh) and its server-side dry-run (env KUBECONFIG)' },
+  context: { type: 'string', valueName: 'NAME', description: 'kubeconfig context to use' },
+  'groups-claim': { type: 'string', valueName: 'NAME', description: 'JWT claim holding Gerrit groups (env GIC_GROUPS_CLAIM, default groups)' },
+  'groups-claim-values': { type: 'string', valueName: 'name|uuid', description: 'what the groups claim holds (env GIC_GROUPS_CLAIM_VALUES)' },
+};
+
+export const MESH_OPTION: OptionSpecs = {
+  mesh: { type: 'string', multiple: true, valueName: 'PATH', description: 'mesh file or directory (read recursively); default: the configured cluster' },
+};
+
+export const POLICY_REPO_OPTIONS: OptionSpecs = {
+  'policy-project': { type: 'string', valueName: 'PROJECT', description: 'Gerrit project of the policy repository (env GIC_POLICY_PROJECT)' },
+  'policy-branch': { type: 'string', valueName: 'BRANCH', description: 'branch of the policy repository (env GIC_POLICY_BRANCH, default master)' },
+  'policy-path': { type: 'string', valueName: 'DIR', description: 'directory of the policy files in the repository (env GIC_POLICY_PATH, default policies)' },
+};
+
+export const INPUT_ERRORS_OPTION: OptionSpecs = {
+  'allow-input-errors': { type: 'boolean', description: 'exit 0 even when the mesh has input errors (they are still reported in inputErrors)' },
+};
+

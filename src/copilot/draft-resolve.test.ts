@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+
+import { copilotDeps, NOW } from '../../test/support/copilot-fixture.js';
+import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
+import { compiledMeshOf } from './compiled-mesh-cache.js';
+import type { DraftExtraction } from './draft-extraction.js';
+import { resolveDraft } from './draft-resolve.js';
+
+const GROUPS = ['release-managers', 'release-captains', 'ci-admins', 'developers'];
+let compiled: CompiledMesh;
+
+async function resolve(extraction: DraftExtraction, personText: string, groupNames: readonly string[] | null = GROUPS) {
+  compiled ??= compiledMeshOf((await copilotDeps()).mesh?.snapshot().mesh ?? (undefined as never));
+  return resolveDraft({ extraction, personText, compiled, groupNames: groupNames ?? undefined, now: NOW, candidateWorkloads: ['builds/build-trigger'], candidateGroups: ['release-managers'] });
+}
+
+const base: DraftExtraction = { action: 'allow', who: [{ kind: 'group', name: 'release-managers' }], namespace: 'builds', workload: 'build-trigger', methods: ['post'], paths: ['/api/builds'] };
+
+describe('resolveDraft', () => {
+  it('builds the intent when every name exists and the person named it', async () => {
+    const r = await resolve(base, 'let release-managers POST /api/builds on build-trigger');
+    expect(r.questions).toEqual([]);
+    expect(r.intent).toEqual({ action: 'allow', subjects: [{ gerritGroup: 'release-managers' }], target: { namespace: 'builds', workload: 'build-trigger' }, operations: [{ methods: ['POST'], paths: ['/api/builds'] }] });
+  });
+
+  it('finds the namespace of a unique workload, and maps a workload named as caller to its service account', async () => {
+    const r = await resolve({ ...base, namespace: undefined, who: [{ kind: 'serviceAccount', name: 'ci/build-runner' }] } as DraftExtraction, 'let ci/build-runner POST /api/builds on build-trigger');
+    expect(r.intent?.target).toEqual({ namespace: 'builds', workload: 'build-trigger' });
+    expect(r.intent?.subjects).toEqual([{ serviceAccount: 'ci/build-runner' }]);
+  });
+
+  it('asks about a group in another case only when its canonical spelling was not written', async () => {
+    const ok = await resolve({ ...base, who: [{ kind: 'group', name: 'Release-Managers' }] }, 'let release managers POST /api/builds on build-trigger');
+    expect(ok.intent?.subjects).toEqual([{ gerritGroup: 'release-managers' }]);
+    const asked = await resolve({ ...base, who: [{ kind: 'group', name: 'release-captains' }] }, 'let release managers POST /api/builds on build-trigger');
+    expect(asked.questions).toEqual([{ field: 'subjects[0]', question: 'You did not name the group "release-captains". Should it get this access?', options: ['release-captains'] }]);
+  });
+
+  it('without a Gerrit source, takes group names as written (propose reports them unknown)', async () => {
+    const r = await resolve({ ...base, who: [{ kind: 'group', name: 'payroll' }] }, 'let payroll POST /api/builds on build-trigger', null);
+    expect(r.intent?.subjects).toEqual([{ gerritGroup: 'payroll' }]);
+  });
+
+  it('asks for missing parts instead of guessing', async () => {
+    const r = await resolve({ action: 'allow', who: [], paths: ['api/builds'], methods: ['FETCH'] }, 'let someone fetch api/builds');
+    expect(r.intent).toBeUndefined();
+    expect(r.questions.map((q) => q.field)).toEqual(['target.workload', 'subjects', 'operations.methods', 'operations.paths']);
+    expect(r.questions[0]?.options).toEqual(['builds/build-trigger']);
+    expect(r.questions[3]?.options).toEqual(['/api/builds']);
+  });
+
+  it('a namespace that does not exist: the closest namespaces', async () => {
+    const r = await resolve({ ...base, namespace: 'build' }, 'let release-managers POST /api/builds on build/build-trigger');
+    expect(r.questions).toEqual([{ field: 'target.namespace', question: 'There is no namespace "build". Which namespace did you mean?', options: ['builds'] }]);
+  });
+
+  it('"anyone" and "any authenticated user" need the person to say so', async () => {
+    expect((await resolve({ ...base, who: [{ kind: 'anyone' }] }, 'let everyone POST /api/builds on build-trigger')).intent?.subjects).toEqual([{ anyone: true }]);
+    expect((await resolve({ ...base, who: [{ kind: 'anyAuthenticatedUser' }] }, 'let any logged-in user POST /api/builds on build-trigger')).intent?.subjects).toEqual([{ authenticatedUser: true }]);
+    expect((await resolve({ ...base, who: [{ kind: 'anyAuthenticatedUser' }] }, 'let release-managers POST /api/builds on build-trigger')).questions[0]?.field).toBe('subjects[0]');
+  });
+
+  it('deny intents, exceptions and time limits from the model or from the text', async () => {
+    const r = await resolve({ ...base, action: 'deny', who: [{ kind: 'namespace', name: 'ci' }], exceptWho: [{ kind: 'serviceAccount', name: 'ci/build-runner' }], methods: ['DELETE'], duration: 'for 2 hours' }, 'deny namespace ci, except ci/build-runner, DELETE /api/builds on build-trigger for 2 hours');
+    expect(r.intent).toMatchObject({ action: 'deny', subjects: [{ namespace: 'ci' }], except: [{ serviceAccount: 'ci/build-runner' }], expires: '2026-11-25T12:30:00Z' });
+    const fromText = await resolve(base, 'let release-managers POST /api/builds on build-trigger until Friday');
+    expect(fromText.intent?.expires).toBe('2026-11-28T00:00:00Z');
+  });
+
+  it("shows the model's own questions only when nothing else is unclear, sanitised", async () => {
+    const r = await resolve({ ...base, questions: ['Which port?\u202E', 'Also this?'] }, 'let release-managers POST /api/builds on build-trigger');
+    expect(r.questions).toEqual([{ field: 'request', question: 'Which port?', options: [] }]);
+  });
+});

@@ -1,0 +1,239 @@
+// Use case `review` (the review bot, `gic review`): the changed policy files of a patch set, before
+// and after, against a base mesh (the target branch's mesh or the live one) -> validation with lines,
+// the analyzers on the changed policies, the exact access diff, the dry-run (the cluster's when one is
+// configured, else offline), a vote and inline comments, and a message with the access delta. No model
+// and no write here: the bot posts what this returns. Fast enough for the bot on a large mesh: the
+// base is patched rather than rebuilt and its compiled form is reused (see bench/copilot-benchmarks.ts).
+import type { DryRunIssue, DryRunReport, DryRunResult } from '../kube/dry-run-result.js';
+import type { MeshSnapshot } from '../kube/mesh-source.js';
+import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
+import { diffCompiled, type DiffReport } from '../policy/diff/access-diff.js';
+import { compileMesh } from '../policy/evaluate/compile-mesh.js';
+import type { MeshFinding } from '../policy/parse/mesh-finding.js';
+import { parseDocuments } from '../policy/parse/parse-documents.js';
+import type { ParsedDocument } from '../policy/parse/parsed-document.js';
+import type { Mesh } from '../policy/resources/mesh.js';
+import { validateSources } from '../policy/validate/validate-sources.js';
+import type { ValidateReport } from '../policy/validate/validate-report.js';
+import { auditedCall, type ModelUses } from './audit-call.js';
+import { callStages } from './call-stages.js';
+import { compiledMeshOf } from './compiled-mesh-cache.js';
+import type { CallContext, CopilotDeps } from './deps.js';
+import { sanitizeUntrusted } from './untrusted-text.js';
+import { analyzeFocused } from './focused-analysis.js';
+import { type InputError, inputErrorsOf } from './input-errors.js';
+import { checkGrounding } from './ground-prose.js';
+import { knownNames } from './known-names.js';
+import { documentKeys, patchMesh } from './patch-mesh.js';
+import { getPrompt, PROMPTS } from './prompt-catalog.js';
+import { renderPrompt } from './prompt-template.js';
+import { confinedNamespaces, reducedMesh } from './reduced-mesh.js';
+
+export interface PolicyFileChange {
+  /** Repository path of the file. */
+  readonly path: string;
+  /** The file before the change; absent: the change adds it. */
+  readonly before?: string;
+  /** The file after the change; absent: the change deletes it. */
+  readonly after?: string;
+}
+
+export interface ReviewInput {
+  /** The mesh the change applies to. Files of `base` with a changed path are replaced. */
+  readonly base: MeshSnapshot;
+  readonly files: readonly PolicyFileChange[];
+  /** Add a model-written note (`explanation`) when a model is configured; default false. */
+  readonly useModel?: boolean;
+  /** The change's commit message (untrusted): the model sees it as data, next to the facts. */
+  readonly commitMessage?: string;
+}
+
+export interface ReviewComment {
+  readonly path: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export interface ReviewResult {
+  readonly files: readonly string[];
+  readonly validation: ValidateReport;
+  readonly diff: DiffReport;
+  /** Findings on the policies the change adds or edits, in the mesh after the change. */
+  readonly findings: readonly ReportedFinding[];
+  /** The findings the change introduces (not there before it): these decide the vote. */
+  readonly newFindings: readonly ReportedFinding[];
+  readonly dryRun: DryRunReport;
+  /** Input errors of the base mesh and of the changed files as built. */
+  readonly inputErrors: readonly InputError[];
+  /** Validation, dry-run, analyzers (no new error) and input all pass. */
+  readonly verified: boolean;
+  /** +1 verified, -1 not, 0 when the change touches no Istio security resource. */
+  readonly vote: -1 | 0 | 1;
+  readonly comments: readonly ReviewComment[];
+  /** One line. */
+  readonly summary: string;
+  /** The review message: the access delta with a witness per row, validation, dry-run, findings. */
+  readonly message: string;
+  /**
+   * With `useModel` and a model: the model's note on the change, grounded as `explain` is (it names
+   * nothing outside the review's facts), else `by: template` with `summary` and the reason.
+   */
+  readonly explanation?: { readonly text: string; readonly by: 'model' | 'template'; readonly fallback?: string };
+}
+
+const MAX_ROWS = 25;
+
+function offlineDryRun(validation: ValidateReport, after: { namespaces: ReadonlyMap<string, unknown>; keys: ReadonlySet<string> }): DryRunReport {
+  const results: DryRunResult[] = validation.resources
+    .filter((r) => r.kind !== '')
+    .map((r) => {
+      const errors: DryRunIssue[] = r.errors.map((e) => ({ field: e.field, message: e.message }));
+      if (errors.length === 0 && after.namespaces.size > 0 && !after.namespaces.has(r.namespace)) errors.push({ field: 'metadata.namespace', message: `namespaces "${r.namespace}" not found in the mesh` });
+      if (errors.length === 0 && !after.keys.has(`${r.kind}/${r.namespace}/${r.name}`)) errors.push({ field: '', message: 'the resource could not be applied to the mesh' });
+      return { source: r.source, kind: r.kind, namespace: r.namespace, name: r.name, accepted: errors.length === 0, mode: 'offline' as const, errors, warnings: r.warnings.map((w) => ({ field: w.field, message: w.message })) };
+    });
+  return { results };
+}
+
+function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, findings: readonly ReportedFinding[]): ReviewComment[] {
+  const out: ReviewComment[] = [];
+  for (const r of validation.resources) {
+    const path = r.source.replace(/:\d+$/, '');
+    if (!paths.has(path)) continue;
+    for (const e of r.errors) out.push({ path, line: e.line, message: `error ${e.rule}${e.field !== '' ? ` at ${e.field}` : ''}: ${e.message}` });
+    for (const w of r.warnings) out.push({ path, line: w.line, message: `warning ${w.rule}${w.field !== '' ? ` at ${w.field}` : ''}: ${w.message}` });
+  }
+  for (const f of findings) {
+    const path = f.source.replace(/:\d+$/, '');
+    if (!paths.has(path)) continue;
+    const witness = f.witness !== undefined ? `\nWitness (${f.witness.decision}): ${JSON.stringify(f.witness.request)}` : '';
+    out.push({ path, line: f.line, message: `${f.code} (${f.level}): ${f.message}${f.fix !== undefined ? `\nFix: ${f.fix}` : ''}${witness}` });
+  }
+  return out;
+}
+
+function renderMessage(result: Omit<ReviewResult, 'message'>): string {
+  const lines = [`gic policy review: ${result.vote === 0 ? 'no Istio security resource changed' : result.verified ? 'verified' : 'NOT verified'}`, ''];
+  const s = result.diff.summary;
+  lines.push(`Access delta (exact): ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed`);
+  for (const c of result.diff.changes.slice(0, MAX_ROWS)) lines.push(`- ${c.before} -> ${c.after} on ${c.workload.namespace}/${c.workload.name}: ${c.summary}`, `  witness: ${JSON.stringify(c.witness)}`);
+  if (result.diff.changes.length > MAX_ROWS) lines.push(`- ... ${result.diff.changes.length - MAX_ROWS} more (run gic diff for all)`);
+  const v = result.validation.summary;
+  lines.push('', `Validation: ${v.resources} resource(s), ${v.errors} error(s), ${v.warnings} warning(s)`);
+  const rejected = result.dryRun.results.filter((r) => !r.accepted);
+  lines.push(`Dry-run: ${result.dryRun.results.length === 0 ? 'nothing to dry-run' : rejected.length === 0 ? `accepted (${result.dryRun.results[0]?.mode ?? 'offline'})` : `${rejected.length} rejected (${rejected.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ')})`}`);
+  const level = (l: string): number => result.findings.filter((f) => f.level === l).length;
+  lines.push(`Findings on the changed policies: ${level('error')} error, ${level('warning')} warning, ${level('info')} info${result.findings.length > 0 ? ` (${[...new Set(result.findings.map((f) => f.code))].join(', ')})` : ''}; introduced by this change: ${result.newFindings.length === 0 ? 'none' : result.newFindings.map((f) => `${f.code} (${f.level}) at ${f.source}`).join(', ')}`);
+  if (result.inputErrors.length > 0) lines.push(`Input errors: ${result.inputErrors.length} (${result.inputErrors.slice(0, 3).map((e) => `${e.file}:${e.line} ${e.message}`).join('; ')})`);
+  return lines.join('\n');
+}
+
+/** The review's facts as the model sees them, and the texts its note may repeat. */
+function reviewFacts(r: Omit<ReviewResult, 'message' | 'explanation'>): { json: string; texts: string[] } {
+  const facts = {
+    verdict: r.summary,
+    accessDelta: r.diff.summary,
+    changes: r.diff.changes.slice(0, MAX_ROWS).map((c) => `${c.before} -> ${c.after} on ${c.workload.namespace}/${c.workload.name}: ${c.summary}`),
+    validation: `${r.validation.summary.resources} resource(s), ${r.validation.summary.errors} error(s), ${r.validation.summary.warnings} warning(s)`,
+    dryRun: r.dryRun.results.map((x) => `${x.mode} dry-run ${x.accepted ? 'accepted' : 'rejected'} ${x.kind} ${x.namespace}/${x.name}`),
+    newFindings: r.newFindings.map((f) => `${f.code} (${f.level}) at ${f.source}: ${f.message}`),
+  };
+  return { json: JSON.stringify(facts), texts: [facts.verdict, ...facts.changes, facts.validation, ...facts.dryRun, ...facts.newFindings, ...r.files] };
+}
+
+async function explainChange(deps: CopilotDeps, ctx: CallContext, review: Omit<ReviewResult, 'message' | 'explanation'>, commitMessage: string | undefined, models: ModelUses, mesh: Mesh): Promise<NonNullable<ReviewResult['explanation']>> {
+  const model = deps.model;
+  const fallback = (reason: string): NonNullable<ReviewResult['explanation']> => ({ text: review.summary, by: 'template', fallback: reason });
+  if (model === undefined) return fallback('no model');
+  const ref = PROMPTS.explainChange;
+  const facts = reviewFacts(review);
+  const prompt = renderPrompt(getPrompt(ref), { facts: facts.json, commitMessage: commitMessage ?? '(none)' });
+  let content: string;
+  try {
+    const response = await model.generate({ messages: prompt.messages, maxTokens: 400, temperature: 0, ...(ctx.signal !== undefined ? { signal: ctx.signal } : {}) });
+    models.add({ model: response.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version, promptTokens: response.usage.promptTokens, completionTokens: response.usage.completionTokens });
+    if (response.finishReason === 'length') return fallback('the model answer was cut off at the token limit');
+    content = response.content;
+  } catch (error) {
+    if (ctx.signal?.aborted === true) throw error;
+    models.add({ model: model.model, endpoint: model.endpoint, promptId: ref.id, promptVersion: ref.version });
+    return fallback(`the model failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const text = sanitizeUntrusted(content, 4_000).text.trim();
+  const checked = checkGrounding(text, { factTexts: facts.texts, knownNames: knownNames(deps, mesh) });
+  return checked.ok ? { text, by: 'model' } : fallback(`the model text was discarded: ${checked.reason}`);
+}
+
+export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: CallContext): Promise<ReviewResult> {
+  const hashed = { base: input.base.resourceVersion, files: input.files, useModel: input.useModel, commitMessage: input.commitMessage };
+  return auditedCall(deps, ctx, 'review', hashed, async (models) => {
+    const stage = callStages(ctx, input.useModel === true ? 6 : 5);
+    const base = input.base;
+    const paths = new Set(input.files.map((f) => f.path));
+    stage('validate', 'parsing and validating the changed files');
+    const afterSources = input.files.flatMap((f) => (f.after === undefined ? [] : [{ file: f.path, text: f.after }]));
+    const validation = validateSources(afterSources);
+    const beforeDocs: ParsedDocument[] = [];
+    const afterDocs: ParsedDocument[] = [];
+    const parseFindings: MeshFinding[] = [];
+    for (const f of input.files) {
+      if (f.before !== undefined) beforeDocs.push(...parseDocuments(f.before, f.path).documents);
+      if (f.after !== undefined) {
+        const parsed = parseDocuments(f.after, f.path);
+        afterDocs.push(...parsed.documents);
+        parseFindings.push(...parsed.findings);
+      }
+    }
+    // The objects of the old versions, and of base documents read from the same paths, leave the mesh.
+    const baseSameFile = base.documents.filter((d) => paths.has(d.file));
+    const removed = new Set([...documentKeys(beforeDocs), ...documentKeys(baseSameFile)]);
+    const baseHasBefore = input.files.every((f) => f.before === undefined || baseSameFile.some((d) => d.file === f.path));
+
+    stage('diff', 'building the meshes before and after the change and diffing them');
+    const beforeMesh = baseHasBefore ? base.mesh : patchMesh(base.mesh, base.documents, removed, beforeDocs).mesh;
+    const changedKeys = new Set([...removed, ...documentKeys(afterDocs)]);
+    const afterPatched = patchMesh(base.mesh, base.documents, changedKeys, afterDocs);
+    // A change confined to a few namespaces is diffed on the part of the mesh that decides for them.
+    const confined = afterPatched.patched ? confinedNamespaces(base.mesh, changedKeys) : undefined;
+    const diff =
+      confined !== undefined
+        ? diffCompiled(compileMesh(reducedMesh(beforeMesh, confined)), compileMesh(reducedMesh(afterPatched.mesh, confined)))
+        : diffCompiled(compiledMeshOf(beforeMesh), compileMesh(afterPatched.mesh));
+
+    stage('analyze', 'running the analyzers on the changed policies');
+    const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
+    const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies, now: deps.clock() });
+    const key = (f: ReportedFinding): string => `${f.code}\0${f.resource === null ? '' : `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`}\0${f.field}\0${f.message}`;
+    const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies, now: deps.clock() }).map(key));
+    const newFindings = findings.filter((f) => !already.has(key(f)));
+
+    stage('dry-run', deps.dryRun !== undefined ? 'server-side dry-run against the cluster' : 'offline dry-run against the mesh');
+    const afterKeys = new Set([
+      ...afterPatched.mesh.authorizationPolicies.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+      ...afterPatched.mesh.peerAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+      ...afterPatched.mesh.requestAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+    ]);
+    const dryRun = deps.dryRun !== undefined ? await deps.dryRun(afterSources, ctx.signal === undefined ? {} : { signal: ctx.signal }) : offlineDryRun(validation, { namespaces: afterPatched.mesh.namespaces, keys: afterKeys });
+
+    const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
+    const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
+    const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
+    const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 ? 0 : verified ? 1 : -1;
+    const comments = commentsFor(paths, validation, findings);
+    const s = diff.summary;
+    const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
+    const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
+    let explanation: ReviewResult['explanation'];
+    if (input.useModel === true && deps.model !== undefined) {
+      stage('model', 'asking the model for a note on the change');
+      explanation = await explainChange(deps, ctx, partial, input.commitMessage, models, afterPatched.mesh);
+    }
+    const result: ReviewResult = { ...partial, message: renderMessage(partial), ...(explanation !== undefined ? { explanation } : {}) };
+    return {
+      value: result,
+      outcome: 'ok',
+      detail: `reviewed ${paths.size} file(s): ${summary}`,
+      evidence: { files: [...paths], verified, vote, accessDelta: s, validationErrors: validation.summary.errors, findings: findings.map((f) => f.code), newFindings: newFindings.map((f) => f.code), dryRun: dryRun.results.map((r) => ({ mode: r.mode, accepted: r.accepted })) },
+    };
+  });
+}
