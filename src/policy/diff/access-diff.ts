@@ -24,6 +24,8 @@ export interface DiffOptions {
   readonly only?: ReadonlySet<string>;
   /** Diff every workload on its own instead of once per class (the reference the class sharing must equal). */
   readonly perWorkload?: boolean;
+  /** See PlanOptions (workload-classes.ts). */
+  readonly relevanceFrom?: number;
 }
 
 /** Changes in a stable order: workload, outcome, then the match as JSON. */
@@ -54,7 +56,7 @@ export function diffWorkloadClass(before: CompiledMesh, after: CompiledMesh, cls
 /** The exact access diff between two compiled meshes. */
 export function diffCompiled(before: CompiledMesh, after: CompiledMesh, options: DiffOptions = {}): DiffReport {
   const stats = options.stats;
-  const classes = planClasses(before, after, { only: options.only, perWorkload: options.perWorkload === true, stats });
+  const classes = planClasses(before, after, { only: options.only, perWorkload: options.perWorkload === true, relevanceFrom: options.relevanceFrom, stats });
   const changes: DiffChange[] = [];
   for (const cls of classes) changes.push(...diffWorkloadClass(before, after, cls, stats));
   return reportOf(changes);

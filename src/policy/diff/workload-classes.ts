@@ -24,8 +24,15 @@ export interface PlanOptions {
   readonly only?: ReadonlySet<string> | undefined;
   /** One class per workload (the reference that class sharing must equal). */
   readonly perWorkload?: boolean;
+  /**
+   * Leave out the rules an edit cannot reach (edit-relevance.ts) once it reaches this many workloads
+   * of unchanged structure (default 16): below, reading every rule costs less than finding those.
+   */
+  readonly relevanceFrom?: number | undefined;
   readonly stats?: DiffStats | undefined;
 }
+
+const RELEVANCE_FROM = 16;
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
@@ -76,7 +83,7 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
   const changedB = changedPolicies(before.mesh.authorizationPolicies, after.mesh.authorizationPolicies);
   const changedA = changedPolicies(after.mesh.authorizationPolicies, before.mesh.authorizationPolicies);
   // First every workload the edit may reach (relevance groups are computed together), then the classes.
-  const reached: { key: string; tB: ProxyTarget | undefined; tA: ProxyTarget | undefined; structureB: string | null; structureA: string | null; rulesB: RuleRef[]; rulesA: RuleRef[]; ticket: RelevanceTicket | undefined }[] = [];
+  const reached: { key: string; tB: ProxyTarget | undefined; tA: ProxyTarget | undefined; structureB: string | null; structureA: string | null; rulesB: RuleRef[]; rulesA: RuleRef[]; sameShape: boolean; ticket?: RelevanceTicket | undefined }[] = [];
   const keys = [...after.workloads.keys(), ...[...before.workloads.keys()].filter((k) => !after.workloads.has(k))];
   for (const key of keys) {
     if (options.only !== undefined && !options.only.has(key)) continue;
@@ -95,9 +102,11 @@ export function planClasses(before: CompiledMesh, after: CompiledMesh, options: 
     const sameShape = configSame && structureB !== null && structureB === structureA;
     if (sameShape && sameItems(ruleIdList(rulesB), ruleIdList(rulesA))) continue;
     if (stats !== undefined) stats.workloadsCompared++;
-    // With the same structure, only the rules the edit can reach matter (edit-relevance.ts).
-    const ticket = sameShape ? relevance.register(tB as ProxyTarget, tA as ProxyTarget, rulesB, rulesA) : undefined;
-    reached.push({ key, tB, tA, structureB, structureA, rulesB, rulesA, ticket });
+    reached.push({ key, tB, tA, structureB, structureA, rulesB, rulesA, sameShape });
+  }
+  // With the same structure, only the rules the edit can reach matter (edit-relevance.ts).
+  if (reached.filter((r) => r.sameShape).length >= (options.relevanceFrom ?? RELEVANCE_FROM)) {
+    for (const r of reached) if (r.sameShape) r.ticket = relevance.register(r.tB as ProxyTarget, r.tA as ProxyTarget, r.rulesB, r.rulesA);
   }
   const classes = new Map<string, { problem: ClassProblem; members: { namespace: string; name: string }[] }>();
   for (const { key, tB, tA, structureB, structureA, rulesB, rulesA, ticket } of reached) {
