@@ -4,7 +4,7 @@
 // so the closest real names are on the table), each workload with its ports, its Services and the
 // policies that already decide for it, the groups with their descriptions. Nothing else of the mesh
 // goes to the model. The rendered text is untrusted data (it quotes the mesh and Gerrit).
-import { relevantPolicies, servicesOf } from '../policy/diff/collect-atoms.js';
+import { relevantPolicies, servicesOf } from '../policy/diff/target-proxies.js';
 import type { CompiledMesh, ProxyTarget } from '../policy/evaluate/compile-mesh.js';
 import type { GerritGroup } from '../policy/resources/group-directory.js';
 import { describeRule } from './describe-rule.js';

@@ -4,7 +4,7 @@
 // names its policy and `file:line` where one exists; analyzer findings come with their witnesses. The
 // model only rephrases these; ground-prose.ts checks that it did not add anything.
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
-import { relevantPolicies, servicesOf, waypointPaths } from '../policy/diff/collect-atoms.js';
+import { relevantPolicies, servicesOf, waypointPaths } from '../policy/diff/target-proxies.js';
 import type { AccessRequest } from '../policy/evaluate/access-request.js';
 import type { CompiledMesh, ProxyTarget } from '../policy/evaluate/compile-mesh.js';
 import type { Decision } from '../policy/evaluate/decision.js';

@@ -13,8 +13,6 @@ import { importsOf, productionFiles, resolveRelative, root } from './source-impo
  * set of files of one cycle; delete the entry in the change that breaks it. Add nothing here.
  */
 const KNOWN_CYCLES: readonly (readonly string[])[] = [
-  // cli: all-commands/analyze/run-cli (being broken in the CLI's branch)
-  ['src/cli/all-commands.ts', 'src/cli/commands/analyze.ts', 'src/cli/run-cli.ts'],
   // copilot: type-only imports that landed with the copilot use cases (DraftQuestion, ExplainSubject)
   ['src/copilot/draft-policy.ts', 'src/copilot/draft-resolve.ts'],
   ['src/copilot/explain-access.ts', 'src/copilot/explain-template.ts'],

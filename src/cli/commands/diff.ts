@@ -31,7 +31,7 @@ export const diffCommand: Command = {
     if (beforePaths.length === 0 || afterPaths.length === 0) throw new AppError('usage', 'give both meshes: --before PATH and --after PATH');
     const warn = (m: string, f?: Readonly<Record<string, unknown>>): void => logger.warn(m, f);
     const [beforeSources, afterSources] = [await readSources(beforePaths, { warn }), await readSources(afterPaths, { warn })];
-    const [{ readMeshInput }, { diffMeshes }] = await Promise.all([import('../../policy/validate/read-mesh-input.js'), import('../../policy/diff/access-diff.js')]);
+    const { readMeshInput } = await import('../../policy/validate/read-mesh-input.js');
     const before = readMeshInput(beforeSources);
     const after = readMeshInput(afterSources);
     for (const [side, findings] of [['before', before.findings], ['after', after.findings]] as const) {
@@ -43,7 +43,9 @@ export const diffCommand: Command = {
     }
     const inputErrors = uniqueErrors([...before.inputErrors, ...after.inputErrors]);
     logInputErrors(logger, inputErrors, values, 'the meshes');
-    const report = diffMeshes(before.mesh, after.mesh);
+    // Worker threads diff the workload classes of a large diff (src/parallel).
+    const { diffMeshesInParallel } = await import('../../parallel/parallel-diff.js');
+    const report = await diffMeshesInParallel(before.mesh, after.mesh);
     if (format === 'json') writeJson(io, { ...report, inputErrors });
     else {
       const { granted, revoked, changed } = report.summary;

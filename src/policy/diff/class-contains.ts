@@ -2,14 +2,17 @@
 // it (one ALLOW rule over the request's values, plus the `protocols`, `token` and `also` extensions),
 // resolving `from`, the protocol and the path as evaluateRequest does against `compiled` (the mesh
 // the request is sent to; `from.workload` callers are resolved there). Requests the proxy rejects
-// before any policy (400) and ad-hoc targets (`to.labels`) are in no class.
+// before any policy (400), requests the workload cannot receive (a port it does not expose, a protocol
+// its Service does not declare for that port: target-structure.ts) and ad-hoc targets (`to.labels`)
+// are in no class.
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { CompiledMesh } from '../evaluate/compile-mesh.js';
-import type { DiffChange } from './access-diff.js';
+import type { DiffChange } from './class-diff.js';
 import type { DiffMatch } from './diff-match.js';
 import { fieldInfo } from './match-fields.js';
 import { OTHER_LOCATION } from './request-space.js';
 import { ALWAYS_SPLIT_CLAIMS, dimValue, type RequestView, viewRequest } from './request-view.js';
+import { canReceive, exposureOf } from './target-structure.js';
 
 function fieldHolds(view: RequestView, field: string, values: readonly string[] | undefined, notValues: readonly string[] | undefined): boolean {
   const info = fieldInfo(field);
@@ -30,7 +33,7 @@ function partHolds(view: RequestView, part: Readonly<Record<string, readonly str
 }
 
 /** The match, read against a request view. */
-export function matchHolds(match: DiffMatch, view: RequestView): boolean {
+function matchHolds(match: DiffMatch, view: RequestView): boolean {
   if (view.rejected) return false;
   if (match.protocols !== undefined && !match.protocols.includes(view.protocol)) return false;
   if (match.token !== undefined) {
@@ -57,5 +60,7 @@ export function classContains(change: Pick<DiffChange, 'workload' | 'match'>, re
   if (to.workload === undefined || to.namespace !== change.workload.namespace || to.workload !== change.workload.name) return false;
   const target = compiled.workloads.get(`${to.namespace}/${to.workload}`);
   if (target === undefined) return false;
-  return matchHolds(change.match, viewRequest(compiled, target, request, splitClaimsOf(compiled)));
+  const view = viewRequest(compiled, target, request, splitClaimsOf(compiled));
+  if (!canReceive(exposureOf(compiled, target), view.port, view.protocol)) return false;
+  return matchHolds(change.match, view);
 }

@@ -27,6 +27,8 @@ export interface ClassSearch {
   applies(d: Dim, cells: readonly number[]): boolean;
   /** The most readable cell of a group (its representative in witnesses). */
   nicest(d: Dim, group: readonly number[]): number;
+  /** Whether requests of a context (the context dimensions hold `cells`) can occur at all. */
+  admits(cells: readonly number[]): boolean;
   /** Both meshes' states once the context dimensions hold `cells`. */
   sides(cells: readonly number[], groups: readonly (readonly number[] | null)[]): readonly [SideState, SideState];
   /** Both decisions for the request of a complete class. */
@@ -155,18 +157,40 @@ export function searchChangedClasses(search: ClassSearch): ChangedClass[] {
     return [...byKey.values()];
   };
 
+  forEachContext(space, search.applies, search.admits, cells, groups, () => {
+    const i = space.contextEnd;
+    const [b, a] = search.sides(cells, groups);
+    sameSignature = b.signature === a.signature && b.formulas.length === a.formulas.length;
+    contextKey = `${dims.map((d, j) => (j >= i && search.applies(d, cells) ? 1 : 0)).join('')}|${b.signature}|${a.signature}`;
+    for (const s of solve(i, b.formulas, a.formulas, false)) {
+      out.push({ cells: [...cells.slice(0, i), ...s.cells], groups: [...groups.slice(0, i), ...s.groups], before: s.before, after: s.after });
+    }
+  });
+  return out;
+}
+
+/**
+ * Calls `visit` once per context: each cell of each context dimension that applies (the others hold
+ * -1), skipping contexts whose requests cannot occur. `cells` and `groups` (one entry per dimension)
+ * hold the context while `visit` runs; dimensions before `from` keep what they hold.
+ */
+export function forEachContext(
+  space: DiffSpace,
+  applies: (d: Dim, cells: readonly number[]) => boolean,
+  admits: (cells: readonly number[]) => boolean,
+  cells: number[],
+  groups: (readonly number[] | null)[],
+  visit: () => void,
+  from = 0,
+): void {
+  const dims = space.dims;
   const context = (i: number): void => {
     if (i === space.contextEnd) {
-      const [b, a] = search.sides(cells, groups);
-      sameSignature = b.signature === a.signature && b.formulas.length === a.formulas.length;
-      contextKey = `${dims.map((d, j) => (j >= i && search.applies(d, cells) ? 1 : 0)).join('')}|${b.signature}|${a.signature}`;
-      for (const s of solve(i, b.formulas, a.formulas, false)) {
-        out.push({ cells: [...cells.slice(0, i), ...s.cells], groups: [...groups.slice(0, i), ...s.groups], before: s.before, after: s.after });
-      }
+      if (admits(cells)) visit();
       return;
     }
     const d = dims[i] as Dim;
-    if (!search.applies(d, cells)) {
+    if (!applies(d, cells)) {
       cells[i] = -1;
       groups[i] = null;
       context(i + 1);
@@ -180,6 +204,5 @@ export function searchChangedClasses(search: ClassSearch): ChangedClass[] {
     cells[i] = -1;
     groups[i] = null;
   };
-  context(0);
-  return out;
+  context(from);
 }

@@ -44,14 +44,49 @@ function who(m: DiffMatch): string {
     // "mTLS callers other than ci/runner", not "mTLS callers callers other than ...".
     parts.push(`${parts.length > 0 ? 'other than' : 'callers other than'} ${list(not)}`);
   }
-  if (m.token !== undefined) {
-    const t = m.token.in;
-    if (t.every((s) => s === 'absent')) parts.push('requests without a token');
-    else if (t.every((s) => s.startsWith('invalid'))) parts.push('requests with an invalid token');
-    else if (t.every((s) => s.startsWith('valid@')) && !endUser) parts.push(parts.length === 0 ? 'authenticated users' : 'with a valid token');
-  }
+  const token = tokenPhrase(m, endUser);
+  if (token !== undefined) parts.push(parts.length === 0 ? `requests ${token}` : token);
   if (from['ipBlocks'] !== undefined) parts.push(`from ${list(from['ipBlocks'])}`);
   return parts.length > 0 ? parts.join(' ') : 'anyone';
+}
+
+/** Claims a condition requires to be absent (`notValues: ["*"]` and no values): "a token without `sub`". */
+function missingClaims(m: DiffMatch): string[] {
+  const out: string[] = [];
+  for (const c of m.when) {
+    if (c.values !== undefined || c.notValues?.includes('*') !== true) continue;
+    const claim = c.key === 'request.auth.audiences' ? 'aud' : c.key === 'request.auth.presenter' ? 'azp' : /^request\.auth\.claims\[(.*)\]$/.exec(c.key)?.[1]?.replaceAll('][', '.');
+    if (claim !== undefined) out.push(`\`${claim}\``);
+  }
+  return out;
+}
+
+/**
+ * What the class says of the caller's token, in words (the match's `token` states are exact but
+ * terse): without one (or with one where no jwtRule looks), with an invalid one, with one from an
+ * issuer, with one lacking a claim.
+ */
+function tokenPhrase(m: DiffMatch, endUser: boolean): string | undefined {
+  const without = missingClaims(m);
+  const lacking = without.length > 0 ? ` without ${list(without)}` : '';
+  const states = m.token?.in;
+  if (states === undefined) return lacking === '' ? undefined : `with a token${lacking}`;
+  const none = (s: string): boolean => s === 'absent' || s === 'valid@elsewhere';
+  const read = (s: string): boolean => s.startsWith('valid@') && s !== 'valid@elsewhere';
+  if (states.every(none)) return 'without a token';
+  if (states.every((s) => s.startsWith('invalid'))) return 'with an invalid token';
+  if (states.every(read)) {
+    // The issuer and audiences say whether the workload accepts the token: say them.
+    const iss = m.when.find((c) => c.key === 'request.auth.claims[iss]');
+    const aud = m.when.find((c) => c.key === 'request.auth.audiences');
+    const from = iss?.values !== undefined ? ` from ${list(iss.values)}` : iss?.notValues !== undefined && !iss.notValues.includes('*') ? ` from an issuer other than ${list(iss.notValues)}` : '';
+    const to = aud?.values !== undefined ? ` for ${list(aud.values)}` : aud?.notValues !== undefined && !aud.notValues.includes('*') ? ` not for ${list(aud.notValues)}` : '';
+    if (from !== '' || to !== '') return `with a token${from}${to}${lacking}`;
+    if (endUser && lacking === '') return undefined;
+    return `with a valid token${lacking}`;
+  }
+  if (states.every((s) => none(s) || s.startsWith('invalid'))) return 'without a valid token';
+  return undefined;
 }
 
 /** Host patterns as a reader says them: the spellings of one Service name (`x.ns`, `x.ns:*`, `x.ns.`, `x.ns.svc.*`) are one host. */
@@ -70,8 +105,9 @@ function what(m: DiffMatch): string {
   return `${methods}${paths}${hosts}${ports}`;
 }
 
-export function describeChange(workload: { namespace: string; name: string }, before: DecisionKind, after: DecisionKind, m: DiffMatch): string {
-  const on = `${workload.namespace}/${workload.name}`;
+/** `onlyIn`: the workload exists in that mesh only (a new one, or one removed). */
+export function describeChange(workload: { namespace: string; name: string }, before: DecisionKind, after: DecisionKind, m: DiffMatch, onlyIn?: 'before' | 'after'): string {
+  const on = `${workload.namespace}/${workload.name}${onlyIn === 'after' ? ' (new)' : onlyIn === 'before' ? ' (removed)' : ''}`;
   const kind = changeKind(before, after);
   if (kind === 'granted') return `${who(m)} may now ${what(m)} on ${on}`;
   if (kind === 'revoked') return `${who(m)} may no longer ${what(m)} on ${on}`;

@@ -34,7 +34,7 @@ function uriRegex(source: string): ValueTest {
 }
 
 /** Envoy semantics of `namespaces` / `source.namespace` (regex over the peer URI when `*` appears). */
-export function namespaceTest(v: string): ValueTest {
+function namespaceTest(v: string): ValueTest {
   if (!v.includes('*')) return (x) => x !== undefined && typeof x === 'object' && 'uri' in x && x.uri.includes(`/ns/${v}/`);
   const parts = v.split('*');
   const full = uriRegex(`.*/ns/${parts.map(quoteMeta).join('.*')}/.*`);
@@ -44,7 +44,7 @@ export function namespaceTest(v: string): ValueTest {
 }
 
 /** `serviceAccounts` value `ns/sa` (a bare `sa` must be qualified before). */
-export function serviceAccountTest(v: string): ValueTest {
+function serviceAccountTest(v: string): ValueTest {
   const slash = v.indexOf('/');
   const ns = slash >= 0 ? v.slice(0, slash) : '';
   const sa = slash >= 0 ? v.slice(slash + 1) : v;
@@ -55,7 +55,7 @@ export function serviceAccountTest(v: string): ValueTest {
   return (x) => x !== undefined && typeof x === 'object' && 'uri' in x && x.uri.includes(nsPart) && x.uri.includes(saPart) && full(x);
 }
 
-export function trustDomainTest(v: string): ValueTest {
+function trustDomainTest(v: string): ValueTest {
   if (v === '*') return onUri(str(T.PREFIX, 'spiffe://'));
   if (!v.includes('*')) return onUri(str(T.PREFIX, `spiffe://${v}/`));
   const star = v.indexOf('*');

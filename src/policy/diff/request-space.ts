@@ -10,6 +10,7 @@ import { type IpAddress, parseCidr, parseIp } from '../evaluate/ip-matcher.js';
 import { peerFromPrincipal, type PeerIdentity } from '../evaluate/request-attributes.js';
 import type { Atom, TargetAtoms } from './collect-atoms.js';
 import type { DimKey, DimValue, ValueTest } from './match-fields.js';
+import type { Exposure } from './target-structure.js';
 
 export type Guard = 'always' | 'http' | 'jwt';
 
@@ -34,6 +35,28 @@ const FILL = 'gic';
 
 function uniq<T>(xs: readonly T[]): T[] {
   return [...new Set(xs)];
+}
+
+/** Interned identities and addresses (bounded): equal text, one object. */
+const peers = new Map<string, PeerIdentity>();
+const ips = new Map<string, IpAddress | undefined>();
+const INTERNED = 100_000;
+
+function peerOf(principal: string): PeerIdentity {
+  let p = peers.get(principal);
+  if (p === undefined) {
+    if (peers.size >= INTERNED) peers.clear();
+    peers.set(principal, (p = peerFromPrincipal(principal)));
+  }
+  return p;
+}
+
+function ipOf(text: string): IpAddress | undefined {
+  if (ips.has(text)) return ips.get(text);
+  if (ips.size >= INTERNED) ips.clear();
+  const ip = parseIp(text);
+  ips.set(text, ip);
+  return ip;
 }
 
 function cellsOf(atoms: readonly Atom[], candidates: readonly DimValue[]): Cell[] {
@@ -127,14 +150,19 @@ function ipCandidates(patterns: readonly string[]): DimValue[] {
   // with a source address cannot have an absent remote address).
   const out: DimValue[] = [];
   for (const t of uniq(texts)) {
-    const ip = parseIp(t);
+    const ip = ipOf(t);
     if (ip !== undefined) out.push(ip);
   }
   out.push(undefined);
   return out;
 }
 
-function identityCandidates(atoms: readonly Atom[], trustDomains: readonly string[]): DimValue[] {
+/**
+ * Candidate identities: every trust domain, namespace and service account the atoms name, combined.
+ * With `only`, just the identities in those namespaces (and the atoms' own principals): enough for a
+ * pattern that only matches there.
+ */
+function identityCandidates(atoms: readonly Atom[], trustDomains: readonly string[], only?: ReadonlySet<string>): DimValue[] {
   const tds = new Set<string>([...trustDomains, 'cluster.local', `${FILL}.td`]);
   const nss = new Set<string>([`${FILL}-ns`]);
   // Service-account names that some pattern tests regardless of the namespace (suffix principals).
@@ -149,7 +177,7 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
           for (const v of fill(p)) {
             principals.add(v);
             principals.add(`${v}/${FILL}`);
-            const id = peerFromPrincipal(v);
+            const id = peerOf(v);
             if (id.namespace !== '') nss.add(id.namespace);
             if (id.namespace !== '' && id.serviceAccount !== '') pairs.add(`${id.namespace}/${id.serviceAccount}`);
             if (p.startsWith('*') && id.serviceAccount !== '') freeSas.add(id.serviceAccount);
@@ -174,13 +202,13 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
   const out: DimValue[] = [undefined];
   for (const td of tds) {
     if (merged.has(td)) continue;
-    for (const ns of nss) for (const sa of freeSas) out.push(peerFromPrincipal(`${td}/ns/${ns}/sa/${sa}`));
+    for (const ns of nss) if (only === undefined || only.has(ns)) for (const sa of freeSas) out.push(peerOf(`${td}/ns/${ns}/sa/${sa}`));
     for (const pair of pairs) {
       const i = pair.indexOf('/');
-      out.push(peerFromPrincipal(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
+      if (only === undefined || only.has(pair.slice(0, i))) out.push(peerOf(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
     }
   }
-  for (const p of principals) if (!merged.has(peerFromPrincipal(p).trustDomain)) out.push(peerFromPrincipal(p));
+  for (const p of principals) if (!merged.has(peerOf(p).trustDomain)) out.push(peerOf(p));
   // One candidate per identity (the loops above meet the same principal more than once).
   const seen = new Set<string>();
   return out.filter((c) => {
@@ -189,6 +217,84 @@ function identityCandidates(atoms: readonly Atom[], trustDomains: readonly strin
     seen.add(uri);
     return true;
   });
+}
+
+/** What identity atoms name: trust domains, namespaces, free service accounts, pairs and principals. */
+interface IdentityParts {
+  readonly tds: ReadonlySet<string>;
+  readonly nss: ReadonlySet<string>;
+  readonly freeSas: ReadonlySet<string>;
+  readonly pairs: ReadonlySet<string>;
+  readonly principals: ReadonlySet<string>;
+}
+
+function identityParts(atoms: readonly Atom[]): IdentityParts {
+  const fill = (p: string): string[] => (p === '*' ? [FILL] : p.startsWith('*') ? [p.slice(1), `${FILL}${p.slice(1)}`] : p.endsWith('*') ? [p.slice(0, -1), `${p.slice(0, -1)}${FILL}`] : [p]);
+  const tds = new Set<string>();
+  const nss = new Set<string>();
+  const freeSas = new Set<string>();
+  const pairs = new Set<string>();
+  const principals = new Set<string>();
+  for (const a of atoms) {
+    for (const p of a.patterns) {
+      if (a.field === 'principals') {
+        for (const v of fill(p)) {
+          principals.add(v);
+          principals.add(`${v}/${FILL}`);
+          const id = peerOf(v);
+          if (id.namespace !== '') nss.add(id.namespace);
+          if (id.namespace !== '' && id.serviceAccount !== '') pairs.add(`${id.namespace}/${id.serviceAccount}`);
+          if (p.startsWith('*') && id.serviceAccount !== '') freeSas.add(id.serviceAccount);
+          if (v.split('/').length === 5) tds.add(id.trustDomain);
+        }
+      } else if (a.field === 'namespaces') {
+        if (!p.includes('*')) nss.add(p);
+        else for (const f of [FILL, '']) nss.add(p.replaceAll('*', f));
+      } else if (a.field === 'serviceAccounts') {
+        pairs.add(p);
+        nss.add(p.slice(0, p.indexOf('/')));
+      } else if (a.field === 'trustDomains') {
+        for (const v of fill(p)) tds.add(v);
+      }
+    }
+  }
+  return { tds, nss, freeSas, pairs, principals };
+}
+
+/** The parts of a dimension's atoms, per atom list (a Dim's list does not change). */
+const partsOf = new WeakMap<readonly Atom[], IdentityParts>();
+
+/**
+ * The identity candidates a pattern (`extra`) can match among, for a dimension built from `atoms`:
+ * what `identityCandidates` gives for the atoms plus `extra`, the combined ones only in the namespaces
+ * `only` (every one when undefined), computed from the atoms' parts once per atom list (rule-hull.ts
+ * asks for many patterns against one dimension). Unordered: for tests, not for cells.
+ */
+export function identityCandidatesWith(atoms: readonly Atom[], extra: Atom, trustDomains: readonly string[], only: ReadonlySet<string> | undefined): DimValue[] {
+  let base = partsOf.get(atoms);
+  if (base === undefined) partsOf.set(atoms, (base = identityParts(atoms)));
+  const more = identityParts([extra]);
+  const tds = new Set<string>([...trustDomains, 'cluster.local', `${FILL}.td`, ...base.tds, ...more.tds]);
+  const merged = interchangeableTrustDomains([...atoms, extra], [...tds]);
+  const inside = (ns: string): boolean => only === undefined || only.has(ns);
+  const nss = [`${FILL}-ns`, ...base.nss, ...more.nss].filter(inside);
+  const freeSas = [`${FILL}-sa`, ...base.freeSas, ...more.freeSas];
+  const pairs = [...base.pairs, ...more.pairs].filter((pair) => inside(pair.slice(0, pair.indexOf('/'))));
+  const out: DimValue[] = [undefined];
+  for (const td of tds) {
+    if (merged.has(td)) continue;
+    for (const ns of nss) for (const sa of freeSas) out.push(peerOf(`${td}/ns/${ns}/sa/${sa}`));
+    for (const pair of pairs) {
+      const i = pair.indexOf('/');
+      out.push(peerOf(`${td}/ns/${pair.slice(0, i)}/sa/${pair.slice(i + 1)}`));
+    }
+  }
+  // Every principal an atom names (odd ones may match a pattern in a namespace they do not parse to).
+  for (const p of [...base.principals, ...more.principals]) {
+    const id = peerOf(p);
+    if (!merged.has(id.trustDomain)) out.push(id);
+  }
+  return out;
 }
 
 /**
@@ -239,7 +345,9 @@ function interchangeableTrustDomains(atoms: readonly Atom[], tds: readonly strin
   return out;
 }
 
-function portCandidates(atoms: readonly Atom[]): DimValue[] {
+/** Destination ports: the exposed ones when the workload declares its ports, else every port an atom names and one other. */
+function portCandidates(atoms: readonly Atom[], exposure: Exposure | undefined): DimValue[] {
+  if (exposure !== undefined) return [...exposure.keys()];
   const used = new Set<number>();
   for (const a of atoms) for (const p of a.patterns) if (/^\d+$/.test(p)) used.add(Number(p));
   let other = 8888;
@@ -276,6 +384,8 @@ function claimCells(atoms: readonly Atom[], patterns: readonly string[], scalar:
 export interface SpaceOptions {
   readonly trustDomains: readonly string[];
   readonly pathModes: readonly PathNormalizationMode[];
+  /** The ports the workload can receive requests on (target-structure.ts); undefined: any port. */
+  readonly exposure?: Exposure | undefined;
 }
 
 function guardOf(dim: DimKey): Guard {
@@ -284,11 +394,30 @@ function guardOf(dim: DimKey): Guard {
   return 'always';
 }
 
+/**
+ * Candidate values of a dimension other than the port, protocol, token and claims, from its atoms:
+ * together they take every truth vector over the atoms that some request can have.
+ */
+export function candidateValues(key: DimKey, atoms: readonly Atom[], options: SpaceOptions, onlyNamespaces?: ReadonlySet<string>): DimValue[] {
+  const patterns = uniq(atoms.flatMap((a) => a.patterns));
+  if (key === 'identity') return identityCandidates(atoms, options.trustDomains, onlyNamespaces);
+  if (key.startsWith('ip:')) return ipCandidates(patterns);
+  let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
+  if (key === 'path') {
+    candidates = candidates.filter((c) => typeof c === 'string' && c !== '' && !/[?#]/.test(c) && options.pathModes.every((m) => normalizePath(c, m).path === c));
+  } else if (key === 'method') {
+    candidates = candidates.filter((c) => c !== '');
+  } else if (key !== 'sni') {
+    candidates.push(undefined);
+  }
+  return candidates;
+}
+
 /** Every dimension with its cells, in enumeration order (cheap, coarse dimensions first). */
 export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   const dims: Dim[] = [];
   const portAtoms = atoms.byDim.get('port') ?? [];
-  dims.push({ key: 'port', guard: 'always', atoms: portAtoms, cells: cellsOf(portAtoms, portCandidates(portAtoms)) });
+  dims.push({ key: 'port', guard: 'always', atoms: portAtoms, cells: cellsOf(portAtoms, portCandidates(portAtoms, options.exposure)) });
   dims.push({ key: 'protocol', guard: 'always', atoms: [], cells: ['http', 'grpc', 'tcp'].map((p) => ({ key: p, rep: p, truth: [] })) });
   if (atoms.jwtApplies) {
     const locations = [...atoms.tokenLocations].sort();
@@ -300,31 +429,16 @@ export function buildDims(atoms: TargetAtoms, options: SpaceOptions): Dim[] {
   for (const key of rest) {
     const list = atoms.byDim.get(key) ?? [];
     if (list.length === 0) continue;
-    const patterns = uniq(list.flatMap((a) => a.patterns));
     let cells: Cell[];
-    if (key === 'identity') cells = cellsOf(list, identityCandidates(list, options.trustDomains));
-    else if (key.startsWith('ip:')) cells = cellsOf(list, ipCandidates(patterns));
-    else if (key.startsWith('claim:')) {
+    if (key.startsWith('claim:')) {
       if (!atoms.jwtApplies) continue;
-      cells = claimCells(list, patterns, SCALAR_CLAIMS.has(key));
+      cells = claimCells(list, uniq(list.flatMap((a) => a.patterns)), SCALAR_CLAIMS.has(key));
     } else {
-      let candidates: DimValue[] = stringCandidates(patterns, key === 'path' ? `/${FILL}-other` : `${FILL}-other`);
-      if (key === 'path') {
-        candidates = candidates.filter((c) => typeof c === 'string' && c !== '' && !/[?#]/.test(c) && options.pathModes.every((m) => normalizePath(c, m).path === c));
-      } else if (key === 'method') {
-        candidates = candidates.filter((c) => c !== '');
-      } else if (key !== 'sni') {
-        candidates.push(undefined);
-      }
-      cells = cellsOf(list, candidates);
+      cells = cellsOf(list, candidateValues(key, list, options));
     }
     // Hosts that address a Service (structural) route ambient traffic on any protocol.
     const guard = key === 'host' && list.some((a) => a.structural) ? 'always' : guardOf(key);
     dims.push({ key, guard, atoms: list, cells });
   }
   return dims;
-}
-
-export function isPeer(v: DimValue): v is PeerIdentity {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && 'uri' in v;
 }

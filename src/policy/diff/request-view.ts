@@ -45,7 +45,7 @@ export function callerIdentity(compiled: CompiledMesh, request: AccessRequest): 
   return undefined;
 }
 
-export function tokenLocation(jwt: { header?: string | undefined; param?: string | undefined }): string {
+function tokenLocation(jwt: { header?: string | undefined; param?: string | undefined }): string {
   const header = jwt.header?.toLowerCase() ?? (jwt.param === undefined ? 'authorization' : undefined);
   return header !== undefined ? `header:${header}` : `param:${jwt.param ?? ''}`;
 }

@@ -6,7 +6,9 @@
 // route through each waypoint and that path's layers masked by it, then ztunnel's layers masked by
 // "no waypoint route"). The decision is a function of the signature and the formulas' values: two
 // requests with equal formula values decide alike, and two meshes with equal signatures and formulas
-// decide alike. Pure.
+// decide alike. Each formula has a role (`allow`, `waypoint:ns/svc:deny`, `ztunnel:allow`, ...), and
+// the rules read can be narrowed (`keep`): edit-relevance.ts builds formulas of parts of the rules.
+// Pure.
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { CompiledMesh, ProxyTarget } from '../evaluate/compile-mesh.js';
 import type { CompiledAuthorizationPolicy, EnvoyPolicies } from '../evaluate/proxy-policies.js';
@@ -17,15 +19,21 @@ import { targetPortOf } from '../evaluate/protocol-inference.js';
 import { peerFromPrincipal, type RequestAttributes } from '../evaluate/request-attributes.js';
 import type { ZtunnelPolicy } from '../evaluate/ztunnel-rules.js';
 import { type Formula, FormulaStore } from './cell-formula.js';
-import { type Atom, serviceHosts, waypointPaths } from './collect-atoms.js';
+import type { Atom } from './collect-atoms.js';
 import { leafDims, leafTruth, withValue } from './leaf-truth.js';
+import type { RuleKeep } from './deciding-rules.js';
 import type { DimKey } from './match-fields.js';
 import type { Dim, Guard } from './request-space.js';
+import { isAmbientNode, isOutsideMesh, serviceHosts, waypointPaths } from './target-proxies.js';
 
 export interface SideState {
   readonly signature: string;
   readonly formulas: readonly Formula[];
+  /** What each formula stands for (see `sideState`). */
+  readonly roles: readonly string[];
 }
+
+const KEEP_ALL: RuleKeep = () => true;
 
 /** What every side of one workload's diff shares: the dimensions and the formula store. */
 export class DiffSpace {
@@ -35,6 +43,7 @@ export class DiffSpace {
   private readonly tablesByKey = new Map<string, Formula>();
   private readonly attrsByDim = new Map<number, readonly RequestAttributes[]>();
   private readonly converted = new Map<string, Map<Pred, Formula>>();
+  private mtlsLeaf: Formula | undefined;
 
   constructor(
     readonly dims: readonly Dim[],
@@ -58,12 +67,16 @@ export class DiffSpace {
 
   /** The leaf "the caller has an mTLS identity". */
   mtls(): Formula {
+    if (this.mtlsLeaf !== undefined) return this.mtlsLeaf;
     const i = this.index.get('identity');
-    if (i === undefined) return this.store.FALSE;
-    return this.store.leaf(
-      i,
-      (this.dims[i] as Dim).cells.map((c) => c.rep !== undefined),
-    );
+    this.mtlsLeaf =
+      i === undefined
+        ? this.store.FALSE
+        : this.store.leaf(
+            i,
+            (this.dims[i] as Dim).cells.map((c) => c.rep !== undefined),
+          );
+    return this.mtlsLeaf;
   }
 
   /** Formulas already built for one context and view (`key`), by predicate. */
@@ -82,9 +95,10 @@ export class DiffSpace {
     if (f === undefined) {
       const d = this.dims[dim] as Dim;
       const values = this.cellAttributes(dim);
+      const claims = p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL;
       f = this.store.leaf(
         dim,
-        d.cells.map((c, i) => (p.k === K.CLAIM || p.k === K.REQUEST_PRINCIPAL ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : evalPred(p, values[i] as RequestAttributes))),
+        d.cells.map((c, i) => (claims ? leafTruth(p, d.key, c.rep, values[i] as RequestAttributes) : evalPred(p, values[i] as RequestAttributes))),
       );
       this.tablesByKey.set(key, f);
     }
@@ -119,11 +133,18 @@ const EMPTY_ATTRIBUTES: RequestAttributes = {
   jwt: undefined,
 };
 
+const leafKeys = new WeakMap<Pred, string>();
+
 /** What a leaf tests, as a string: equal keys, equal tables. */
 function leafKey(p: Pred): string {
-  const kids = p.kids === null ? '' : p.kids.map(leafKey).join(';');
-  const cidr = p.cidr === null ? '' : JSON.stringify(p.cidr, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-  return `${p.k}/${p.t}/${p.s}/${p.s2}/${p.n}/${p.re === null ? '' : `${p.re.source}/${p.re.flags}`}/${cidr}/${p.path?.join('\u0000') ?? ''}(${kids})`;
+  let key = leafKeys.get(p);
+  if (key === undefined) {
+    const kids = p.kids === null ? '' : p.kids.map(leafKey).join(';');
+    const cidr = p.cidr === null ? '' : JSON.stringify(p.cidr, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    key = `${p.k}/${p.t}/${p.s}/${p.s2}/${p.n}/${p.re === null ? '' : `${p.re.source}/${p.re.flags}`}/${cidr}/${p.path?.join('\u0000') ?? ''}(${kids})`;
+    leafKeys.set(p, key);
+  }
+  return key;
 }
 
 /** Attributes a view fixes whatever the request says (a waypoint as the caller, mTLS disabled). */
@@ -221,8 +242,14 @@ function viewAttributes(a: RequestAttributes, view: View): RequestAttributes {
   return out;
 }
 
-function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean): Pred[] {
-  return list.flatMap((c) => (tcp ? c.tcp : c.http).rules.map((r) => r.match));
+function rulesOf(list: readonly CompiledAuthorizationPolicy[], tcp: boolean, keep: RuleKeep): Pred[] {
+  const out: Pred[] = [];
+  for (const c of list) {
+    // Checked first: a policy's TCP form is compiled on first use.
+    if (!keep(c, -1)) continue;
+    for (const r of (tcp ? c.tcp : c.http).rules) if (keep(c, r.index)) out.push(r.match);
+  }
+  return out;
 }
 
 function anyRule(space: DiffSpace, preds: readonly Pred[], a: RequestAttributes, view: View): Formula {
@@ -230,16 +257,19 @@ function anyRule(space: DiffSpace, preds: readonly Pred[], a: RequestAttributes,
   return space.store.or(preds.map((p) => toFormula(space, p, ctx)));
 }
 
-function ztunnelFormula(space: DiffSpace, policies: readonly (ZtunnelPolicy | undefined)[], a: RequestAttributes, view: View): Formula {
+function ztunnelFormula(space: DiffSpace, policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes, view: View, keep: RuleKeep): Formula {
   const s = space.store;
   const ctx = contextFor(space, a, view);
-  return s.or(
-    policies.flatMap((z) =>
-      (z?.rules ?? []).map((rule) =>
-        s.and(rule.clauses.map((clause) => (clause.length === 0 ? s.TRUE : s.or(clause.filter((m) => !m.empty).map((m) => toFormula(space, m.test, ctx)))))),
-      ),
-    ),
-  );
+  const rules: Formula[] = [];
+  for (const c of policies) {
+    if (!keep(c, -1)) continue;
+    const z: ZtunnelPolicy | undefined = c.ztunnel;
+    for (const rule of z?.rules ?? []) {
+      if (!keep(c, rule.index)) continue;
+      rules.push(s.and(rule.clauses.map((clause) => (clause.length === 0 ? s.TRUE : s.or(clause.filter((m) => !m.empty).map((m) => toFormula(space, m.test, ctx)))))));
+    }
+  }
+  return s.or(rules);
 }
 
 /** Attributes the context fixes; every open dimension is absent. */
@@ -258,23 +288,22 @@ function providerSignature(c: CompiledMesh, e: EnvoyPolicies): unknown {
   });
 }
 
-/** The layers of one Envoy proxy (sidecar, gateway or waypoint). */
-function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, request: AccessRequest, port: number | undefined, view: View): { signature: unknown[]; formulas: Formula[] } {
+/** The roles of an Envoy proxy's layers, in `envoyLayers` order. */
+export const ENVOY_ROLES = ['custom-all', 'custom', 'deny', 'allow'] as const;
+
+/** The layers of one Envoy proxy (sidecar, gateway or waypoint), in ENVOY_ROLES order. */
+function envoyLayers(space: DiffSpace, c: CompiledMesh, e: EnvoyPolicies, request: AccessRequest, port: number | undefined, view: View, keep: RuleKeep): { signature: unknown[]; formulas: Formula[] } {
   const tcp = request.to.protocol === 'tcp';
   const { attrs, outcome } = contextAttributes(request, e.jwtRules, port);
   const withJwt = viewAttributes(attrs, view);
   // CUSTOM runs before authentication: it never sees the token's claims.
   const noJwt = { ...withJwt, jwt: undefined };
-  const layer = (policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes): Formula => anyRule(space, rulesOf(policies, tcp), a, view);
+  const layer = (policies: readonly CompiledAuthorizationPolicy[], a: RequestAttributes): Formula => anyRule(space, rulesOf(policies, tcp, keep), a, view);
   const enforced = (policies: readonly CompiledAuthorizationPolicy[]): CompiledAuthorizationPolicy[] => policies.filter((x) => !x.dryRun);
   return {
     signature: [outcome, providerSignature(c, e), e.allowEnforced.length > 0],
     formulas: [layer(e.custom, noJwt), layer(enforced(e.custom), noJwt), layer(enforced(e.deny), withJwt), layer(e.allowEnforced, withJwt)],
   };
-}
-
-function isAmbientNode(t: ProxyTarget): boolean {
-  return t.dataplane === 'ambient' && !t.isWaypoint && t.gatewayName === undefined;
 }
 
 /**
@@ -294,18 +323,25 @@ export function sideStateKey(c: CompiledMesh, t: ProxyTarget, request: AccessReq
   return `${tcp ? 'tcp' : 'http'}|${request.to.port ?? ''}${outcomes}`;
 }
 
-/** The state of `target` in `c` for the context of `request` (its open fields are ignored). */
-export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest): SideState {
+/**
+ * The state of `target` in `c` for the context of `request` (its open fields are ignored), reading
+ * only the rules `keep` keeps. Roles: at an Envoy proxy `reject` (STRICT mTLS), then ENVOY_ROLES; for
+ * an ambient workload, per waypoint path (`waypoint:<ns>/<service>:`) `route` and the waypoint's
+ * ENVOY_ROLES and ztunnel's `ztunnel-deny` and `ztunnel-allow` behind it, each masked by the route,
+ * then `ztunnel:reject`, `ztunnel:deny` and `ztunnel:allow` masked by "no route". Not `routed`: the
+ * routes are over-approximated (every mTLS request on every path, every request directly).
+ */
+export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, request: AccessRequest, keep: RuleKeep = KEEP_ALL, routed = true): SideState {
   const port = request.to.port;
   const s = space.store;
-  if (t.dataplane === 'none' && !t.isGateway && !t.isWaypoint) return { signature: '"none"', formulas: [] };
+  if (isOutsideMesh(t)) return { signature: '"none"', formulas: [], roles: [] };
   if (!isAmbientNode(t)) {
     // An Envoy proxy: STRICT mTLS rejects plaintext first, then CUSTOM, JWT, DENY, ALLOW.
     const mode = t.isGateway ? 'gateway' : t.isWaypoint ? 'STRICT' : mtlsForPort(c.peerAuthentication(t), port).mode;
     const view = mode === 'DISABLE' ? NO_PEER : NO_VIEW;
-    const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view);
+    const layers = envoyLayers(space, c, c.envoyPolicies(t), request, port, view, keep);
     const reject = mode === 'STRICT' ? s.not(space.mtls()) : s.FALSE;
-    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [reject, ...layers.formulas] };
+    return { signature: JSON.stringify(['envoy', mode, ...layers.signature]), formulas: [reject, ...layers.formulas], roles: ['reject', ...ENVOY_ROLES] };
   }
   // Ambient: an mTLS request whose host names a Service with a waypoint goes through that waypoint
   // (its layers on the Service port, then ztunnel with the waypoint as the caller); anything else
@@ -318,16 +354,18 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
   const ownNamespace = space.atomLeaf('identity', (a) => a.field === 'namespaces' && a.patterns.length === 1 && a.patterns[0] === t.namespace);
   const signature: unknown[] = ['ztunnel', mode, z.allow.length > 0];
   const formulas: Formula[] = [];
+  const roles: string[] = [];
   const routes: Formula[] = [];
   for (const { service, waypoint, policies } of waypointPaths(c, t)) {
     const hosts = serviceHosts(service);
     const short = new Set(hosts.short);
     const qualified = new Set(hosts.qualified);
     const named = (set: ReadonlySet<string>) => (a: Atom) => a.field === 'hosts' && a.patterns.length === 1 && set.has(a.patterns[0] as string);
-    const route = s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]);
+    // Unrouted (edit-relevance.ts): any mTLS request may take any path, and any request the direct one.
+    const route = routed ? s.and([mtls, s.or([s.and([space.atomLeaf('host', named(short)), ownNamespace]), space.atomLeaf('host', named(qualified))])]) : mtls;
     routes.push(route);
     const servicePort = service.ports.find((p) => targetPortOf(p, t) === port)?.port ?? port;
-    const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW);
+    const layers = envoyLayers(space, c, policies, request, servicePort, NO_VIEW, keep);
     const caller = `${c.trustDomain}/ns/${waypoint.namespace}/sa/${waypoint.serviceAccount}`;
     const wpView: View = {
       key: `waypoint:${caller}`,
@@ -339,12 +377,15 @@ export function sideState(space: DiffSpace, c: CompiledMesh, t: ProxyTarget, req
     };
     const wpAttrs = viewAttributes(attrs, wpView);
     signature.push([service.name, waypoint.key, servicePort, ...layers.signature]);
-    const path = [...layers.formulas, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), wpAttrs, wpView), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), wpAttrs, wpView)];
+    const path = [...layers.formulas, ztunnelFormula(space, z.deny, wpAttrs, wpView, keep), ztunnelFormula(space, z.allow, wpAttrs, wpView, keep)];
     formulas.push(route, ...path.map((f) => s.and([route, f])));
+    const prefix = `waypoint:${service.namespace}/${service.name}:`;
+    roles.push(`${prefix}route`, ...ENVOY_ROLES.map((r) => `${prefix}${r}`), `${prefix}ztunnel-deny`, `${prefix}ztunnel-allow`);
   }
-  const direct = s.not(s.or(routes));
+  const direct = routed ? s.not(s.or(routes)) : s.TRUE;
   const reject = mode === 'STRICT' ? s.not(mtls) : s.FALSE;
-  const ztunnel = [reject, ztunnelFormula(space, z.deny.map((p) => p.ztunnel), attrs, NO_VIEW), ztunnelFormula(space, z.allow.map((p) => p.ztunnel), attrs, NO_VIEW)];
+  const ztunnel = [reject, ztunnelFormula(space, z.deny, attrs, NO_VIEW, keep), ztunnelFormula(space, z.allow, attrs, NO_VIEW, keep)];
   formulas.push(...ztunnel.map((f) => s.and([direct, f])));
-  return { signature: JSON.stringify(signature), formulas };
+  roles.push('ztunnel:reject', 'ztunnel:deny', 'ztunnel:allow');
+  return { signature: JSON.stringify(signature), formulas, roles };
 }
