@@ -15,6 +15,7 @@ import { compiledMeshOf } from './compiled-mesh-cache.js';
 import type { CallContext, CopilotDeps } from './deps.js';
 import { buildDraftContext, type DraftContext } from './draft-context.js';
 import { DraftExtractionSchema } from './draft-extraction.js';
+import type { DraftQuestion } from './draft-question.js';
 import { resolveDraft } from './draft-resolve.js';
 import { getPrompt, PROMPTS } from './prompt-catalog.js';
 import { renderPrompt } from './prompt-template.js';
@@ -31,14 +32,7 @@ export interface DraftInput {
   readonly conversation?: string;
 }
 
-/** A clarifying question, with the existing names that would answer it. */
-export interface DraftQuestion {
-  /** The intent field it is about, e.g. `target.workload`, `subjects[0].gerritGroup`, `expires`. */
-  readonly field: string;
-  readonly question: string;
-  /** Closest existing names (or choices), best first. */
-  readonly options: readonly string[];
-}
+export type { DraftQuestion } from './draft-question.js';
 
 /** The propose shape (when a proposal was made), plus the intent, questions and conversation. */
 export type DraftResult = Partial<Omit<ProposeResult, 'intent'>> & {

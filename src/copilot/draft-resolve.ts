@@ -8,7 +8,7 @@
 import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
 import { type Intent, IntentSchema, type Subject } from '../policy/compile/intent.js';
 import { closestNames } from './closest-names.js';
-import type { DraftQuestion } from './draft-policy.js';
+import type { DraftQuestion } from './draft-question.js';
 import type { DraftCaller, DraftExtraction } from './draft-extraction.js';
 import { mentionsExactly, normaliseText } from './name-mentions.js';
 import { findExpiryPhrase, resolveExpiry } from './resolve-expiry.js';

@@ -15,6 +15,7 @@ import { closestNames } from './closest-names.js';
 import { compiledMeshOf } from './compiled-mesh-cache.js';
 import type { CallContext, CopilotDeps } from './deps.js';
 import { type Fact, type FactSet, findingFacts, policyFacts, requestFacts, workloadFacts } from './explain-facts.js';
+import type { ExplainSubject } from './explain-subject.js';
 import { explainTemplateText } from './explain-template.js';
 import { analyzeFocused } from './focused-analysis.js';
 import { checkGrounding } from './ground-prose.js';
@@ -33,10 +34,7 @@ export interface ExplainInput {
   readonly useModel?: boolean;
 }
 
-export type ExplainSubject =
-  | { readonly kind: 'request'; readonly request: AccessRequest }
-  | { readonly kind: 'policy'; readonly policy: string }
-  | { readonly kind: 'workload'; readonly workload: string };
+export type { ExplainSubject } from './explain-subject.js';
 
 export interface ExplainResult {
   readonly subject: ExplainSubject;

@@ -1,7 +1,7 @@
 // The template text of `explain`: plain sentences built only from the engine's facts, used when no
 // model is configured or when the model's text fails the grounding check. Deterministic.
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
-import type { ExplainSubject } from './explain-access.js';
+import type { ExplainSubject } from './explain-subject.js';
 import type { FactSet } from './explain-facts.js';
 
 const VERB: Readonly<Record<string, string>> = {
