@@ -55,9 +55,9 @@ describe('injected instructions in the request', () => {
     expect(result.intent?.subjects).toEqual([{ anyone: true }]);
     expect(result.diff?.changes.length).toBeGreaterThan(2);
     expect(result.diff?.changes.some((c) => c.summary.includes('may now'))).toBe(true);
-    expect(result.findings?.map((f) => f.code)).toContain('GIC113');
+    expect(result.findings?.map((f) => f.code)).toContain('GIC119');
     expect(result.verified).toBe(false);
-    expect(result.blockers?.some((b) => b.startsWith('GIC113'))).toBe(true);
+    expect(result.blockers?.some((b) => b.startsWith('GIC119'))).toBe(true);
     // No write: the proposal is stored unsubmitted, and nothing but the draft was audited.
     expect((await deps.store.getProposal('p1'))?.change === undefined).toBe(true);
     expect((await deps.store.listAudit()).map((a) => a.action)).toEqual(['gic draft']);
