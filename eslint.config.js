@@ -126,7 +126,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/cli/output/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
+    files: ['src/cli/output/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'evals/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
   {
