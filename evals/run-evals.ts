@@ -20,7 +20,7 @@ import { loadToolLoop } from './harness/load-tool-loop.js';
 
 const USAGE = `usage:
   npm run evals -- --model-url URL --model NAME [--suite S[,S]] [--repeat K] [--task ID] [--json] [--out FILE|--no-save]
-                   [--allow-host HOST] [--timeout-ms MS] [--notes TEXT]
+                   [--allow-host HOST] [--timeout-ms MS] [--notes TEXT] [--label NAME]
   npm run evals -- compare BASELINE.json CANDIDATE.json
 suites: drafting, clarification, explanation, tool-use, adversarial (default: all)`;
 
@@ -50,6 +50,7 @@ async function run(argv: readonly string[]): Promise<number> {
       'allow-host': { type: 'string', multiple: true },
       'timeout-ms': { type: 'string', default: '600000' },
       notes: { type: 'string' },
+      label: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -92,6 +93,7 @@ async function run(argv: readonly string[]): Promise<number> {
     repeat,
     ...(toolLoop !== undefined ? { toolLoop } : {}),
     ...(values.notes !== undefined ? { notes: values.notes } : {}),
+    ...(values.label !== undefined ? { label: values.label } : {}),
     onAttempt: (a) => console.error(`[evals] ${a.task} #${a.attempt}: ${a.outcome} (${a.latencyMs} ms, ${a.promptTokens}+${a.completionTokens} tokens) ${a.outcome === 'pass' ? '' : a.reason}`),
     onProgress: async (partial) => {
       if (!save) return;

@@ -21,6 +21,8 @@ export interface EvalRunResult {
   readonly prompts: readonly string[];
   /** Free-form notes (threads, hardware, model file). */
   readonly notes?: string;
+  /** Names the run in its file name (e.g. `baseline`, `prompts-v2`). */
+  readonly label?: string;
   readonly suites: readonly SuiteSummary[];
   readonly tasks: readonly TaskSummary[];
   readonly attempts: readonly AttemptResult[];
@@ -42,10 +44,10 @@ export function modelSlug(model: string): string {
   return model.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'model';
 }
 
-export function resultPath(result: Pick<EvalRunResult, 'model' | 'date' | 'gicVersion' | 'suites'>, dir = RESULTS_DIR): string {
+export function resultPath(result: Pick<EvalRunResult, 'model' | 'date' | 'gicVersion' | 'suites' | 'label'>, dir = RESULTS_DIR): string {
   const suites = result.suites.map((s) => s.suite);
   const label = suites.length === 5 ? 'all' : suites.join('+');
-  return join(dir, modelSlug(result.model), `${result.date.slice(0, 10)}-${label}-gic-${result.gicVersion}.json`);
+  return join(dir, modelSlug(result.model), `${result.date.slice(0, 10)}-${label}-gic-${result.gicVersion}${result.label === undefined ? '' : `-${modelSlug(result.label)}`}.json`);
 }
 
 export async function writeResult(result: EvalRunResult, path = resultPath(result)): Promise<string> {

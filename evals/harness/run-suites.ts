@@ -16,6 +16,7 @@ export interface RunSuitesOptions {
   readonly toolLoop?: ToolLoop;
   readonly now?: () => Date;
   readonly notes?: string;
+  readonly label?: string;
   readonly onAttempt?: (attempt: AttemptResult) => void;
   readonly onProgress?: (partial: EvalRunResult) => Promise<void> | void;
 }
@@ -39,6 +40,7 @@ export async function runSuites(tasks: readonly EvalTask[], model: ChatModel, op
       repeat: options.repeat,
       prompts: promptVersions(),
       ...(options.notes !== undefined ? { notes: options.notes } : {}),
+      ...(options.label !== undefined ? { label: options.label } : {}),
       suites,
       tasks: summaries,
       attempts,
