@@ -61,7 +61,7 @@ export async function readResult(path: string): Promise<ResultFile> {
   try {
     json = JSON.parse(await readFile(path, 'utf8')) as unknown;
   } catch (error) {
-    throw new Error(`${path}: not a readable JSON result file (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`${path}: not a readable JSON result file (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
   const parsed = ResultFileSchema.safeParse(json);
   if (!parsed.success) throw new Error(`${path}: not an eval result: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
