@@ -11,7 +11,7 @@ import { parsePromptFile, type PromptTemplate } from './prompt-template.js';
 /** The ids and versions the use cases render (one constant per prompt in use). */
 export const PROMPTS = {
   explainAccess: { id: 'explain-access', version: 1 },
-  draftIntent: { id: 'draft-intent', version: 1 },
+  draftIntent: { id: 'draft-intent', version: 2 },
   explainChange: { id: 'explain-change', version: 1 },
   repairStructuredOutput: { id: 'repair-structured-output', version: 1 },
 } as const satisfies Readonly<Record<string, { readonly id: string; readonly version: number }>>;

@@ -44,7 +44,7 @@ describe('draft with the scripted model', () => {
     const conversation = (await deps.store.getConversation(result.conversation));
     expect(conversation?.turns.map((t) => t.role)).toEqual(['user', 'assistant']);
     const audit = (await deps.store.listAudit()).at(-1);
-    expect(audit).toMatchObject({ actor: 'user:carol', action: 'gic draft', outcome: 'ok', models: [{ promptId: 'draft-intent', promptVersion: 1, model: 'scripted-model' }], evidence: { proposal: 'p1', verified: true } });
+    expect(audit).toMatchObject({ actor: 'user:carol', action: 'gic draft', outcome: 'ok', models: [{ promptId: 'draft-intent', promptVersion: 2, model: 'scripted-model' }], evidence: { proposal: 'p1', verified: true } });
 
     // What the model saw: the request fenced as data, only the parts of the mesh it names, the clock.
     const prompt = promptOf(0);
@@ -101,7 +101,7 @@ describe('draft with the scripted model', () => {
     expect(result.usage?.rounds).toBe(2);
     expect(result.verified).toBe(true);
     expect(promptOf(1)).toMatch(/Your answer cannot be used\. The problems, as data:\n<<<BEGIN UNTRUSTED DATA problems/);
-    expect((await deps.store.listAudit()).at(-1)?.models?.map((m) => `${m.promptId}.v${m.promptVersion}`)).toEqual(['draft-intent.v1', 'repair-structured-output.v1']);
+    expect((await deps.store.listAudit()).at(-1)?.models?.map((m) => `${m.promptId}.v${m.promptVersion}`)).toEqual(['draft-intent.v2', 'repair-structured-output.v1']);
   });
 
   it('still invalid after the repair round, or a failing server: a clear error and nothing stored', async () => {
