@@ -23,3 +23,12 @@ export const AllowInputErrorsSchema = z
   .boolean()
   .optional()
   .describe('answer even when the mesh has input errors (they are still listed); without it such an answer is an error');
+
+/**
+ * A JSON object whose full shape the engine pins elsewhere (a diff change, a finding, an intent): listed
+ * as `{"type": "object"}` in the output schema, typed as `T` for the handler, passed through unchanged.
+ */
+export function jsonObject<T extends object>(description?: string): z.ZodType<T> {
+  const schema = z.looseObject({});
+  return (description === undefined ? schema : schema.describe(description)) as unknown as z.ZodType<T>;
+}

@@ -64,9 +64,9 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
       caller,
       logger: deps.logger.child({ tool: tool.name }),
       signal: runtime.signal,
+      // The use case records its own audit entry (`copilot:<use case>`) beside this call's `mcp:<tool>`.
       call: {
         actor: caller.actor,
-        action,
         signal: runtime.signal,
         onProgress: (e) => runtime.progress({ progress: e.step, total: e.steps, message: e.message }),
       },
