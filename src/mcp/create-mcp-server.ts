@@ -35,10 +35,22 @@ export function toolListing(tool: ToolDefinition): Tool {
   };
 }
 
+/** Listings per catalog: JSON Schema generation is done once, not per HTTP request. */
+const listings = new WeakMap<readonly ToolDefinition[], Tool[]>();
+
+function listingOf(tools: readonly ToolDefinition[]): Tool[] {
+  let listing = listings.get(tools);
+  if (listing === undefined) {
+    listing = tools.map(toolListing);
+    listings.set(tools, listing);
+  }
+  return listing;
+}
+
 export function createMcpServer(options: McpServerOptions, caller: ToolCaller): McpServer {
   const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS });
   const byName = new Map(options.tools.map((t) => [t.name, t]));
-  const listing = options.tools.map(toolListing);
+  const listing = listingOf(options.tools);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
   server.server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const tool = byName.get(request.params.name);
