@@ -1,7 +1,7 @@
-// The tool loop for tool-use tasks, built over the MCP tool catalog in tools/. Until the catalog exists
-// in this tree, there is none, and tool-use tasks are reported as errors (never as passes).
+// The tool loop for tool-use tasks, over the MCP tool catalog in tools/.
+import { CatalogToolLoop } from './catalog-tool-loop.js';
 import type { ToolLoop } from './tool-loop.js';
 
 export function loadToolLoop(): Promise<ToolLoop | undefined> {
-  return Promise.resolve(undefined);
+  return Promise.resolve(new CatalogToolLoop());
 }
