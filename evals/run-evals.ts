@@ -17,10 +17,12 @@ import { readResult, resultPath, writeResult } from './harness/result-file.js';
 import { renderSuiteTable, renderTaskTable } from './harness/render-table.js';
 import { runSuites } from './harness/run-suites.js';
 import { loadToolLoop } from './harness/load-tool-loop.js';
+import { pinPromptVersions } from './harness/pin-prompt-versions.js';
 
 const USAGE = `usage:
   npm run evals -- --model-url URL --model NAME [--suite S[,S]] [--repeat K] [--task ID] [--json] [--out FILE|--no-save]
                    [--allow-host HOST] [--timeout-ms MS] [--notes TEXT] [--label NAME]
+                   [--prompt-version ID=N]
   npm run evals -- compare BASELINE.json CANDIDATE.json
 suites: drafting, clarification, explanation, tool-use, adversarial (default: all)`;
 
@@ -51,6 +53,7 @@ async function run(argv: readonly string[]): Promise<number> {
       'timeout-ms': { type: 'string', default: '600000' },
       notes: { type: 'string' },
       label: { type: 'string' },
+      'prompt-version': { type: 'string', multiple: true },
       help: { type: 'boolean', default: false },
     },
     strict: true,
@@ -68,6 +71,7 @@ async function run(argv: readonly string[]): Promise<number> {
     console.error(`--model-url and --model are required; --repeat and --timeout-ms are positive integers\n${USAGE}`);
     return 2;
   }
+  pinPromptVersions(values['prompt-version'] ?? []);
   const suites = parseSuites(values.suite ?? []);
   let tasks = await loadTasks(suites);
   if (values.task !== undefined) {
