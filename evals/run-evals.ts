@@ -5,6 +5,7 @@
 // task, so a stopped run keeps what it measured).
 // `npm run evals -- compare BASELINE.json CANDIDATE.json`: the per-suite change and the regressed tasks;
 // exit 1 when a task regressed.
+// `npm run evals -- report RESULT.json...`: the suites of several result files as one Markdown table.
 // Exit codes: 0 done (whatever the pass rate), 1 regressions (compare), 2 usage or task-file errors,
 // 3 the model endpoint refused by the egress guard or unreachable for every attempt.
 import { parseArgs } from 'node:util';
@@ -14,6 +15,7 @@ import { checkModelEgress, createChatModel } from '../src/model/create-chat-mode
 import { compareResults, renderComparison } from './harness/compare-results.js';
 import { loadTasks, parseSuites } from './harness/load-tasks.js';
 import { readResult, resultPath, writeResult } from './harness/result-file.js';
+import { renderReport } from './harness/render-report.js';
 import { renderSuiteTable, renderTaskTable } from './harness/render-table.js';
 import { runSuites } from './harness/run-suites.js';
 import { loadToolLoop } from './harness/load-tool-loop.js';
@@ -24,6 +26,7 @@ const USAGE = `usage:
                    [--allow-host HOST] [--timeout-ms MS] [--notes TEXT] [--label NAME]
                    [--prompt-version ID=N]
   npm run evals -- compare BASELINE.json CANDIDATE.json
+  npm run evals -- report RESULT.json...
 suites: drafting, clarification, explanation, tool-use, adversarial (default: all)`;
 
 async function compare(args: readonly string[]): Promise<number> {
@@ -115,9 +118,20 @@ async function run(argv: readonly string[]): Promise<number> {
   return result.attempts.length > 0 && result.attempts.every((a) => a.outcome === 'error') ? 3 : 0;
 }
 
+async function report(paths: readonly string[]): Promise<number> {
+  if (paths.length === 0) {
+    console.error(USAGE);
+    return 2;
+  }
+  const files = await Promise.all(paths.map(async (path) => ({ path, result: await readResult(path) })));
+  console.log(renderReport(files));
+  return 0;
+}
+
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
   if (argv[0] === 'compare') return compare(argv.slice(1));
+  if (argv[0] === 'report') return report(argv.slice(1));
   return run(argv);
 }
 

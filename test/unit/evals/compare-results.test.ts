@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import { compareResults, renderComparison } from '../../../evals/harness/compare-results.js';
+import { renderReport } from '../../../evals/harness/render-report.js';
 import { readResult, type ResultFile, resultPath } from '../../../evals/harness/result-file.js';
 
 const outcomes = (pass: number, caught: number) => ({ pass, caught, escaped: 0, error: 0 });
@@ -59,5 +60,20 @@ describe('result files', () => {
     const broken = join(dir, 'broken.json');
     await writeFile(broken, '{"model":');
     await expect(readResult(broken)).rejects.toThrow(/broken\.json: not a readable JSON result file/);
+  });
+});
+
+describe('renderReport', () => {
+  it('puts the suites of several runs in one Markdown table, labelled', () => {
+    const text = renderReport([
+      { path: 'a/base.json', result: { ...result({ 'drafting/a': 1, 'drafting/b': 0 }), label: 'baseline' } },
+      { path: 'b/2026-12-07-all.json', result: result({ 'drafting/a': 1, 'drafting/b': 1 }) },
+    ]);
+    expect(text.split('\n')).toEqual([
+      '| model | run | suite | tasks | pass@1 | pass | caught | escaped | error |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|',
+      '| m | baseline | drafting | 2 | 50% | 0 | 0 | 0 | 0 |',
+      '| m | 2026-12-07-all | drafting | 2 | 100% | 0 | 0 | 0 | 0 |',
+    ]);
   });
 });
