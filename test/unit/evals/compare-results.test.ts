@@ -30,12 +30,13 @@ describe('compareResults', () => {
     expect(c.improvements.map((r) => r.task)).toEqual(['drafting/b']);
     expect(c.onlyAfter).toEqual(['explanation/y']);
     expect(c.onlyBefore).toEqual([]);
-    expect(c.suites.find((s) => s.suite === 'drafting')).toMatchObject({ before: 2 / 3, after: 2 / 3, delta: 0 });
-    expect(c.suites.find((s) => s.suite === 'explanation')).toMatchObject({ before: 1, after: 0.5, delta: -0.5 });
+    expect(c.suites.find((s) => s.suite === 'drafting')).toMatchObject({ common: 3, before: 0.667, after: 0.667, delta: 0 });
+    // explanation/y is only in the candidate: the suite is compared on explanation/x alone.
+    expect(c.suites.find((s) => s.suite === 'explanation')).toMatchObject({ common: 1, before: 1, after: 1, delta: 0 });
     const text = renderComparison(c, 'base.json', 'new.json');
     expect(text).toContain('regressions (1):');
     expect(text).toContain('drafting/a: 100% -> 0%');
-    expect(text).toMatch(/explanation\s+100%\s+50%\s+-50pp/);
+    expect(text).toMatch(/drafting\s+3\s+67%\s+67%\s+\+0pp/);
   });
 
   it('finds nothing to report between a file and itself', () => {
