@@ -29,7 +29,7 @@ export interface ProposalView {
   readonly unintended: number;
   readonly findings: readonly { readonly code: string; readonly level: string; readonly message: string; readonly source: string }[];
   readonly expires: string | null;
-  readonly change: ProposalRecord['change'] | null;
+  readonly change: NonNullable<ProposalRecord['change']> | null;
 }
 
 type Loose = Readonly<Record<string, unknown>>;
