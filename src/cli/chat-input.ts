@@ -4,11 +4,20 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
-export async function* chatMessages(input: Readable): AsyncGenerator<string> {
+/** `prompt` is called before each line is read (the terminal shows `you>` or `...`). */
+export async function* chatMessages(input: Readable, prompt: (continued: boolean) => void = () => undefined): AsyncGenerator<string> {
   const lines = createInterface({ input, crlfDelay: Infinity, terminal: false });
   let parts: string[] = [];
   let block = false;
+  prompt(false);
   for await (const line of lines) {
+    try {
+      yield* take(line);
+    } finally {
+      prompt(block || parts.length > 0);
+    }
+  }
+  function* take(line: string): Generator<string> {
     if (line.trim() === '"""') {
       if (block) {
         block = false;
@@ -16,15 +25,15 @@ export async function* chatMessages(input: Readable): AsyncGenerator<string> {
         parts = [];
         if (text.trim() !== '') yield text;
       } else block = true;
-      continue;
+      return;
     }
     if (block) {
       parts.push(line);
-      continue;
+      return;
     }
     if (line.endsWith('\\')) {
       parts.push(line.slice(0, -1));
-      continue;
+      return;
     }
     parts.push(line);
     const text = parts.join('\n');

@@ -76,7 +76,8 @@ export const chatCommand: Command = {
       }
       const mode = copilot.deps.model === undefined ? 'no model: slash commands only' : engine.settings.mode === 'draft' || engine.tools.length === 0 ? 'intent extraction' : 'tool calling';
       await print(paint('dim', `gic chat (${mode}); /help for commands\n`));
-      for await (const message of chatMessages(process.stdin)) {
+      const interactive = process.stdin.isTTY === true && io.stdoutIsTTY;
+      for await (const message of chatMessages(process.stdin, (continued) => interactive && io.stdout(paint('bold', continued ? '... ' : 'you> ')))) {
         const trimmed = message.trim();
         if (trimmed.startsWith('/')) {
           const [name, ...args] = trimmed.split(/\s+/);
