@@ -11,6 +11,7 @@ describe('terminalSafe', () => {
   it('never leaves a control character other than tab and newline', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
+        // eslint-disable-next-line no-control-regex
         expect(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/.test(terminalSafe(s))).toBe(false);
       }),
     );
