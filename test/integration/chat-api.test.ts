@@ -59,7 +59,7 @@ describe('chat API through gic serve', { timeout: 240_000 }, () => {
     model.setScript([{ kind: 'json', value: wrongGroup }, { kind: 'json', value: rightGroup }]);
     const id = await newConversation(server.url);
 
-    const first = await chatTurn(server.url, id, 'let the release-manager-team trigger builds, but only POST /api/builds, until Friday');
+    const first = await chatTurn(server.url, id, 'let the release-manager-team trigger builds on build-trigger, but only POST /api/builds, until Friday');
     expect(types(first).filter((t) => t !== 'progress')).toEqual(['turn', 'questions', 'answer', 'done']);
     expect(first.find((e) => e.event === 'questions')?.data).toEqual({ type: 'questions', questions: [{ field: 'subjects[0]', question: 'There is no Gerrit group "release-manager-team". Which group did you mean?', options: ['release-managers'] }] });
     expect(first.some((e) => e.event === 'progress' && e.data['stage'] === 'model')).toBe(true);

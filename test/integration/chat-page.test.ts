@@ -102,7 +102,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     expect(await seriousViolations(page)).toEqual([]);
 
     await tabTo(page, 'message');
-    await page.keyboard.type('let the release-manager-team trigger builds, but only POST /api/builds, until Friday');
+    await page.keyboard.type('let the release-manager-team trigger builds on build-trigger, but only POST /api/builds, until Friday');
     await page.keyboard.press('Control+Enter');
     // The question arrives with its option as a button, and the button has the focus.
     await page.waitForSelector('.questions button');
@@ -112,7 +112,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     await page.keyboard.press('Enter');
 
     await page.waitForSelector('#proposal:not([hidden])');
-    await page.waitForFunction('document.querySelector("#proposal-status").textContent.startsWith("Verified")');
+    await page.waitForSelector('#proposal-status.ok');
     const yamlLines = await page.$$eval('#proposal-yaml li', (items) => items.map((li) => li.textContent));
     expect(yamlLines[0]).toContain('# gic intent: allow group release-managers to POST /api/builds on builds/build-trigger');
     expect(yamlLines).toContain('kind: AuthorizationPolicy');
@@ -142,7 +142,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     await page.reload();
     await page.waitForSelector('body[data-ready="true"]');
     await page.waitForSelector('#proposal:not([hidden])');
-    expect(await page.$$eval('#log .msg.user .text', (items) => items.map((i) => i.textContent))).toEqual(['let the release-manager-team trigger builds, but only POST /api/builds, until Friday', 'I meant release-managers']);
+    expect(await page.$$eval('#log .msg.user .text', (items) => items.map((i) => i.textContent))).toEqual(['let the release-manager-team trigger builds on build-trigger, but only POST /api/builds, until Friday', 'I meant release-managers']);
     expect(await page.getAttribute('#submit-status a', 'href')).toBe(link);
     await shot(page, '05-reloaded');
     expect(errors).toEqual([]);
@@ -180,7 +180,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     await page.waitForSelector('body[data-ready="true"]');
     await page.fill('#message', 'what can I do?');
     await page.click('#send');
-    await page.waitForFunction('[...document.querySelectorAll("#log .msg.assistant .text")].some((n) => n.textContent.includes("**now**"))');
+    await page.waitForSelector('#log .msg.assistant .text:has-text("**now**")');
     expect(await page.$$eval('#log .msg.assistant .text', (items) => items.map((i) => i.textContent))).toEqual([hostile]);
     expect(await page.$$('#log script, #log img, #log a')).toHaveLength(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
