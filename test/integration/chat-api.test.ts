@@ -109,6 +109,24 @@ describe('chat API through gic serve', { timeout: 240_000 }, () => {
     expect(stored.turns[1]?.text).toBe(answer);
   });
 
+  it('function calling: a proposal made through policy_propose reaches the proposal panel from the store', async () => {
+    const server = await serve('tools-propose', [...withModel(), '--chat-mode', 'tools']);
+    const intent = { action: 'allow', subjects: [{ gerritGroup: 'release-managers' }], target: { namespace: 'builds', workload: 'build-trigger' }, operations: [{ methods: ['POST'], paths: ['/api/builds'] }] };
+    model.setScript([
+      { kind: 'tool-calls', calls: [{ name: 'policy_propose', arguments: { intent } }] },
+      { kind: 'text', text: 'The proposal is verified; submit it when you are ready.' },
+    ]);
+    const id = await newConversation(server.url);
+    const events = await chatTurn(server.url, id, 'let release-managers POST /api/builds on builds/build-trigger');
+    const proposal = events.find((e) => e.event === 'proposal')?.data['proposal'] as { id: string; verified: boolean; changes: unknown[] };
+    expect(proposal).toMatchObject({ verified: true, changes: [expect.objectContaining({ kind: 'granted' })] });
+    const stored = (await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { turns: { data?: Record<string, unknown> }[] };
+    expect(stored.turns[1]?.data).toMatchObject({ mode: 'tools', tools: ['policy_propose'], proposal: proposal.id });
+    const audit = jsonOf(await runGic(['audit', 'export', '--data-dir', join(dir, 'tools-propose'), '-o', 'json'])) as { entries: { action: string; outcome: string; models?: { promptId: string }[]; evidence?: Record<string, unknown> }[] };
+    expect(audit.entries.map((e) => e.action)).toEqual(['chat:policy_propose', 'chat:turn']);
+    expect(audit.entries[1]).toMatchObject({ outcome: 'ok', models: [{ promptId: 'chat-agent' }], evidence: { conversation: id, steps: 2, proposals: [proposal.id] } });
+  });
+
   it('falls back to intent extraction after invalid tool arguments twice, and when the server rejects tools', async () => {
     const server = await serve('fallback', [...withModel(), '--chat-mode', 'auto']);
     model.setScript([

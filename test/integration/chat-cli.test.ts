@@ -83,6 +83,22 @@ describe('gic chat', { timeout: 180_000 }, () => {
     expect(plain.output).not.toContain(`${ESC}[`);
   });
 
+  it('with tool calling: the tool steps show, the answer streams, and escape sequences in it are removed', async () => {
+    {
+      server.setScript([
+        { kind: 'tool-calls', calls: [{ name: 'policy_check_access', arguments: { request: { to: { namespace: 'builds', workload: 'build-trigger', port: 8080 }, from: { namespace: 'ci', workload: 'build-runner' }, method: 'POST', path: '/api/builds' } } }] },
+        { kind: 'text', text: 'Denied.\u001B]0;pwned\u0007\u001B[2J Ask the release managers.', stream: { chunkChars: 4 } },
+      ]);
+    }
+    const args = common('tools').map((a) => (a === 'draft' ? 'auto' : a));
+    const run = await runGic(args, { stdin: 'can ci/build-runner POST /api/builds on builds/build-trigger?\n', env: { NO_COLOR: '1' } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain(ESC);
+    expect(run.stdout).toContain('[tool policy_check_access]');
+    expect(run.stdout).toMatch(/\[policy_check_access answered: DENY/);
+    expect(run.stdout).toContain('Denied.]0;pwned[2J Ask the release managers.');
+  });
+
   it('refuses a conversation that does not exist', async () => {
     const run = await runGic([...common('missing'), '--conversation', 'nope'], { stdin: '' });
     expect(run.code).toBe(4);
