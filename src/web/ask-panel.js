@@ -33,6 +33,29 @@ export function initAskPanel(options) {
     event.preventDefault();
     void ask(ingress);
   });
+  fill(/** @type {HTMLSelectElement} */ (byId('explain-policy')), options.policies);
+  byId('explain-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    void explainPolicy(/** @type {HTMLSelectElement} */ (byId('explain-policy')).value);
+  });
+}
+
+/** @param {string} policy namespace/name */
+async function explainPolicy(policy) {
+  const out = byId('ask-result');
+  clear(out);
+  out.append(el('p', { text: 'Asking the engine…' }));
+  try {
+    const result = await postJson('/api/ask', { policy });
+    clear(out);
+    out.append(el('h3', { text: `Policy ${policy}` }), el('p', { class: 'explanation', text: result.text }));
+    if (result.findings.length > 0) {
+      out.append(el('h3', { text: 'Findings' }), el('ul', {}, result.findings.map((/** @type {any} */ f) => el('li', { text: `${f.code} (${f.level}) ${f.source}: ${f.message}` }))));
+    }
+  } catch (error) {
+    clear(out);
+    out.append(el('p', { class: 'notice', text: `Could not explain: ${error instanceof ApiError ? error.message : String(error)}` }));
+  }
 }
 
 /** @param {string | undefined} ingress */

@@ -18,6 +18,8 @@ export async function* readServerSentEvents(body) {
     buffer += value;
     let newline;
     while ((newline = buffer.search(/\r\n|\n|\r/)) >= 0) {
+      // A CR at the end of what arrived may be the first half of a CRLF: wait for the next chunk.
+      if (newline === buffer.length - 1 && buffer[newline] === '\r') break;
       const line = buffer.slice(0, newline);
       buffer = buffer.slice(newline + (buffer.startsWith('\r\n', newline) ? 2 : 1));
       if (line === '') {

@@ -3,7 +3,8 @@
 // - keyboard only, at desktop width: draft -> clarifying question (answered with its option button) ->
 //   verified proposal (YAML with line numbers, access delta with witnesses) -> "Submit for review",
 //   the change then read back through Gerrit's REST API; a reload brings the conversation back;
-// - at 400 px: ask mode answers with the engine's decision and trace, without horizontal scrolling;
+// - at 400 px: ask mode answers with the engine's decision and trace, without horizontal scrolling, and
+//   explains what a policy does;
 // - a model answer holding <script>, an onerror image and markdown links is shown as inert text;
 // - the page's Content-Security-Policy, and an axe-core scan with no serious or critical violation.
 // Screenshots of each step go to .cache/test-artifacts/chat-page/ (GIC_TEST_ARTIFACTS overrides).
@@ -167,6 +168,12 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(400);
     await shot(page, '06-ask-400px');
     expect(await seriousViolations(page)).toEqual([]);
+    // "What does this policy do?", explained from the engine's facts.
+    await page.selectOption('#explain-policy', 'builds/build-trigger-allow');
+    await page.click('#explain-send');
+    await page.waitForSelector('#ask-result h3:has-text("Policy builds/build-trigger-allow")');
+    expect(await page.textContent('#ask-result .explanation')).toContain('build-trigger');
+    await shot(page, '07-explain-400px');
     await context.close();
   });
 
@@ -184,7 +191,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     expect(await page.$$eval('#log .msg.assistant .text', (items) => items.map((i) => i.textContent))).toEqual([hostile]);
     expect(await page.$$('#log script, #log img, #log a')).toHaveLength(0);
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
-    await shot(page, '07-hostile-answer');
+    await shot(page, '08-hostile-answer');
     await context.close();
   });
 });
