@@ -86,7 +86,9 @@ async function turn(engine: ChatEngine, input: ChatTurnInput, emit: ChatEmit): P
   const conversation = await ownConversation(copilot, input.conversation, input.caller.actor);
   if (!engine.allows(input.caller, 'propose')) throw new AppError('forbidden', `${input.caller.actor} may not draft policies (not in a group allowed to propose)`);
   requireModel(copilot.deps);
-  const tools = engine.tools.filter((t) => engine.allows(input.caller, t.access));
+  // Only tools that change nothing: submitting for review is the person's own action (the page's button,
+  // `/submit`), so text the model read (a Gerrit comment, a YAML comment) can never make it open a change.
+  const tools = engine.tools.filter((t) => t.effect === 'read' && engine.allows(input.caller, t.access));
   const ctx: CallContext = { actor: input.caller.actor, action: `${input.surface}:turn`, signal: input.signal, onProgress: (p) => emit({ type: 'progress', stage: p.stage, message: p.message }) };
   if (engine.settings.mode === 'draft' || tools.length === 0) return draftTurn(engine, input, text, ctx, emit);
   emit({ type: 'turn', conversation: conversation.id, mode: 'tools' });

@@ -26,6 +26,8 @@ export interface LoopTool {
   readonly name: string;
   readonly description: string;
   readonly access: LoopToolAccess;
+  /** `read` changes nothing; anything else (a Gerrit change) is never offered to the model in chat. */
+  readonly effect: 'read' | 'write' | 'destructive';
   readonly input: z.ZodType;
   handler(input: never, ctx: LoopToolContext): Promise<{ readonly value: unknown; readonly text: string }>;
 }

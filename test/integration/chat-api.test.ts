@@ -103,7 +103,11 @@ describe('chat API through gic serve', { timeout: 240_000 }, () => {
     expect(events.find((e) => e.event === 'answer')?.data).toMatchObject({ text: answer, mode: 'tools', steps: 2 });
     // The model was offered the catalog as functions, and saw the engine's answer as a tool message.
     const requests = model.requests().filter((r) => r.path === '/v1/chat/completions').map((r) => r.body as { tools?: { function: { name: string } }[]; messages: { role: string; content: string }[] });
-    expect(requests[0]?.tools?.map((t) => t.function.name)).toContain('policy_check_access');
+    const offered = requests[0]?.tools?.map((t) => t.function.name) ?? [];
+    expect(offered).toContain('policy_check_access');
+    expect(offered).toContain('policy_propose');
+    // Submitting for review is the person's action, never the model's.
+    expect(offered).not.toContain('policy_submit_for_review');
     expect(requests[1]?.messages.at(-1)).toMatchObject({ role: 'tool', content: expect.stringMatching(/^DENY/) });
     const stored = (await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { turns: { text: string }[] };
     expect(stored.turns[1]?.text).toBe(answer);
