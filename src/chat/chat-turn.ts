@@ -36,8 +36,8 @@ export interface ChatEngine {
   readonly tools: readonly LoopTool[];
   readonly settings: ChatSettings;
   readonly logger: Logger;
-  /** May this caller use tools of this access level? (the same rule as the MCP server's). */
-  allows(caller: ChatCaller, access: LoopToolAccess): boolean;
+  /** May this caller use tools of this access level? (the MCP server's per-tool rule: Gerrit groups, looked up when the token has none). */
+  allows(caller: ChatCaller, access: LoopToolAccess): Promise<boolean>;
 }
 
 export interface ChatTurnInput {
@@ -84,11 +84,13 @@ async function turn(engine: ChatEngine, input: ChatTurnInput, emit: ChatEmit): P
   if (text === '') throw new AppError('bad-request', 'the message is empty');
   if (text.length > MAX_MESSAGE_CHARS) throw new AppError('bad-request', `the message is longer than ${MAX_MESSAGE_CHARS} characters`);
   const conversation = await ownConversation(copilot, input.conversation, input.caller.actor);
-  if (!engine.allows(input.caller, 'propose')) throw new AppError('forbidden', `${input.caller.actor} may not draft policies (not in a group allowed to propose)`);
+  if (!(await engine.allows(input.caller, 'propose'))) throw new AppError('forbidden', `${input.caller.actor} may not draft policies (not in a group allowed to propose)`);
   requireModel(copilot.deps);
   // Only tools that change nothing: submitting for review is the person's own action (the page's button,
   // `/submit`), so text the model read (a Gerrit comment, a YAML comment) can never make it open a change.
-  const tools = engine.tools.filter((t) => t.effect === 'read' && engine.allows(input.caller, t.access));
+  const levels = new Map<LoopToolAccess, boolean>();
+  for (const access of new Set(engine.tools.map((t) => t.access))) levels.set(access, await engine.allows(input.caller, access));
+  const tools = engine.tools.filter((t) => t.effect === 'read' && levels.get(t.access) === true);
   const ctx: CallContext = { actor: input.caller.actor, action: `${input.surface}:turn`, signal: input.signal, onProgress: (p) => emit({ type: 'progress', stage: p.stage, message: p.message }) };
   if (engine.settings.mode === 'draft' || tools.length === 0) return draftTurn(engine, input, text, ctx, emit);
   emit({ type: 'turn', conversation: conversation.id, mode: 'tools' });

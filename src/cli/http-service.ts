@@ -80,7 +80,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     apps: [
       createMcpRoute({ server: mcpServerOptions, inFlight: counter }),
       // The chat page and its API (src/http/chat-api-routes.ts): the same catalog; on loopback the local user may do everything.
-      createChatApiRoutes({ copilot: service.copilot, tools: service.tools, settings: service.config.chat, logger: logger.child({ surface: 'chat' }), allows: () => true }),
+      createChatApiRoutes({ copilot: service.copilot, tools: service.tools, settings: service.config.chat, logger: logger.child({ surface: 'chat' }), allows: () => Promise.resolve(true) }),
       createWebPageRoutes(),
     ],
   });

@@ -20,10 +20,10 @@ import type { GicEnv } from './http-env.js';
 import { createWebPageRoutes, PAGE_CSP, webDirectory } from './web-page-routes.js';
 
 /** Groups -> access, as a configured mapping would say: ops may do everything, devs may read and propose, guests read. */
-function allows(caller: ChatCaller, access: LoopToolAccess): boolean {
-  if (caller.groups.includes('ops')) return true;
-  if (caller.groups.includes('devs')) return access !== 'submit';
-  return caller.groups.includes('guests') && access === 'read';
+function allows(caller: ChatCaller, access: LoopToolAccess): Promise<boolean> {
+  if (caller.groups.includes('ops')) return Promise.resolve(true);
+  if (caller.groups.includes('devs')) return Promise.resolve(access !== 'submit');
+  return Promise.resolve(caller.groups.includes('guests') && access === 'read');
 }
 
 async function appFor(): Promise<{ request: (caller: Caller, path: string, init?: RequestInit) => Promise<Response> }> {

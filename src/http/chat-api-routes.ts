@@ -39,14 +39,14 @@ function chatCaller(caller: Caller): ChatCaller {
   return { actor: caller.actor, groups: caller.groups };
 }
 
-export function capabilitiesOf(engine: ChatEngine, caller: ChatCaller): Capabilities {
+export async function capabilitiesOf(engine: ChatEngine, caller: ChatCaller): Promise<Capabilities> {
   const deps = engine.copilot.deps;
-  const can = (access: LoopToolAccess): boolean => engine.allows(caller, access);
+  const [read, propose, submit] = await Promise.all([engine.allows(caller, 'read'), engine.allows(caller, 'propose'), engine.allows(caller, 'submit')]);
   return {
-    ask: can('read') && deps.mesh !== undefined,
-    propose: can('propose') && deps.mesh !== undefined,
-    chat: can('propose') && deps.mesh !== undefined && deps.model !== undefined,
-    submit: can('submit') && deps.gerrit !== undefined && deps.settings.policyRepo !== undefined,
+    ask: read && deps.mesh !== undefined,
+    propose: propose && deps.mesh !== undefined,
+    chat: propose && deps.mesh !== undefined && deps.model !== undefined,
+    submit: submit && deps.gerrit !== undefined && deps.settings.policyRepo !== undefined,
   };
 }
 
@@ -54,8 +54,8 @@ function conversationJson(c: ConversationRecord): unknown {
   return { id: c.id, createdAt: c.createdAt, turns: c.turns };
 }
 
-function requireAccess(engine: ChatEngine, caller: ChatCaller, access: LoopToolAccess, what: string): void {
-  if (!engine.allows(caller, access)) throw new AppError('forbidden', `${caller.actor} may not ${what}`);
+async function requireAccess(engine: ChatEngine, caller: ChatCaller, access: LoopToolAccess, what: string): Promise<void> {
+  if (!(await engine.allows(caller, access))) throw new AppError('forbidden', `${caller.actor} may not ${what}`);
 }
 
 async function jsonBody(req: { header(name: string): string | undefined; json(): Promise<unknown> }): Promise<Readonly<Record<string, unknown>>> {
@@ -95,15 +95,15 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'bad-request', message: `the body is larger than ${MAX_BODY_BYTES} bytes` } }, 413) }));
   app.onError((error, c) => errorResponse(c, error, logger));
 
-  app.get('/api/me', (c) => {
+  app.get('/api/me', async (c) => {
     const caller = c.get('caller');
-    return c.json({ actor: caller.actor, groups: caller.groups, via: caller.via, can: capabilitiesOf(engine, chatCaller(caller)), chat: { mode: engine.settings.mode, maxSteps: engine.settings.maxSteps } });
+    return c.json({ actor: caller.actor, groups: caller.groups, via: caller.via, can: await capabilitiesOf(engine, chatCaller(caller)), chat: { mode: engine.settings.mode, maxSteps: engine.settings.maxSteps } });
   });
 
   // Names for the forms: workloads with their ports, Gerrit groups, JWT issuers of the mesh.
   app.get('/api/options', async (c) => {
     const caller = chatCaller(c.get('caller'));
-    requireAccess(engine, caller, 'read', 'read the mesh');
+    await requireAccess(engine, caller, 'read', 'read the mesh');
     const mesh = copilot.deps.mesh;
     if (mesh === undefined) throw new AppError('not-configured', 'no mesh: give --mesh PATH or configure a cluster');
     const snapshot = mesh.snapshot().mesh;
@@ -115,7 +115,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
 
   app.post('/api/conversations', async (c) => {
     const caller = chatCaller(c.get('caller'));
-    requireAccess(engine, caller, 'propose', 'draft policies');
+    await requireAccess(engine, caller, 'propose', 'draft policies');
     const conversation = await store.createConversation(caller.actor);
     return c.json(conversationJson(conversation), 201);
   });
@@ -132,7 +132,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
     const conversation = c.req.param('id');
     // Errors found before streaming (an unknown conversation, a forbidden caller) are plain JSON errors.
     await ownConversation(copilot, conversation, caller.actor);
-    requireAccess(engine, caller, 'propose', 'draft policies');
+    await requireAccess(engine, caller, 'propose', 'draft policies');
     const signal = c.req.raw.signal;
     return streamSSE(c, async (stream) => {
       let id = 0;
@@ -148,7 +148,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
   // The no-model path: a structured intent from the form, verified and stored as a proposal.
   app.post('/api/proposals', async (c) => {
     const caller = chatCaller(c.get('caller'));
-    requireAccess(engine, caller, 'propose', 'propose policies');
+    await requireAccess(engine, caller, 'propose', 'propose policies');
     const body = await jsonBody(c.req);
     const conversation = stringField(body, 'conversation', false);
     if (conversation !== undefined) await ownConversation(copilot, conversation, caller.actor);
@@ -171,7 +171,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
 
   app.post('/api/proposals/:id/submit', async (c) => {
     const caller = chatCaller(c.get('caller'));
-    requireAccess(engine, caller, 'submit', 'submit proposals for review');
+    await requireAccess(engine, caller, 'submit', 'submit proposals for review');
     const id = c.req.param('id');
     const record = await store.getProposal(id);
     if (record === undefined || record.createdBy !== caller.actor) throw new AppError('not-found', `no proposal ${id}`);
@@ -182,7 +182,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
   // "Ask" mode: the engine's decision with its trace, explained (template, or the model's grounded words).
   app.post('/api/ask', async (c) => {
     const caller = chatCaller(c.get('caller'));
-    requireAccess(engine, caller, 'read', 'ask about the mesh');
+    await requireAccess(engine, caller, 'read', 'ask about the mesh');
     const body = await jsonBody(c.req);
     const useModel = body['useModel'];
     if (useModel !== undefined && typeof useModel !== 'boolean') throw new AppError('bad-request', 'useModel: expected true or false', { details: { field: 'useModel' } });

@@ -55,7 +55,7 @@ export const chatCommand: Command = {
     const { copilot, ctx } = opened;
     const store = copilot.deps.store;
     const caller = { actor: ctx.actor, groups: [] as string[] };
-    const engine: ChatEngine = { copilot, tools: chatCatalog(), settings: { ...DEFAULT_CHAT_SETTINGS, ...opened.config.chat }, logger, allows: () => true };
+    const engine: ChatEngine = { copilot, tools: chatCatalog(), settings: { ...DEFAULT_CHAT_SETTINGS, ...opened.config.chat }, logger, allows: () => Promise.resolve(true) };
     const abort = new AbortController();
     let conversation = typeof values['conversation'] === 'string' ? values['conversation'] : undefined;
     let current: ProposalView | undefined;
