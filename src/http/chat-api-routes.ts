@@ -20,6 +20,7 @@ import { errorResponse } from './api-error-response.js';
 import type { GicEnv } from './http-env.js';
 
 const MAX_BODY_BYTES = 256 * 1024;
+const KEEP_ALIVE_MS = 15_000;
 
 export type ChatApiOptions = ChatEngine;
 
@@ -136,10 +137,16 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
     const signal = c.req.raw.signal;
     return streamSSE(c, async (stream) => {
       let id = 0;
-      const pending: Promise<void>[] = [];
-      await runChatTurn(engine, { conversation, text, caller, signal, surface: 'chat' }, (event) => {
-        pending.push(stream.writeSSE({ event: event.type, data: JSON.stringify(event), id: String(++id) }));
-      });
+      const pending: Promise<unknown>[] = [];
+      // A comment line now and then keeps proxies from closing the stream while a local model thinks.
+      const keepAlive = setInterval(() => pending.push(stream.write(': keep-alive\n\n')), KEEP_ALIVE_MS);
+      try {
+        await runChatTurn(engine, { conversation, text, caller, signal, surface: 'chat' }, (event) => {
+          pending.push(stream.writeSSE({ event: event.type, data: JSON.stringify(event), id: String(++id) }));
+        });
+      } finally {
+        clearInterval(keepAlive);
+      }
       await Promise.all(pending);
       await stream.writeSSE({ event: 'done', data: '{}', id: String(++id) });
     });
