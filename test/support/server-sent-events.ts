@@ -8,7 +8,8 @@ export interface SentEvent {
 export function parseServerSentEvents(text: string): SentEvent[] {
   return text
     .split(/\n\n/)
-    .filter((block) => block.trim() !== '')
+    // Comment-only blocks (`: keep-alive`) carry no event.
+    .filter((block) => block.split('\n').some((l) => l.startsWith('data: ')))
     .map((block) => {
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
