@@ -20,6 +20,7 @@ import { createMetricsRoute, createServiceMetrics, type ServiceMetrics } from '.
 import type { Logger } from '../log.js';
 import { extendMcpServer } from '../mcp/mcp-catalog-extensions.js';
 import { createMcpRoute } from '../mcp/mcp-http-route.js';
+import { chatAccess } from './chat-access.js';
 import { localActor } from './copilot-context.js';
 import type { OpenedService } from './service-root.js';
 
@@ -80,7 +81,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     apps: [
       createMcpRoute({ server: mcpServerOptions, inFlight: counter }),
       // The chat page and its API (src/http/chat-api-routes.ts): the same catalog; on loopback the local user may do everything.
-      createChatApiRoutes({ copilot: service.copilot, tools: service.tools, settings: service.config.chat, logger: logger.child({ surface: 'chat' }), allows: () => Promise.resolve(true) }),
+      createChatApiRoutes({ copilot: service.copilot, tools: service.tools, settings: service.config.chat, logger: logger.child({ surface: 'chat' }), allows: chatAccess(service.tools, undefined) }),
       createWebPageRoutes(),
     ],
   });
