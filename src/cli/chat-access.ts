@@ -6,7 +6,7 @@ import type { LoopTool, LoopToolAccess } from '../chat/loop-tool.js';
 import type { ChatCaller } from '../chat/chat-turn.js';
 
 /** The MCP server's rule: undefined when allowed, else why not. */
-export type ToolAuthorizer<T> = (caller: ChatCaller, tool: T) => Promise<string | undefined>;
+export type ToolAuthorizer<T> = (caller: ChatCaller, tool: T) => string | undefined | Promise<string | undefined>;
 
 export function chatAccess<T extends Pick<LoopTool, 'access'>>(tools: readonly T[], authorize: ToolAuthorizer<T> | undefined): (caller: ChatCaller, access: LoopToolAccess) => Promise<boolean> {
   return async (caller, access) => {

@@ -4,7 +4,7 @@
 // POST takes `application/json` (so a cross-site form cannot post), bodies are capped, and every failure
 // is `{"error": {code, message}}` with a status from api-error-response.ts. A chat message answers
 // with server-sent events (chat-event.ts), one turn of src/chat/chat-turn.ts.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { streamSSE } from 'hono/streaming';
 
@@ -22,7 +22,10 @@ import type { GicEnv } from './http-env.js';
 const MAX_BODY_BYTES = 256 * 1024;
 const KEEP_ALIVE_MS = 15_000;
 
-export type ChatApiOptions = ChatEngine;
+export interface ChatApiOptions extends ChatEngine {
+  /** Middleware run before every /api route (the per-identity rate limit). */
+  readonly before?: readonly MiddlewareHandler<GicEnv>[];
+}
 
 /** What the caller may do on the page (GET /api/me). */
 export interface Capabilities {
@@ -94,6 +97,7 @@ export function createChatApiRoutes(engine: ChatApiOptions): Hono<GicEnv> {
   const { copilot, logger } = engine;
   const store = copilot.deps.store;
   app.use('/api/*', bodyLimit({ maxSize: MAX_BODY_BYTES, onError: (c) => c.json({ error: { code: 'bad-request', message: `the body is larger than ${MAX_BODY_BYTES} bytes` } }, 413) }));
+  for (const m of engine.before ?? []) app.use('/api/*', m);
   app.onError((error, c) => errorResponse(c, error, logger));
 
   app.get('/api/me', async (c) => {
