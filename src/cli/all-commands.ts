@@ -12,7 +12,8 @@ import { explainCommand } from './commands/explain.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { proposeCommand } from './commands/propose.js';
+import { reviewCommand } from './commands/review.js';
 import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, groupsListCommand, groupsShowCommand, proposeCommand, submitCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, groupsListCommand, groupsShowCommand, proposeCommand, reviewCommand, submitCommand, validateCommand];
