@@ -115,7 +115,8 @@ export const reviewCommand: Command = {
       const result = toResult(review, settings.label, posted, reason);
       if (format === 'json') writeJson(io, result);
       else io.stdout(render(result));
-      return { status: result.vote === -1 ? 'findings' : 'ok' };
+      // Fail closed: a review that votes -1, or would without the label, is not a success.
+      return { status: result.vote === -1 || review.result?.vote === -1 ? 'findings' : 'ok' };
     } finally {
       await gerrit.close();
       await opened.close();
