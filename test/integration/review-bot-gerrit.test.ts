@@ -325,8 +325,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     expect(at.opened).toHaveLength(1);
     const removal = at.opened[0]!;
     expect(removal.policy).toBe('AuthorizationPolicy/builds/temp-grant');
-    const files = await client.listFiles(id(removal.number), 'current');
-    expect(files['policies/builds/temp-grant.yaml']?.status).toBe('D');
+    const status = await until('the removal patch set', async () => (await client.listFiles(id(removal.number), 'current'))['policies/builds/temp-grant.yaml']?.status ?? undefined, 10_000);
+    expect(status).toBe('D');
     const change = await client.getChange(id(removal.number), { options: ['CURRENT_REVISION', 'CURRENT_COMMIT'] });
     const commit = change.revisions?.[change.current_revision ?? '']?.commit?.message ?? '';
     expect(commit).toContain(`Added by: ${peer?.info.url.replace(/\/+$/, '')}/c/${project}/+/${n}`);
