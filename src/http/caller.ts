@@ -1,5 +1,1 @@
-export interface Caller {
-  readonly actor: string;
-  readonly groups: readonly string[];
-  readonly via: 'loopback' | 'jwt' | 'trusted-header';
-}
+export interface Caller { readonly actor: string; readonly groups: readonly string[]; readonly via: 'loopback' | 'jwt' | 'trusted-header' }
