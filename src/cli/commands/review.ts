@@ -6,7 +6,7 @@
 import { AppError } from '../../errors.js';
 import type { PatchSetReview } from '../../review/review-patch-set.js';
 import type { Command } from '../command.js';
-import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS } from '../copilot-options.js';
+import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS, REVIEW_OPTIONS } from '../copilot-options.js';
 import { writeJson } from '../output/write-json.js';
 
 /** `123`, `123/2`, `project~123[/2]`, or a change URL `.../c/project/+/123[/2]`. */
@@ -77,8 +77,7 @@ export const reviewCommand: Command = {
     post: { type: 'boolean', description: 'post the review on the patch set (once; the label vote only where the label exists)' },
     ...MESH_OPTION,
     ...POLICY_REPO_OPTIONS,
-    'review-label': { type: 'string', valueName: 'LABEL', description: 'label the review votes on (env GIC_REVIEW_LABEL, default Policy-Check)' },
-    'review-max-comments': { type: 'string', valueName: 'N', description: 'inline comments per review at most (env GIC_REVIEW_MAX_COMMENTS, default 50)' },
+    ...REVIEW_OPTIONS,
     ...COPILOT_OPTIONS,
   },
   formats: ['human', 'json'],
