@@ -4,7 +4,7 @@
 // The removal change's Change-Id is derived from the grant, so a second sweep (another replica, a
 // restart before the ledger recorded it) finds the change instead of opening another; the ledger then
 // records it once. A grant that left the branch before it expired is marked gone.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 
 import { GerritApiError } from '../gerrit/gerrit-api-error.js';
 import type { Logger } from '../log.js';
@@ -19,6 +19,15 @@ export interface SweepResult {
   readonly recorded: number;
   readonly opened: readonly { readonly policy: string; readonly number: number; readonly url: string; readonly reused: boolean }[];
   readonly gone: readonly string[];
+}
+
+export interface SweepOptions {
+  /** Gerrit's web URL, for links. */
+  readonly baseUrl?: string;
+  readonly logger?: Logger;
+  readonly signal?: AbortSignal;
+  /** Identifies this sweeper's claims on grants (default: a random id). */
+  readonly sweeper?: string;
 }
 
 /** `I` + 40 hex digits, stable for (policy, expiry, project, branch). */
@@ -84,7 +93,10 @@ async function openRemoval(deps: ReviewBotDeps, grant: TimeBoundGrant, content: 
   } catch (error) {
     // 409: a change with this Change-Id exists on the branch (an earlier sweep opened it).
     if (!(GerritApiError.isGerritApiError(error) && error.status === 409)) throw error;
-    number = (await gerrit.getChange(`${grant.project}~${grant.branch}~${changeId}`, options))._number;
+    const existing = await gerrit.queryChanges(`project:${grant.project} branch:${grant.branch} change:${changeId}`, options);
+    const first = existing.map((c) => c._number).sort((a, b) => a - b)[0];
+    if (first === undefined) throw error;
+    number = first;
     reused = true;
   }
   const id = changeRef(grant.project, number);
@@ -100,12 +112,15 @@ async function openRemoval(deps: ReviewBotDeps, grant: TimeBoundGrant, content: 
 }
 
 /** Opens the removal change of every grant expired at the clock (once per grant). */
-export async function removeExpiredGrants(deps: ReviewBotDeps, options: { readonly baseUrl?: string; readonly logger?: Logger; readonly signal?: AbortSignal } = {}): Promise<SweepResult> {
+export async function removeExpiredGrants(deps: ReviewBotDeps, options: SweepOptions = {}): Promise<SweepResult> {
   const { gerrit, copilot } = deps;
   const signal = options.signal === undefined ? {} : { signal: options.signal };
   const opened: { policy: string; number: number; url: string; reused: boolean }[] = [];
   const gone: string[] = [];
+  const sweeper = options.sweeper ?? `sweeper-${randomUUID()}`;
   for (const grant of await copilot.store.listExpiredGrants(copilot.clock())) {
+    // One sweeper per grant at a time (another replica, an overlapping sweep): Gerrit would take two changes.
+    if (!(await copilot.store.claimGrant(grant.policy, grant.expires, sweeper, 120_000))) continue;
     let text: string;
     try {
       text = await gerrit.getBranchFileContent(grant.project, grant.branch, grant.path, signal);
@@ -129,7 +144,7 @@ export async function removeExpiredGrants(deps: ReviewBotDeps, options: { readon
 }
 
 /** One sweep: learn merged grants, then remove the expired ones. */
-export async function sweepGrants(deps: ReviewBotDeps, options: { readonly baseUrl?: string; readonly logger?: Logger; readonly signal?: AbortSignal } = {}): Promise<SweepResult> {
+export async function sweepGrants(deps: ReviewBotDeps, options: SweepOptions = {}): Promise<SweepResult> {
   const recorded = await recordMergedGrants(deps, options.signal);
   return { ...(await removeExpiredGrants(deps, options)), recorded };
 }

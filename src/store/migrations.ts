@@ -114,6 +114,8 @@ export const MIGRATIONS: readonly Migration[] = [
         state TEXT NOT NULL CHECK (state IN ('active', 'removal-opened', 'gone')),
         removal_number BIGINT,
         removal_url TEXT,
+        claimed_by TEXT,
+        claimed_until TEXT,
         updated_at TEXT NOT NULL,
         PRIMARY KEY (policy, expires)
       )`,

@@ -33,6 +33,8 @@ export const LEDGER_QUERIES = {
   expiredGrants: `SELECT ${GRANT_COLUMNS} FROM time_bound_grants WHERE state = 'active' AND expires <= $1 ORDER BY expires, policy`,
   allGrants: `SELECT ${GRANT_COLUMNS} FROM time_bound_grants ORDER BY expires, policy`,
   markGrantRemoval: "UPDATE time_bound_grants SET state = 'removal-opened', removal_number = $3, removal_url = $4, updated_at = $5 WHERE policy = $1 AND expires = $2 AND state = 'active'",
+  /** One sweeper at a time opens a grant's removal: $1 policy, $2 expires, $3 sweeper, $4 claimed until, $5 now. */
+  claimGrant: "UPDATE time_bound_grants SET claimed_by = $3, claimed_until = $4, updated_at = $5 WHERE policy = $1 AND expires = $2 AND state = 'active' AND (claimed_until IS NULL OR claimed_until < $5 OR claimed_by = $3)",
   markGrantGone: "UPDATE time_bound_grants SET state = 'gone', updated_at = $3 WHERE policy = $1 AND expires = $2 AND state = 'active'",
 } as const;
 

@@ -84,6 +84,11 @@ export interface ReviewLedger {
   /** Active grants whose expiry is at or before `now`. */
   listExpiredGrants(now: Date): Promise<TimeBoundGrant[]>;
   listGrants(): Promise<TimeBoundGrant[]>;
+  /**
+   * Claims an active grant for `sweeper` for `leaseMs` before it opens the removal change (Gerrit does not
+   * refuse two changes with one Change-Id created at the same moment); false when another sweeper holds it.
+   */
+  claimGrant(policy: string, expires: string, sweeper: string, leaseMs: number): Promise<boolean>;
   /** Marks a grant's removal opened (false: another process recorded one first) or the grant gone. */
   markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean>;
 }

@@ -350,6 +350,14 @@ export class SqliteStore implements Store {
     return this.read('listing time-bound grants', () => this.all(LEDGER_QUERIES.allGrants).map(decodeGrantRow));
   }
 
+  async claimGrant(policy: string, expires: string, sweeper: string, leaseMs: number): Promise<boolean> {
+    const at = isoBound(expires, 'expires');
+    return this.write('claiming a time-bound grant', () => {
+      const now = this.clock();
+      return this.run(LEDGER_QUERIES.claimGrant, [policy, at, sweeper, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()]).changes > 0;
+    });
+  }
+
   async markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean> {
     const at = isoBound(expires, 'expires');
     return this.write('updating a time-bound grant', () => {

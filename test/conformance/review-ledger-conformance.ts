@@ -106,7 +106,17 @@ export function describeReviewLedgerConformance(name: string, factory: LedgerFac
         expect(await a.getCursor('poll:mesh-policies')).toBe('2026-12-07 11:00:00.000000000');
       }));
 
-    it('time-bound grants: recorded once, listed when expired, removal recorded once, a new expiry replaces the old', () =>
+    it("a grant's claim expires, so a sweeper that died does not block the removal", () =>
+      withLedger(async ({ stores: [a, b] }, clock) => {
+        const grant = { policy: 'AuthorizationPolicy/builds/t', project: 'p', branch: 'master', path: 'policies/t.yaml', expires: '2026-12-08T00:00:00Z' };
+        await a.recordGrant(grant);
+        expect(await a.claimGrant(grant.policy, grant.expires, 's1', 30_000)).toBe(true);
+        clock.advance(30_001);
+        expect(await b.claimGrant(grant.policy, grant.expires, 's2', 30_000)).toBe(true);
+        expect(await a.claimGrant(grant.policy, grant.expires, 's1', 30_000)).toBe(false);
+      }));
+
+    it('time-bound grants: recorded once, listed when expired, claimed by one sweeper, removal recorded once, a new expiry replaces the old', () =>
       withLedger(async ({ stores: [a, b] }) => {
         const grant = { policy: 'AuthorizationPolicy/builds/temp', project: 'p', branch: 'master', path: 'policies/builds/temp.yaml', expires: '2026-12-08T00:00:00Z', origin: 'p~3' };
         await a.recordGrant(grant);
@@ -114,7 +124,11 @@ export function describeReviewLedgerConformance(name: string, factory: LedgerFac
         expect(await a.listGrants()).toEqual([{ ...grant, expires: '2026-12-08T00:00:00.000Z', state: 'active' }]);
         expect(await a.listExpiredGrants(new Date('2026-12-07T23:59:59Z'))).toEqual([]);
         expect(await a.listExpiredGrants(new Date('2026-12-08T00:00:00Z'))).toHaveLength(1);
+        expect(await a.claimGrant(grant.policy, grant.expires, 's1', 60_000)).toBe(true);
+        expect(await b.claimGrant(grant.policy, grant.expires, 's2', 60_000)).toBe(false);
+        expect(await a.claimGrant(grant.policy, grant.expires, 's1', 60_000)).toBe(true);
         expect(await a.markGrant(grant.policy, grant.expires, { removal: { number: 9, url: 'u' } })).toBe(true);
+        expect(await b.claimGrant(grant.policy, grant.expires, 's2', 60_000)).toBe(false);
         expect(await b.markGrant(grant.policy, grant.expires, { removal: { number: 10, url: 'v' } })).toBe(false);
         expect(await a.listExpiredGrants(new Date('2027-01-01T00:00:00Z'))).toEqual([]);
         expect((await a.listGrants())[0]).toMatchObject({ state: 'removal-opened', removal: { number: 9, url: 'u' } });

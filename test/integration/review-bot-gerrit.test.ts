@@ -66,6 +66,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
   let server: ServerType | undefined;
   let port = 0;
   const intakes: { event: GerritEvent; result: IntakeResult }[] = [];
+  /** The bot's leader election, as the test sets it (the grant test sweeps by hand). */
+  const leader = { value: true };
 
   const enc = encodeURIComponent;
   const id = (n: number, p = project): string => `${p}~${n}`;
@@ -156,7 +158,7 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     store = await openSqliteStore({ dataDir, clock: now, synchronous: 'normal' });
     copilot = await copilotDeps({ store, extra: { clock: now } });
     settings = { ...DEFAULT_REVIEW_SETTINGS, project, account: peer.info.user, retryBaseMs: 50, retryMaxMs: 200 };
-    bot = new ReviewBot({ copilot, gerrit: client, settings }, { logger: silentLogger, baseUrl: peer.info.url, workerId: 'bot-a' });
+    bot = new ReviewBot({ copilot, gerrit: client, settings }, { logger: silentLogger, baseUrl: peer.info.url, workerId: 'bot-a', isLeader: () => leader.value });
     await startServer();
     for (const p of [project, unlabelled]) {
       await client.putWebhookRemote(p, 'gic', { url: `http://127.0.0.1:${port}/webhooks/gerrit?secret=${SECRET}`, events: ['patchset-created', 'comment-added', 'change-restored', 'change-merged'], maxTries: 2, retryInterval: 200 });
@@ -241,6 +243,29 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     expect(await gicMessages(n)).toHaveLength(1);
   });
 
+  it('Gerrit not answering: the patch set goes back to the queue with backoff, no vote, and is reviewed once Gerrit answers', async () => {
+    const n = await commitFiles(project, { 'policies/30-builds.yaml': GRANT_DELETE.replace('"DELETE"', '"PROPFIND"') }, 'Reviewed after an outage');
+    await until('patch set queued', async () => ((await store.getReview({ project, change: n, patchset: 2 })) !== undefined ? true : undefined));
+    const down = new GerritClient({ baseUrl: 'http://127.0.0.1:9/', retry: { maxAttempts: 1, baseDelayMs: 0, maxDelayMs: 0 }, timeoutMs: 2_000 });
+    try {
+      const outage = new ReviewWorker({ copilot, gerrit: down, settings: { ...settings, retryBaseMs: 60_000, retryMaxMs: 60_000 } }, { logger: silentLogger, workerId: 'during-outage' });
+      await outage.drain();
+    } finally {
+      await down.close();
+    }
+    const waiting = await store.getReview({ project, change: n, patchset: 2 });
+    expect(waiting).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(Date.parse(waiting?.nextAttemptAt ?? '')).toBeGreaterThan(now().getTime() + 30_000);
+    expect(await gicMessages(n)).toEqual([]);
+    // Not due yet: nothing happens; once due, it is reviewed.
+    await bot.worker.drain();
+    expect((await store.getReview({ project, change: n, patchset: 2 }))?.state).toBe('pending');
+    clock.offset += 61_000;
+    await bot.worker.drain();
+    expect(await store.getReview({ project, change: n, patchset: 2 })).toMatchObject({ state: 'posted', vote: 1, attempts: 2 });
+    expect(await gicMessages(n)).toHaveLength(1);
+  });
+
   it('superseded before review: the old patch set is skipped, the new one reviewed', async () => {
     const change = await client.createChange({ project, branch: 'master', subject: 'Two quick patch sets' });
     await client.putEditFile(id(change._number), 'policies/30-builds.yaml', SCHEMA_ERROR);
@@ -314,6 +339,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
 
   it('a merged time-bound grant: its removal change is opened at expiry, once, linking the original change', async () => {
     const expires = new Date(now().getTime() + 7 * 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    // The merge event would start a background sweep: this test sweeps by hand, as the leader would.
+    leader.value = false;
     const n = await commitFiles(project, { 'policies/builds/temp-grant.yaml': timeBound('temp-grant', expires) }, 'A grant for a week');
     await merge(n);
     const deps: ReviewBotDeps = { copilot, gerrit: client, settings };
