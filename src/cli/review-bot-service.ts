@@ -2,7 +2,10 @@
 // the policy repository (--policy-project) configured, a ReviewBot over the service's copilot deps (with
 // a cluster dry-run that throws when the cluster does not answer, so the bot retries instead of voting),
 // and, with GIC_REVIEW_WEBHOOK_SECRET set, the `POST /webhooks/gerrit` sub-app (else the bot polls).
+// With a cluster and GIC_REVIEW_LEASE_NAMESPACE, replicas elect the one that polls and works on a Lease.
 // Without Gerrit or a policy project the bot is off and this returns a no-op.
+import { hostname } from 'node:os';
+
 import type { Hono } from 'hono';
 
 import type { ServerDryRun } from '../copilot/deps.js';
@@ -54,15 +57,27 @@ export async function openReviewBot(service: OpenedService, logger: Logger): Pro
   }
   const copilot = { ...service.deps, ...(dryRun !== undefined ? { dryRun } : {}) };
   const log = logger.child({ component: 'review-bot' });
-  const bot = new ReviewBot({ copilot, gerrit, settings }, { logger: log, baseUrl: config.gerrit.url });
+  // Replicas on one cluster: the poller, sweeper and worker run on the Lease holder (the ledger's atomic
+  // claims keep reviews single even without it); the webhook intake runs everywhere.
+  let elector: { start(): void; stop(): Promise<void>; isLeader(): boolean } | undefined;
+  if (cluster !== undefined && config.review.leaseNamespace !== undefined) {
+    const [{ KubeGateway }, { LeaseElector }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/lease-elector.js')]);
+    elector = new LeaseElector(new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs }), { namespace: config.review.leaseNamespace, name: 'gic-review-bot', identity: `${hostname()}-${process.pid}`, logger: log });
+  }
+  const leader = elector;
+  const bot = new ReviewBot({ copilot, gerrit, settings }, { logger: log, baseUrl: config.gerrit.url, ...(leader !== undefined ? { isLeader: () => leader.isLeader() } : {}) });
   const secret = config.review.webhookSecret;
   const routes = secret !== undefined ? [createGerritWebhookRoutes({ secret, receive: (event) => bot.receive(event), logger: log })] : [];
   return {
     routes,
-    describe: `${settings.project} ${settings.branch}:${settings.path}, label ${settings.label}, ${secret !== undefined ? 'webhook at /webhooks/gerrit and polling' : 'polling only (no GIC_REVIEW_WEBHOOK_SECRET)'}`,
-    start: () => bot.start(),
+    describe: `${settings.project} ${settings.branch}:${settings.path}, label ${settings.label}, ${secret !== undefined ? 'webhook at /webhooks/gerrit and polling' : 'polling only (no GIC_REVIEW_WEBHOOK_SECRET)'}${leader !== undefined ? `, leader election on Lease ${config.review.leaseNamespace ?? ''}/gic-review-bot` : ''}`,
+    start: () => {
+      leader?.start();
+      bot.start();
+    },
     stop: async () => {
       await bot.stop();
+      await leader?.stop();
       await gerrit.close();
     },
   };

@@ -33,6 +33,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'review.label', flag: 'review-label', env: 'GIC_REVIEW_LABEL', kind: 'string', description: 'label the review bot votes on (default Policy-Check)', valueName: 'LABEL' },
   { path: 'review.maxComments', flag: 'review-max-comments', env: 'GIC_REVIEW_MAX_COMMENTS', kind: 'int', description: 'inline comments per review at most (default 50)', valueName: 'N' },
   { path: 'review.pollIntervalMs', flag: 'review-poll-interval-ms', env: 'GIC_REVIEW_POLL_INTERVAL_MS', kind: 'int', description: 'how often gic serve polls Gerrit for missed patch sets (ms, default 60000)', valueName: 'MS' },
+  { path: 'review.leaseNamespace', flag: '', env: 'GIC_REVIEW_LEASE_NAMESPACE', kind: 'string', description: 'namespace of the Lease gic-review-bot electing the replica that runs the review bot (with a cluster)', valueName: 'NAMESPACE' },
   { path: 'review.webhookSecret', flag: '', env: 'GIC_REVIEW_WEBHOOK_SECRET', kind: 'string', description: 'shared secret of POST /webhooks/gerrit (at least 16 characters)', valueName: 'SECRET' },
   { path: 'model.url', flag: 'model-url', env: 'GIC_MODEL_URL', kind: 'string', description: 'OpenAI-compatible model endpoint (the /v1 base URL)', valueName: 'URL' },
   { path: 'model.model', flag: 'model', env: 'GIC_MODEL', kind: 'string', description: 'model id as the endpoint serves it', valueName: 'NAME' },
