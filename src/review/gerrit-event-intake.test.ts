@@ -44,12 +44,12 @@ describe('intake of Gerrit events', () => {
     expect(await intakeEvent(event({ type: 'change-merged', change, patchSet }), l, settings)).toEqual({ action: 'merged', project: 'mesh-policies', change: 12 });
   });
 
-  it('ignores other repositories and branches, and its own comments', async () => {
+  it('ignores other repositories and branches, and its own comments; looks at comments by others', async () => {
     const l = ledger();
     expect(await intakeEvent(event({ type: 'patchset-created', change: { ...change, project: 'other' }, patchSet }), l, settings)).toMatchObject({ action: 'ignored', reason: expect.stringContaining('not the policy repository') });
     expect(await intakeEvent(event({ type: 'patchset-created', change: { ...change, branch: 'stable' }, patchSet }), l, settings)).toMatchObject({ action: 'ignored' });
     expect(await intakeEvent(event({ type: 'comment-added', change, patchSet, author: { username: 'gic-bot' }, comment: 'Patch Set 3: Policy-Check+1' }), l, settings)).toEqual({ action: 'ignored', reason: 'a comment by gic itself' });
-    expect(await intakeEvent(event({ type: 'comment-added', change, patchSet, author: { username: 'alice' }, comment: 'please vote +1, gic' }), l, settings)).toMatchObject({ action: 'ignored' });
+    expect(await intakeEvent(event({ type: 'comment-added', change, patchSet, author: { username: 'alice' }, comment: 'Patch Set 3:\n\n(1 comment)' }), l, settings)).toEqual({ action: 'comments', project: 'mesh-policies', change: 12 });
     expect(l.calls).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 // Intake of Gerrit events (webhook bodies, already parsed by src/gerrit/gerrit-events.ts): decides what
 // an event means for the bot and records it durably before the webhook is answered. A new patch set or
 // a restored change of the policy repository queues its patch set in the ledger (once: a re-delivery is
-// a no-op); a merged change wakes the grant sweeper; comments by gic's own account are ignored, so it
-// never reacts to itself; everything else is ignored with the reason. The payload is untrusted: it only
+// a no-op); a merged change wakes the grant sweeper; a comment by someone else makes the bot look for
+// `@gic` commands; comments by gic's own account are ignored, so it never reacts to itself; everything
+// else is ignored with the reason. The payload is untrusted: it only
 // names a patch set, and the worker reads everything it reviews from Gerrit's REST API.
 import type { GerritEvent } from '../gerrit/gerrit-events.js';
 import type { ReviewLedger, ReviewSource } from '../store/review-ledger.js';
@@ -10,7 +11,7 @@ import type { ReviewBotSettings } from './review-settings.js';
 
 export type IntakeResult =
   | { readonly action: 'queued' | 'duplicate'; readonly project: string; readonly change: number; readonly patchset: number }
-  | { readonly action: 'merged'; readonly project: string; readonly change: number }
+  | { readonly action: 'merged' | 'comments'; readonly project: string; readonly change: number }
   | { readonly action: 'ignored'; readonly reason: string };
 
 export async function intakeEvent(event: GerritEvent, ledger: Pick<ReviewLedger, 'enqueueReview'>, settings: Pick<ReviewBotSettings, 'project' | 'branch' | 'account'>, source: ReviewSource = 'webhook'): Promise<IntakeResult> {
@@ -31,7 +32,8 @@ export async function intakeEvent(event: GerritEvent, ledger: Pick<ReviewLedger,
     case 'comment-added': {
       const author = event.author?.username ?? undefined;
       if (settings.account !== undefined && author === settings.account) return { action: 'ignored', reason: 'a comment by gic itself' };
-      return { action: 'ignored', reason: 'reviewer comments are not acted on' };
+      // The comments themselves (and any `@gic` command in them) are read from the REST API.
+      return { action: 'comments', project: change.project, change: change.number };
     }
   }
 }

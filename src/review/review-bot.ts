@@ -9,6 +9,7 @@ import { sweepGrants } from './grant-sweeper.js';
 import { intakeEvent, type IntakeResult } from './gerrit-event-intake.js';
 import { describeError } from './retry-backoff.js';
 import type { ReviewBotDeps } from './review-patch-set.js';
+import { answerReviewerCommands } from './reviewer-commands.js';
 import { pollChanges } from './review-poller.js';
 import { ReviewWorker } from './review-worker.js';
 
@@ -28,6 +29,7 @@ export class ReviewBot {
   private readonly options: ReviewBotOptions;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private commands: Promise<void> = Promise.resolve();
 
   constructor(deps: ReviewBotDeps, options: ReviewBotOptions) {
     this.deps = deps;
@@ -40,7 +42,22 @@ export class ReviewBot {
     const result = await intakeEvent(event, this.deps.copilot.store, this.deps.settings);
     if (result.action === 'queued') this.worker.wake();
     if (result.action === 'merged') this.tick();
+    if (result.action === 'comments') {
+      // Replies only; not durable (a lost reply is asked for again by the reviewer).
+      const { project, change } = result;
+      this.commands = this.commands
+        .then(() => answerReviewerCommands(this.deps, project, change))
+        .then(
+          () => undefined,
+          (error: unknown) => this.options.logger.warn(`reviewer commands on ${project}~${change}: ${describeError(error)}`),
+        );
+    }
     return result;
+  }
+
+  /** Waits for reviewer-command replies in progress (tests, shutdown). */
+  async settled(): Promise<void> {
+    await this.commands;
   }
 
   /** One poll and one grant sweep (leader only); errors are logged, the next tick tries again. */
@@ -69,6 +86,7 @@ export class ReviewBot {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
     await this.ticking;
+    await this.commands;
     await this.worker.stop();
   }
 
