@@ -71,6 +71,8 @@ export const ReviewSettingsSchema = z.strictObject({
   pollIntervalMs: z.number().int().min(1_000).default(60_000),
   /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */
   webhookSecret: z.string().min(16).optional(),
+  /** Add the in-cluster model's note (marked, grounded as `explain` is) to each review when a model is configured. */
+  useModel: z.boolean().default(false),
   /** With a cluster: the namespace of the Lease `gic-review-bot` that elects the one replica running the poller and worker. */
   leaseNamespace: z.string().min(1).optional(),
 });

@@ -17,6 +17,7 @@ export function reviewSettingsFrom(config: GicConfig, overrides: Partial<ReviewB
     label: config.review.label,
     maxComments: config.review.maxComments,
     pollIntervalMs: config.review.pollIntervalMs,
+    useModel: config.review.useModel,
     ...(config.gerrit.user !== undefined ? { account: config.gerrit.user } : {}),
     ...overrides,
   };
