@@ -1,23 +1,34 @@
 // The serve composition root: puts the HTTP app together from the opened service (service-root.ts) and
 // starts it on @hono/node-server. This is where surfaces mount their sub-apps: routes with their own
 // authentication (the Gerrit webhook) go into `publicApps`, before the auth middleware; everything
-// else (/mcp, /api, the chat page) into `apps`. It also owns graceful shutdown: stop accepting, wait for
-// calls in flight, close.
+// else (/mcp, /api, the chat page) into `apps`. It picks the authentication the settings ask for (none
+// on loopback, OAuth with the issuer's JWKS, or trusted headers from the local sidecar), per-tool
+// authorization by Gerrit group, per-identity rate limits, and owns graceful shutdown: stop accepting,
+// let calls in flight finish, close.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 
+import { accountGroups } from '../copilot/gerrit-groups.js';
+import { AppError } from '../errors.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { hostGuard, LOOPBACK_HOSTS } from '../http/dns-rebinding-guard.js';
 import { createHealthRoutes } from '../http/health-routes.js';
 import type { GicEnv } from '../http/http-env.js';
 import { loopbackAuth } from '../http/loopback-auth.js';
+import { oauthAuth } from '../http/oauth-auth.js';
+import { createResourceMetadataRoutes, resourceMetadataUrl } from '../http/protected-resource-metadata.js';
+import { rateLimit } from '../http/rate-limit.js';
 import { createMetricsRoute, createServiceMetrics, type ServiceMetrics } from '../http/service-metrics.js';
+import { trustedHeaderAuth } from '../http/trusted-header-auth.js';
 import type { Logger } from '../log.js';
+import type { McpServerOptions } from '../mcp/create-mcp-server.js';
 import { extendMcpServer } from '../mcp/mcp-catalog-extensions.js';
 import { createMcpRoute } from '../mcp/mcp-http-route.js';
+import { createToolAuthorizer } from '../mcp/tool-authorization.js';
+import type { AuthorizeTool } from '../mcp/tool-call-pipeline.js';
 import { localActor } from './copilot-context.js';
 import type { OpenedService } from './service-root.js';
 
@@ -26,25 +37,51 @@ export interface HttpServiceOptions {
   readonly logger: Logger;
   readonly host: string;
   readonly port: number;
-  readonly loopback: boolean;
-  readonly allowedHosts: readonly string[];
   readonly version: string;
-  /** Prometheus registry with process metrics (default true; benchmarks and tests may turn them off). */
+  /** Prometheus process metrics (default true; benchmarks and tests may turn them off). */
   readonly defaultMetrics?: boolean;
+  /** Sub-apps of other surfaces: before auth (own auth, e.g. the Gerrit webhook) and behind it. */
+  readonly publicApps?: readonly Hono<GicEnv>[];
+  readonly apps?: readonly Hono<GicEnv>[];
 }
 
 export interface RunningHttpService {
-  readonly address: AddressInfo | string;
-  readonly app: Hono<GicEnv>;
+  readonly address: AddressInfo;
+  /** `http://host:port` as clients reach it (the public URL when configured). */
+  readonly url: string;
+  readonly authMode: string;
   readonly metrics: ServiceMetrics;
   inFlight(): number;
   /** Drains (calls in flight may finish within `timeoutMs`), then closes the listener. */
   stop(timeoutMs: number): Promise<void>;
 }
 
+const LOOPBACK_ADDRESSES = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOOPBACK_ADDRESSES.has(host) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export async function startHttpService(options: HttpServiceOptions): Promise<RunningHttpService> {
   const { service, logger } = options;
+  const settings = service.config.server;
+  const loopback = isLoopbackHost(options.host);
+  if (settings.auth === 'none' && !loopback) {
+    throw new AppError('usage', `gic serve on ${options.host} needs authentication (--auth oauth with --oauth-issuer, or --auth trusted-header behind an Istio sidecar); without it, listen on loopback (--host 127.0.0.1)`);
+  }
+  if (settings.auth === 'oauth' && settings.oauth.issuer === undefined) throw new AppError('usage', '--auth oauth needs the token issuer: --oauth-issuer URL (or GIC_OAUTH_ISSUER)');
+
   const metrics = createServiceMetrics({ defaults: options.defaultMetrics !== false });
+  // The app is built once the address is known (the OAuth resource names it); nothing connects before.
+  const holder: { app?: Hono<GicEnv> } = {};
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: (request, env) => (holder.app === undefined ? new Response('starting', { status: 503 }) : holder.app.fetch(request, env)), port: options.port, hostname: options.host }, () => resolve(s as Server)) as Server;
+    s.once('error', (error) => reject(new AppError('usage', `cannot listen on ${options.host}:${options.port}: ${error.message}`, { cause: error })));
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = (settings.publicUrl ?? `http://${shownHost}:${address.port}`).replace(/\/$/, '');
+
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -57,36 +94,80 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       if (inFlight === 0) idle?.();
     },
   };
-  const mcpServerOptions = {
+
+  const groupsClaim = service.config.access.claim.claim;
+  let authenticate: MiddlewareHandler<GicEnv>;
+  const publicApps: Hono<GicEnv>[] = [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute(metrics)];
+  let authorize: AuthorizeTool | undefined;
+  const refused = (reason: string): void => metrics.authFailures.inc({ reason });
+  if (settings.auth === 'oauth') {
+    const resource = `${url}/mcp`;
+    const prm = resourceMetadataUrl(url);
+    publicApps.push(createResourceMetadataRoutes({ resource, issuer: settings.oauth.issuer as string, scopes: settings.oauth.requiredScopes }));
+    authenticate = oauthAuth({
+      issuer: settings.oauth.issuer as string,
+      ...(settings.oauth.jwksUrl !== undefined ? { jwksUrl: settings.oauth.jwksUrl } : {}),
+      audience: settings.oauth.audience ?? resource,
+      clockSkewSeconds: settings.oauth.clockSkewSeconds,
+      requiredScopes: settings.oauth.requiredScopes,
+      groupsClaim,
+      resourceMetadataUrl: prm,
+      logger: logger.child({ auth: 'oauth' }),
+      onRefused: refused,
+    });
+  } else if (settings.auth === 'trusted-header') {
+    authenticate = trustedHeaderAuth({ header: settings.trustedHeader.toLowerCase(), groupsClaim, onRefused: refused });
+  } else {
+    authenticate = loopbackAuth(localActor());
+  }
+  if (settings.auth !== 'none') {
+    const deps = service.copilot.deps;
+    authorize = createToolAuthorizer(settings, {
+      cacheMs: settings.groupCacheMs,
+      ...(deps.groups !== undefined
+        ? {
+            lookupGroups: async (user: string) => {
+              const r = await accountGroups(deps, { account: user });
+              return r.groups.flatMap((g) => [g.name, g.id]);
+            },
+          }
+        : {}),
+    });
+  }
+
+  const mcpServerOptions: McpServerOptions = {
     copilot: service.copilot,
     tools: service.tools,
     logger,
     version: options.version,
-    extend: (s: Parameters<typeof extendMcpServer>[0]) => extendMcpServer(s, service.copilot),
-    observe: (o: { tool: string; outcome: string; seconds: number; decision?: string }) => {
+    callTimeoutMs: settings.callTimeoutMs,
+    ...(authorize !== undefined ? { authorize } : {}),
+    extend: (s) => extendMcpServer(s, service.copilot),
+    observe: (o) => {
       metrics.toolCalls.inc({ tool: o.tool, outcome: o.outcome });
       metrics.toolSeconds.observe({ tool: o.tool }, o.seconds);
       if (o.decision !== undefined) metrics.decisions.inc({ decision: o.decision });
     },
   };
-  const allowedHosts = [...(options.loopback ? LOOPBACK_HOSTS : []), ...options.allowedHosts];
-  const app = createHttpApp({
+  const allowedHosts = [...(loopback ? LOOPBACK_HOSTS : []), ...settings.allowedHosts, ...(settings.publicUrl !== undefined ? [new URL(settings.publicUrl).hostname] : [])];
+  const apps: Hono<GicEnv>[] = [];
+  const limiter = settings.auth !== 'none' && settings.rateLimitPerMinute > 0 ? rateLimit({ perMinute: settings.rateLimitPerMinute, onLimited: () => metrics.authFailures.inc({ reason: 'rate-limited' }) }) : undefined;
+  apps.push(createMcpRoute({ server: mcpServerOptions, inFlight: counter, ...(limiter !== undefined ? { before: [limiter] } : {}) }), ...(options.apps ?? []));
+  holder.app = createHttpApp({
     logger,
-    hostGuard: hostGuard({ allowedHosts, onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
-    publicApps: [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute(metrics)],
-    authenticate: loopbackAuth(localActor()),
-    apps: [createMcpRoute({ server: mcpServerOptions, inFlight: counter })],
-  });
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resolve(s as Server)) as Server;
-    s.once('error', reject);
+    hostGuard: hostGuard({ allowedHosts, ...(settings.allowedOrigins !== undefined ? { allowedOrigins: settings.allowedOrigins } : {}), onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
+    maxBodyBytes: settings.maxBodyBytes,
+    publicApps: [...publicApps, ...(options.publicApps ?? [])],
+    authenticate,
+    apps,
   });
   server.requestTimeout = 300_000;
   server.headersTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
   return {
-    address: server.address() ?? '',
-    app,
+    address,
+    url,
+    authMode: settings.auth,
     metrics,
     inFlight: () => inFlight,
     stop: async (timeoutMs) => {

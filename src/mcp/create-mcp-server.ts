@@ -16,6 +16,13 @@ export interface McpServerOptions extends ToolCallDeps {
   readonly version: string;
   /** Adds resources and prompts to a new server (composition root). */
   readonly extend?: (server: McpServer, caller: ToolCaller) => void;
+  /** A tool call's deadline in ms (default 180 s): then its signal aborts. */
+  readonly callTimeoutMs?: number;
+}
+
+/** Per server instance: a signal that cancels its calls from outside (stateless HTTP cancellation). */
+export interface McpServerInstanceOptions {
+  readonly cancel?: AbortSignal;
 }
 
 const INSTRUCTIONS =
@@ -47,7 +54,7 @@ function listingOf(tools: readonly ToolDefinition[]): Tool[] {
   return listing;
 }
 
-export function createMcpServer(options: McpServerOptions, caller: ToolCaller): McpServer {
+export function createMcpServer(options: McpServerOptions, caller: ToolCaller, instance: McpServerInstanceOptions = {}): McpServer {
   const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS });
   const byName = new Map(options.tools.map((t) => [t.name, t]));
   const listing = listingOf(options.tools);
@@ -60,11 +67,13 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller): 
     const progressToken = request.params._meta?.progressToken;
     let last = -Infinity;
     const elicitation = server.server.getClientCapabilities()?.elicitation;
+    const signals = [extra.signal, AbortSignal.timeout(options.callTimeoutMs ?? 180_000), ...(instance.cancel !== undefined ? [instance.cancel] : [])];
+    const signal = AbortSignal.any(signals);
     return callTool(options, tool, request.params.arguments, caller, {
-      signal: extra.signal,
+      signal,
       progress: (event) => {
         // Progress must increase; the client asked for it with a token.
-        if (progressToken === undefined || event.progress <= last || extra.signal.aborted) return;
+        if (progressToken === undefined || event.progress <= last || signal.aborted) return;
         last = event.progress;
         void extra
           .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: event.progress, ...(event.total !== undefined ? { total: event.total } : {}), ...(event.message !== undefined ? { message: event.message } : {}) } })
@@ -75,7 +84,7 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller): 
             confirm: async (message: string): Promise<Confirmation> => {
               const answer = await server.server.elicitInput(
                 { mode: 'form', message, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Open the change for review', description: 'Yes: open the Gerrit change now' } }, required: ['confirm'] } },
-                { signal: extra.signal },
+                { signal },
               );
               if (answer.action !== 'accept') return answer.action;
               return answer.content?.['confirm'] === true ? 'accept' : 'decline';
