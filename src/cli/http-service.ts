@@ -84,15 +84,19 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
 
   let draining = false;
   let inFlight = 0;
-  let idle: (() => void) | undefined;
   const counter = {
     enter: () => {
       inFlight++;
     },
     leave: () => {
       inFlight--;
-      if (inFlight === 0) idle?.();
     },
+  };
+  // While draining, new MCP requests on kept-alive connections go elsewhere (the Service retries them).
+  const drainGuard: MiddlewareHandler<GicEnv> = async (c, next) => {
+    if (draining) return c.json({ jsonrpc: '2.0', error: { code: -32000, message: 'shutting down: retry on another replica' }, id: null }, 503, { connection: 'close', 'retry-after': '1' });
+    await next();
+    return undefined;
   };
 
   const groupsClaim = service.config.access.claim.claim;
@@ -152,7 +156,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const allowedHosts = [...(loopback ? LOOPBACK_HOSTS : []), ...settings.allowedHosts, ...(settings.publicUrl !== undefined ? [new URL(settings.publicUrl).hostname] : [])];
   const apps: Hono<GicEnv>[] = [];
   const limiter = settings.auth !== 'none' && settings.rateLimitPerMinute > 0 ? rateLimit({ perMinute: settings.rateLimitPerMinute, onLimited: () => metrics.authFailures.inc({ reason: 'rate-limited' }) }) : undefined;
-  apps.push(createMcpRoute({ server: mcpServerOptions, inFlight: counter, ...(limiter !== undefined ? { before: [limiter] } : {}) }), ...(options.apps ?? []));
+  apps.push(createMcpRoute({ server: mcpServerOptions, inFlight: counter, before: limiter !== undefined ? [drainGuard, limiter] : [drainGuard] }), ...(options.apps ?? []));
   holder.app = createHttpApp({
     logger,
     hostGuard: hostGuard({ allowedHosts, ...(settings.allowedOrigins !== undefined ? { allowedOrigins: settings.allowedOrigins } : {}), onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
@@ -172,14 +176,20 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
     inFlight: () => inFlight,
     stop: async (timeoutMs) => {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
-        if (inFlight > 0) logger.warn('calls still in flight at the drain deadline; closing', { inFlight });
+      let closed = false;
+      const done = new Promise<void>((resolve) => server.close(() => resolve()));
+      void done.then(() => (closed = true));
+      // Connections close as their responses finish (a streamed answer is not idle until its last byte).
+      const deadline = Date.now() + timeoutMs;
+      while (!closed && Date.now() < deadline) {
+        server.closeIdleConnections();
+        await Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 50).unref())]);
       }
-      server.closeAllConnections();
-      await closed;
+      if (!closed) {
+        logger.warn('calls still in flight at the drain deadline; closing', { inFlight });
+        server.closeAllConnections();
+      }
+      await done;
     },
   };
 }
