@@ -131,8 +131,14 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       ...(deps.groups !== undefined
         ? {
             lookupGroups: async (user: string) => {
-              const r = await accountGroups(deps, { account: user });
-              return r.groups.flatMap((g) => [g.name, g.id]);
+              try {
+                const r = await accountGroups(deps, { account: user });
+                return r.groups.flatMap((g) => [g.name, g.id]);
+              } catch (error) {
+                // An account in no group is a caller with no groups, not a failed lookup.
+                if (AppError.isInstance(error) && error.code === 'not-found') return [];
+                throw error;
+              }
             },
           }
         : {}),
