@@ -1,8 +1,8 @@
 // The HTTP app factory (docs/cli.md "The service"): one Hono app on one port. Order of the layers:
-// request id, DNS-rebinding guard (Host and Origin allow-lists), request size limit, then the public
-// sub-apps (health, metrics, OAuth metadata, the Gerrit webhook with its own shared-secret auth), then
-// the authentication middleware that sets `caller`, then the protected sub-apps (/mcp, /api, the chat
-// page). Other surfaces export a factory returning a `Hono<GicEnv>` sub-app; the serve composition root
+// request id, request size limit, then the public sub-apps (health, metrics, OAuth metadata, the Gerrit
+// webhook with its own shared-secret auth; probes and scrapers address the pod by IP), then the
+// DNS-rebinding guard (Host and Origin allow-lists), the authentication middleware that sets `caller`,
+// and the protected sub-apps (/mcp, /api, the chat page). Other surfaces export a factory returning a `Hono<GicEnv>` sub-app; the serve composition root
 // passes it here and it is mounted with `app.route('/', subApp)`.
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -30,7 +30,6 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
   const app = new Hono<GicEnv>();
   app.use('*', requestIdMiddleware());
-  if (options.hostGuard !== undefined) app.use('*', options.hostGuard);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   app.use(
     '*',
@@ -40,6 +39,7 @@ export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
     }),
   );
   for (const sub of options.publicApps ?? []) app.route('/', sub);
+  if (options.hostGuard !== undefined) app.use('*', options.hostGuard);
   app.use('*', options.authenticate);
   for (const sub of options.apps ?? []) app.route('/', sub);
   app.notFound((c) => c.json({ error: `no route ${c.req.method} ${c.req.path}` }, 404));
