@@ -4,7 +4,7 @@
 // DNS-rebinding guard (Host and Origin allow-lists), the authentication middleware that sets `caller`,
 // and the protected sub-apps (/mcp, /api, the chat page). Other surfaces export a factory returning a `Hono<GicEnv>` sub-app; the serve composition root
 // passes it here and it is mounted with `app.route('/', subApp)`.
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 
 import type { Logger } from '../log.js';
@@ -31,13 +31,18 @@ export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
   const app = new Hono<GicEnv>();
   app.use('*', requestIdMiddleware());
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: (c) => c.json({ jsonrpc: '2.0', error: { code: -32600, message: `request body over the limit of ${limit} bytes` }, id: null }, 413),
-    }),
-  );
+  const tooLarge = (c: Context<GicEnv>): Response => c.json({ jsonrpc: '2.0', error: { code: -32600, message: `request body over the limit of ${limit} bytes` }, id: null }, 413);
+  const counting = bodyLimit({ maxSize: limit, onError: tooLarge });
+  app.use('*', async (c, next) => {
+    // A declared length is enforced by Node's parser: decide on it without wrapping the body stream.
+    const declared = c.req.header('content-length');
+    if (declared !== undefined && /^\d+$/.test(declared) && c.req.header('transfer-encoding') === undefined) {
+      if (Number(declared) > limit) return tooLarge(c);
+      await next();
+      return undefined;
+    }
+    return counting(c, next);
+  });
   for (const sub of options.publicApps ?? []) app.route('/', sub);
   if (options.hostGuard !== undefined) app.use('*', options.hostGuard);
   app.use('*', options.authenticate);

@@ -4,6 +4,7 @@
 // refused one, goes through tool-call-pipeline.ts (authorization, validation, audit, metrics);
 // resources and prompts are registered on the McpServer (mcp-resources.ts, mcp-prompts.ts).
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -42,6 +43,9 @@ export function toolListing(tool: ToolDefinition): Tool {
   };
 }
 
+/** One JSON Schema validator (elicitation answers) for every server instance: building one costs more than a call. */
+const sharedValidator = new AjvJsonSchemaValidator();
+
 /** Listings per catalog: JSON Schema generation is done once, not per HTTP request. */
 const listings = new WeakMap<readonly ToolDefinition[], Tool[]>();
 
@@ -55,7 +59,7 @@ function listingOf(tools: readonly ToolDefinition[]): Tool[] {
 }
 
 export function createMcpServer(options: McpServerOptions, caller: ToolCaller, instance: McpServerInstanceOptions = {}): McpServer {
-  const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS });
+  const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator });
   const byName = new Map(options.tools.map((t) => [t.name, t]));
   const listing = listingOf(options.tools);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
