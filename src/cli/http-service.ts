@@ -38,8 +38,8 @@ export interface HttpServiceOptions {
   readonly host: string;
   readonly port: number;
   readonly version: string;
-  /** Prometheus process metrics (default true; benchmarks and tests may turn them off). */
-  readonly defaultMetrics?: boolean;
+  /** The metrics (created by the caller when it meters the model too); default: a new registry. */
+  readonly metrics?: ServiceMetrics;
   /** Sub-apps of other surfaces: before auth (own auth, e.g. the Gerrit webhook) and behind it. */
   readonly publicApps?: readonly Hono<GicEnv>[];
   readonly apps?: readonly Hono<GicEnv>[];
@@ -71,7 +71,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   }
   if (settings.auth === 'oauth' && settings.oauth.issuer === undefined) throw new AppError('usage', '--auth oauth needs the token issuer: --oauth-issuer URL (or GIC_OAUTH_ISSUER)');
 
-  const metrics = createServiceMetrics({ defaults: options.defaultMetrics !== false });
+  const metrics = options.metrics ?? createServiceMetrics();
   // The app is built once the address is known (the OAuth resource names it); nothing connects before.
   const holder: { app?: Hono<GicEnv> } = {};
   const server = await new Promise<Server>((resolve, reject) => {
@@ -157,13 +157,21 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
       metrics.toolCalls.inc({ tool: o.tool, outcome: o.outcome });
       metrics.toolSeconds.observe({ tool: o.tool }, o.seconds);
       if (o.decision !== undefined) metrics.decisions.inc({ decision: o.decision });
+      const system = o.errorCode === undefined ? undefined : /^(gerrit|kube|cluster|model|store)-/.exec(o.errorCode)?.[1];
+      if (system !== undefined) metrics.backendErrors.inc({ system: system === 'cluster' ? 'kube' : system, code: o.errorCode as string });
     },
   };
   const allowedHosts = [...(loopback ? LOOPBACK_HOSTS : []), ...settings.allowedHosts, ...(settings.publicUrl !== undefined ? [new URL(settings.publicUrl).hostname] : [])];
   const apps: Hono<GicEnv>[] = [];
   const limiter = settings.auth !== 'none' && settings.rateLimitPerMinute > 0 ? rateLimit({ perMinute: settings.rateLimitPerMinute, onLimited: () => metrics.authFailures.inc({ reason: 'rate-limited' }) }) : undefined;
   apps.push(createMcpRoute({ server: mcpServerOptions, inFlight: counter, before: limiter !== undefined ? [drainGuard, limiter] : [drainGuard] }), ...(options.apps ?? []));
+  const routeOf = (path: string): string => (path === '/mcp' || path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : path.startsWith('/.well-known/') ? '/.well-known' : 'other');
+  const counted: MiddlewareHandler<GicEnv> = async (c, next) => {
+    await next();
+    metrics.httpRequests.inc({ route: routeOf(c.req.path), status: String(c.res.status) });
+  };
   holder.app = createHttpApp({
+    requestMiddleware: [counted],
     logger,
     hostGuard: hostGuard({ allowedHosts, ...(settings.allowedOrigins !== undefined ? { allowedOrigins: settings.allowedOrigins } : {}), onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
     maxBodyBytes: settings.maxBodyBytes,

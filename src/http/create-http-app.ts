@@ -13,6 +13,8 @@ import { requestIdMiddleware } from './request-id.js';
 
 export interface HttpAppOptions {
   readonly logger: Logger;
+  /** Run first on every request (request metrics). */
+  readonly requestMiddleware?: readonly MiddlewareHandler<GicEnv>[];
   /** Host/Origin guard (dns-rebinding-guard.ts); absent: none. */
   readonly hostGuard?: MiddlewareHandler<GicEnv>;
   /** Largest request body in bytes (default 1 MiB); larger bodies get 413. */
@@ -30,6 +32,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
   const app = new Hono<GicEnv>();
   app.use('*', requestIdMiddleware());
+  for (const m of options.requestMiddleware ?? []) app.use('*', m);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const tooLarge = (c: Context<GicEnv>): Response => c.json({ jsonrpc: '2.0', error: { code: -32600, message: `request body over the limit of ${limit} bytes` }, id: null }, 413);
   const counting = bodyLimit({ maxSize: limit, onError: tooLarge });

@@ -23,6 +23,8 @@ export interface ToolCallObservation {
   readonly seconds: number;
   /** For policy_check_access: the decision. */
   readonly decision?: string;
+  /** The AppError code of a failed call (`gerrit-unavailable`, `model-timeout`, ...). */
+  readonly errorCode?: string;
 }
 
 export interface ToolCallDeps {
@@ -50,6 +52,7 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
   let outcome: AuditOutcome = 'ok';
   let detail: string | undefined;
   let decision: string | undefined;
+  let errorCode: string | undefined;
   let result: CallToolResult;
   try {
     const refusal = await deps.authorize?.(caller, tool);
@@ -86,12 +89,13 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
     detail = answer.text.split('\n', 1)[0];
   } catch (error) {
     outcome = outcomeOfError(error);
+    errorCode = AppError.isInstance(error) ? error.code : 'internal';
     detail = error instanceof Error ? error.message : String(error);
     if (!AppError.isInstance(error)) deps.logger.error('tool call failed', { tool: tool.name, error });
     result = textResult(describeToolError(error), true);
   }
   const seconds = (performance.now() - started) / 1000;
-  deps.observe?.({ tool: tool.name, outcome, seconds, ...(decision !== undefined ? { decision } : {}) });
+  deps.observe?.({ tool: tool.name, outcome, seconds, ...(decision !== undefined ? { decision } : {}), ...(errorCode !== undefined ? { errorCode } : {}) });
   if (deps.audit !== false) {
     try {
       await deps.copilot.deps.store.appendAudit({

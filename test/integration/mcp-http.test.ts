@@ -124,6 +124,10 @@ describe('gic serve: long calls', () => {
     expect(r.isError, text(r)).toBeFalsy();
     expect(r.structuredContent).toMatchObject({ verified: true, questions: [], proposal: expect.any(String) });
     expect(seen.length).toBeGreaterThanOrEqual(3);
+    const metrics = await (await fetch(`${serve.url}/metrics`)).text();
+    expect(metrics).toMatch(/gic_model_calls_total\{outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/gic_model_tokens_total\{kind="prompt"\} [1-9]/);
+    expect(metrics).toMatch(/gic_http_requests_total\{route="\/mcp",status="200"\} [1-9]/);
   });
 
   it('cancels a call when the client sends notifications/cancelled (a separate POST), and audits it', async () => {

@@ -30,10 +30,19 @@ export const serveCommand: Command = {
     const port = intFlag(values['port'], 'port', 8080, 0, 65_535);
     const drainMs = intFlag(values['drain-timeout-ms'], 'drain-timeout-ms', 25_000, 0, 600_000);
     const host = typeof values['host'] === 'string' ? values['host'] : '127.0.0.1';
-    const [{ openService }, { startHttpService }] = await Promise.all([import('../service-root.js'), import('../http-service.js')]);
-    const service = await openService(values, logger);
+    const [{ openService }, { startHttpService }, { createServiceMetrics }] = await Promise.all([import('../service-root.js'), import('../http-service.js'), import('../../http/service-metrics.js')]);
+    const metrics = createServiceMetrics();
+    const service = await openService(values, logger, {
+      observeModel: (outcome, usage) => {
+        metrics.modelCalls.inc({ outcome });
+        if (usage !== undefined) {
+          metrics.modelTokens.inc({ kind: 'prompt' }, usage.promptTokens);
+          metrics.modelTokens.inc({ kind: 'completion' }, usage.completionTokens);
+        }
+      },
+    });
     try {
-      const running = await startHttpService({ service, logger, host, port, version: VERSION });
+      const running = await startHttpService({ service, logger, host, port, version: VERSION, metrics });
       const url = running.url;
       const auth = running.authMode === 'none' ? 'none, loopback only' : running.authMode;
       io.stdout(`gic serve: listening on ${url} (MCP at ${url}/mcp; mesh: ${service.describe.mesh}; Gerrit groups: ${service.describe.groups}; model: ${service.describe.model}; auth: ${auth}; tools: ${service.tools.length})\n`);
