@@ -69,10 +69,10 @@ try {
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes('"structuredContent"')) throw new Error(`call failed: ${res.statusCode} ${text.slice(0, 300)}`);
   };
-  const memory = async (): Promise<{ rssMB: number; heapUsedMB: number }> => {
+  const memory = async (): Promise<{ rssMB: number; heapUsedMB: number; externalMB: number }> => {
     const text = await (await request(`${url}/metrics`, { dispatcher: agent })).body.text();
     const metric = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? Number.NaN);
-    return { rssMB: round(metric('gic_process_resident_memory_bytes') / 1048576), heapUsedMB: round(metric('gic_nodejs_heap_size_used_bytes') / 1048576) };
+    return { rssMB: round(metric('gic_process_resident_memory_bytes') / 1048576), heapUsedMB: round(metric('gic_nodejs_heap_size_used_bytes') / 1048576), externalMB: round(metric('gic_nodejs_external_memory_bytes') / 1048576) };
   };
   const cpuSeconds = async (): Promise<number> => {
     const text = await (await request(`${url}/metrics`, { dispatcher: agent })).body.text();
@@ -108,7 +108,7 @@ try {
   await run(warmupCalls);
   const afterWarmup = await memory();
   progress(`after warm-up: RSS ${afterWarmup.rssMB} MB, heap ${afterWarmup.heapUsedMB} MB`);
-  const checkpoints: { calls: number; rssMB: number; heapUsedMB: number }[] = [];
+  const checkpoints: { calls: number; rssMB: number; heapUsedMB: number; externalMB: number }[] = [];
   progress(`measuring: ${totalCalls} calls from ${clients} concurrent clients`);
   const cpuBefore = await cpuSeconds();
   const started = performance.now();
@@ -117,7 +117,7 @@ try {
     fn: async (done) => {
       const m = await memory();
       checkpoints.push({ calls: done, ...m });
-      progress(`${done} calls: RSS ${m.rssMB} MB, heap ${m.heapUsedMB} MB`);
+      progress(`${done} calls: RSS ${m.rssMB} MB, heap ${m.heapUsedMB} MB, external ${m.externalMB} MB`);
     },
   });
   const wallS = (performance.now() - started) / 1000;
