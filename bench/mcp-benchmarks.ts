@@ -67,7 +67,7 @@ try {
     const body = `{"jsonrpc":"2.0","id":${id},"method":"tools/call","params":{"name":"policy_check_access","arguments":${argsJson}}}`;
     const res = await request(`${url}/mcp`, { method: 'POST', body, dispatcher: agent, headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-11-25' } });
     const text = await res.body.text();
-    if (res.statusCode !== 200 || !text.includes('"structuredContent"')) throw new Error(`call failed: ${res.statusCode} ${text.slice(0, 300)}`);
+    if (res.statusCode !== 200 || !text.includes('"structuredContent"') || text.includes('"isError":true')) throw new Error(`call failed: ${res.statusCode} ${text.slice(0, 300)}`);
   };
   const memory = async (): Promise<{ rssMB: number; heapUsedMB: number; externalMB: number }> => {
     const text = await (await request(`${url}/metrics`, { dispatcher: agent })).body.text();

@@ -24,6 +24,11 @@ export interface McpServerOptions extends ToolCallDeps {
 /** Per server instance: a signal that cancels its calls from outside (stateless HTTP cancellation). */
 export interface McpServerInstanceOptions {
   readonly cancel?: AbortSignal;
+  /**
+   * Leave out resources and prompts (`extend`): a stateless HTTP server built for one `tools/*` request
+   * never serves them, and registering them costs more than the call.
+   */
+  readonly toolsOnly?: boolean;
 }
 
 const INSTRUCTIONS =
@@ -97,6 +102,6 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller, i
         : {}),
     });
   });
-  options.extend?.(server, caller);
+  if (instance.toolsOnly !== true) options.extend?.(server, caller);
   return server;
 }

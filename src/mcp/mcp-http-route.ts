@@ -8,6 +8,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { Hono, type MiddlewareHandler } from 'hono';
 
+import type { ToolDefinition } from '../../tools/define-tool.js';
 import type { GicEnv } from '../http/http-env.js';
 import { createMcpServer, type McpServerOptions } from './create-mcp-server.js';
 
@@ -25,12 +26,23 @@ const NOT_ALLOWED = { jsonrpc: '2.0', error: { code: -32000, message: 'Method no
 interface JsonRpcMessage {
   readonly method?: unknown;
   readonly id?: unknown;
-  readonly params?: { readonly requestId?: unknown };
+  readonly params?: { readonly requestId?: unknown; readonly name?: unknown; readonly _meta?: { readonly progressToken?: unknown } };
 }
 
 function messagesOf(body: unknown): JsonRpcMessage[] {
   const list = Array.isArray(body) ? body : [body];
   return list.filter((m): m is JsonRpcMessage => typeof m === 'object' && m !== null);
+}
+
+const readToolSets = new WeakMap<readonly ToolDefinition[], ReadonlySet<string>>();
+
+function readToolNames(tools: readonly ToolDefinition[]): ReadonlySet<string> {
+  let names = readToolSets.get(tools);
+  if (names === undefined) {
+    names = new Set(tools.filter((t) => t.effect === 'read').map((t) => t.name));
+    readToolSets.set(tools, names);
+  }
+  return names;
 }
 
 export function createMcpRoute(options: McpRouteOptions): Hono<GicEnv> {
@@ -54,8 +66,15 @@ export function createMcpRoute(options: McpRouteOptions): Hono<GicEnv> {
     const cancel = new AbortController();
     const keys = messages.filter((m) => typeof m.method === 'string' && m.id !== undefined).map((m) => keyOf(caller.actor, m.id));
     for (const key of keys) running.set(key, cancel);
-    const server = createMcpServer(options.server, { actor: caller.actor, groups: caller.groups }, { cancel: cancel.signal });
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+    // `initialize` advertises resources and prompts, so only pure tools requests skip registering them.
+    const toolsOnly = messages.every((m) => typeof m.method !== 'string' || m.method.startsWith('tools/') || m.method.startsWith('notifications/') || m.method === 'ping');
+    const server = createMcpServer(options.server, { actor: caller.actor, groups: caller.groups }, { cancel: cancel.signal, toolsOnly });
+    // A plain JSON answer (no SSE stream) when nothing can be sent before it: a tools/list, or a call of a
+    // read tool without a progress token (only writes ask the person through elicitation). Clients
+    // must accept both forms (MCP transports); JSON costs the server less.
+    const readTools = readToolNames(options.server.tools);
+    const enableJsonResponse = messages.every((m) => m.method === 'tools/list' || (m.method === 'tools/call' && typeof m.params?.name === 'string' && readTools.has(m.params.name) && m.params._meta?.progressToken === undefined));
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse });
     options.inFlight?.enter();
     let left = false;
     const leave = (): void => {
