@@ -26,6 +26,8 @@ import { openStore } from './open-store.js';
 
 export interface OpenedService {
   readonly copilot: Copilot;
+  /** The deps the copilot was built from (the review bot composes its own use of them). */
+  readonly deps: CopilotDeps;
   readonly config: LoadedConfig['config'];
   readonly tools: readonly ToolDefinition[];
   /** Readiness of each source (mesh, Gerrit groups, store). */
@@ -148,6 +150,7 @@ export async function openService(values: OptionValues, logger: Logger, options:
     const tools = filterTools(allTools, { ...(toolsets.length > 0 ? { toolsets } : {}), readOnly: values['read-only'] === true });
     return {
       copilot: createCopilot(deps),
+      deps,
       config,
       tools,
       sources: () => [

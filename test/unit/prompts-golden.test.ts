@@ -45,7 +45,8 @@ describe('prompt goldens', () => {
       if (values === undefined) throw new Error(`no golden values for ${key}`);
       const rendered = renderPrompt(template, values).messages.map((m) => `===== ${m.role} =====\n${m.content}`).join('\n') + '\n';
       const file = join(DIR, `${key}.golden.txt`);
-      if (process.env['GIC_UPDATE_GOLDEN'] === '1' || !existsSync(file)) writeFileSync(file, rendered);
+      if (process.env['GIC_UPDATE_GOLDEN'] === '1') writeFileSync(file, rendered);
+      if (!existsSync(file)) throw new Error(`missing golden ${file}: run with GIC_UPDATE_GOLDEN=1 and review the new file`);
       expect(rendered).toBe(readFileSync(file, 'utf8'));
     });
   }

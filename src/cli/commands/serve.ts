@@ -41,11 +41,15 @@ export const serveCommand: Command = {
         }
       },
     });
+    const { openReviewBot } = await import('../review-bot-service.js');
+    const bot = await openReviewBot(service, logger);
     try {
-      const running = await startHttpService({ service, logger, host, port, version: VERSION, metrics });
+      const running = await startHttpService({ service, logger, host, port, version: VERSION, metrics, publicApps: bot.routes });
+      bot.start();
       const url = running.url;
       const auth = running.authMode === 'none' ? 'none, loopback only' : running.authMode;
-      io.stdout(`gic serve: listening on ${url} (MCP at ${url}/mcp; mesh: ${service.describe.mesh}; Gerrit groups: ${service.describe.groups}; model: ${service.describe.model}; auth: ${auth}; tools: ${service.tools.length})\n`);
+      io.stdout(`gic serve: listening on ${url} (MCP at ${url}/mcp; mesh: ${service.describe.mesh}; Gerrit groups: ${service.describe.groups}; model: ${service.describe.model}; review bot: ${bot.describe}; auth: ${auth}; tools: ${service.tools.length})
+`);
       await io.drain?.();
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -54,6 +58,7 @@ export const serveCommand: Command = {
       logger.info('draining', { signal, inFlight: running.inFlight() });
       await running.stop(drainMs);
     } finally {
+      await bot.stop();
       await service.close();
     }
     return { status: 'ok' };
