@@ -52,8 +52,9 @@ export const serveCommand: Command = {
 `);
       await io.drain?.();
       const signal = await new Promise<string>((resolve) => {
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-        process.once('SIGINT', () => resolve('SIGINT'));
+        // `on`, not `once`: a second signal (Ctrl-C reaches both a wrapper and gic) must not kill the drain.
+        process.on('SIGTERM', () => resolve('SIGTERM'));
+        process.on('SIGINT', () => resolve('SIGINT'));
       });
       logger.info('draining', { signal, inFlight: running.inFlight() });
       await running.stop(drainMs);
