@@ -162,6 +162,27 @@ describe('chat API through gic serve', { timeout: 240_000 }, () => {
     expect(model.requests().filter((r) => r.path === '/v1/chat/completions')).toHaveLength(2);
   });
 
+  it('behind the mesh (trusted-header auth): the Gerrit groups of the caller decide what the API offers and does', async () => {
+    const server = await serve('groups', [...withModel(), '--auth', 'trusted-header', '--propose-groups', 'release-managers', '--submit-groups', 'gerrit-admins']);
+    const as = (user: string, groups: string[]): Record<string, string> => ({ 'x-gic-jwt-payload': Buffer.from(JSON.stringify({ iss: 'https://idp.example.com', sub: user, groups })).toString('base64url') });
+    const json = (headers: Record<string, string>): Record<string, string> => ({ ...headers, 'content-type': 'application/json' });
+    const dev = as('dana', ['developers']);
+    const rm = as('rita', ['release-managers']);
+    expect(await (await fetch(`${server.url}/api/me`, { headers: dev })).json()).toMatchObject({ actor: 'user:dana', groups: ['developers'], via: 'trusted-header', can: { ask: true, propose: false, chat: false, submit: false } });
+    expect(await (await fetch(`${server.url}/api/me`, { headers: rm })).json()).toMatchObject({ actor: 'user:rita', can: { ask: true, propose: true, chat: true, submit: false } });
+    expect((await fetch(`${server.url}/api/me`)).status).toBe(401);
+
+    const refused = await fetch(`${server.url}/api/conversations`, { method: 'POST', headers: json(dev), body: '{}' });
+    expect(refused.status).toBe(403);
+    expect(await fetch(`${server.url}/api/proposals`, { method: 'POST', headers: json(dev), body: JSON.stringify({ intent: {} }) }).then((r) => r.status)).toBe(403);
+    expect(await fetch(`${server.url}/api/ask`, { method: 'POST', headers: json(dev), body: JSON.stringify(checkArgs) }).then((r) => r.status)).toBe(200);
+
+    // Rita's conversation is hers: Dana cannot read it.
+    const created = (await (await fetch(`${server.url}/api/conversations`, { method: 'POST', headers: json(rm), body: '{}' })).json()) as { id: string };
+    expect((await fetch(`${server.url}/api/conversations/${created.id}`, { headers: rm })).status).toBe(200);
+    expect((await fetch(`${server.url}/api/conversations/${created.id}`, { headers: dev })).status).toBe(404);
+  });
+
   it('without a model: ask mode and the intent form work, chat is not offered', async () => {
     const server = await serve('nomodel', []);
     expect(((await (await fetch(`${server.url}/api/me`)).json()) as { can: Record<string, boolean> }).can).toEqual({ ask: true, propose: true, chat: false, submit: false });

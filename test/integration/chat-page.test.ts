@@ -6,7 +6,8 @@
 // - at 400 px: ask mode answers with the engine's decision and trace, without horizontal scrolling, and
 //   explains what a policy does;
 // - a model answer holding <script>, an onerror image and markdown links is shown as inert text;
-// - the page's Content-Security-Policy, and an axe-core scan with no serious or critical violation.
+// - the page's Content-Security-Policy, and an axe-core scan with no serious or critical violation;
+// - behind the mesh (trusted-header auth) the page offers only what the caller's Gerrit groups allow.
 // Screenshots of each step go to .cache/test-artifacts/chat-page/ (GIC_TEST_ARTIFACTS overrides).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -61,6 +62,7 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
   let client: GerritClient;
   let drafting: GicServeProcess;
   let chatting: GicServeProcess;
+  let guarded: GicServeProcess;
 
   beforeAll(async () => {
     if (peer === undefined) throw new Error('unreachable');
@@ -74,10 +76,12 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     const common = ['--mesh', 'examples/demo-mesh', '--model-url', model.baseUrl, '--model', 'scripted-model'];
     drafting = await startGicServe([...common, '--data-dir', join(dir, 'drafting'), '--chat-mode', 'draft', '--gerrit-url', info.url, '--gerrit-user', info.user, '--gerrit-password-file', join(dir, 'gerrit-password'), '--policy-project', project, '--policy-path', 'deploy/istio']);
     chatting = await startGicServe([...common, '--data-dir', join(dir, 'chatting'), '--gerrit-snapshot', 'examples/demo-gerrit', '--chat-mode', 'auto']);
+    guarded = await startGicServe([...common, '--data-dir', join(dir, 'guarded'), '--gerrit-snapshot', 'examples/demo-gerrit', '--auth', 'trusted-header', '--propose-groups', 'release-managers']);
   });
   afterAll(async () => {
     await drafting?.stop();
     await chatting?.stop();
+    await guarded?.stop();
     await model?.close();
     await client?.close();
     await chromium?.stop();
@@ -193,5 +197,29 @@ describe.skipIf(!peer)('the chat page in Chromium', { timeout: 300_000 }, () => 
     expect(await page.evaluate('window.__pwned')).toBeUndefined();
     await shot(page, '08-hostile-answer');
     await context.close();
+  });
+
+  it('offers only what the Gerrit groups of the caller allow (identity from the mesh)', async () => {
+    if (peer === undefined) throw new Error('unreachable');
+    const as = (user: string, groups: string[]): Record<string, string> => ({ 'x-gic-jwt-payload': Buffer.from(JSON.stringify({ iss: 'https://idp.example.com', sub: user, groups })).toString('base64url') });
+    const developer = await peer.chromium.info.browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: as('dana', ['developers']) });
+    const page = await developer.newPage();
+    await page.goto(`${guarded.url}/`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.textContent('#who')).toBe('Signed in as user:dana (groups: developers)');
+    expect(await page.isHidden('#chat-form')).toBe(true);
+    expect(await page.textContent('#chat-off')).toBe('Your groups do not allow drafting policies; you can still ask the engine.');
+    expect(await page.isHidden('#intent')).toBe(true);
+    expect(await page.isVisible('#ask')).toBe(true);
+    await shot(page, '09-developer');
+    await developer.close();
+
+    const releaseManager = await peer.chromium.info.browser.newContext({ viewport: { width: 1280, height: 900 }, extraHTTPHeaders: as('rita', ['release-managers']) });
+    const page2 = await releaseManager.newPage();
+    await page2.goto(`${guarded.url}/`);
+    await page2.waitForSelector('body[data-ready="true"]');
+    expect(await page2.isVisible('#chat-form')).toBe(true);
+    expect(await page2.isVisible('#intent')).toBe(true);
+    await releaseManager.close();
   });
 });
