@@ -65,8 +65,13 @@ export default tseslint.config(
             },
             {
               target: './src/copilot',
-              from: ['./tools', ...frontEnds.map((f) => `./src/${f}`)],
+              from: ['./tools', './src/chat', ...frontEnds.map((f) => `./src/${f}`)],
               message: 'copilot composes the engine and adapters; tools and front-ends call it, not the reverse',
+            },
+            {
+              target: ['./src/chat', './tools'],
+              from: frontEnds.map((f) => `./src/${f}`),
+              message: 'the conversation loop (src/chat) and the tool catalog serve every front-end and import none',
             },
           ],
         },

@@ -66,7 +66,7 @@ export async function openService(values: OptionValues, logger: Logger, options:
     const { assertModelEgressAllowed } = await import('../model/create-chat-model.js');
     try {
       const verdict = await assertModelEgressAllowed(config.model);
-      modelNote = `${config.model.model ?? '(no model name)'} at ${config.model.url} (egress allowed: ${verdict?.addresses.join(', ') ?? ''})`;
+      modelNote = `${config.model.model ?? '(no model name)'} at ${config.model.url} (egress allowed: ${verdict === undefined ? 'not checked' : `${verdict.basis ?? 'addresses'}${verdict.addresses.length > 0 ? `: ${verdict.addresses.map((a) => `${a.address} (${a.kind})`).join(', ')}` : ''}`})`;
     } catch (error) {
       if (AppError.isInstance(error)) throw new AppError(error.code, `refusing to start: the model endpoint ${config.model.url} is refused by the egress guard (${error.message}); configure an in-cluster or private endpoint, or name the host with --model-allow-host`, { cause: error });
       throw error;

@@ -32,8 +32,11 @@ export function violation(from: string, to: string): string | undefined {
       return `adapter src/${adapter} may import only the engine, src/errors.ts, src/log.ts and src/config`;
     }
   }
-  if (source === 'src/copilot' && (target === 'tools' || FRONT_ENDS.some((f) => target === `src/${f}`))) {
-    return 'src/copilot never imports tools/ or a front-end';
+  if (source === 'src/copilot' && (target === 'tools' || target === 'src/chat' || FRONT_ENDS.some((f) => target === `src/${f}`))) {
+    return 'src/copilot never imports tools/, src/chat or a front-end';
+  }
+  if ((source === 'src/chat' || source === 'tools') && FRONT_ENDS.some((f) => target === `src/${f}`)) {
+    return 'the conversation loop (src/chat) and the tool catalog serve every front-end and import none';
   }
   if (source === 'src/web' && to !== 'src/http/api-types.ts') return 'src/web imports only src/http/api-types.ts';
   return undefined;

@@ -42,10 +42,10 @@ describe('deploy/base/mcp-policies.yaml', () => {
 
   it('passes gic validate with no errors or warnings', () => {
     const report = validateSources([{ file: 'deploy/base/mcp-policies.yaml', text: committed }]);
-    expect(report.summary).toEqual({ resources: 2, errors: 0, warnings: 0 });
+    expect(report.summary).toEqual({ resources: 3, errors: 0, warnings: 0 });
   });
 
-  it('lets MCP calls with a valid token in, and nothing else to /mcp', () => {
+  it('lets MCP calls and the chat page with a valid token in, and nothing else', () => {
     const { mesh, inputErrors } = baseMesh();
     expect(inputErrors).toEqual([]);
     const compiled = compileMesh(mesh);
@@ -57,7 +57,21 @@ describe('deploy/base/mcp-policies.yaml', () => {
     expect(decide(mcp(AGENT, { jwt: { ...token, aud: 'another-service' } }))).toBe('UNAUTHENTICATED');
     expect(decide(mcp(AGENT, { jwt: 'invalid' }))).toBe('UNAUTHENTICATED');
     expect(decide(mcp(AGENT, { jwt: token, method: 'GET' }))).toBe('DENY');
-    expect(decide(mcp(AGENT, { jwt: token, path: '/api/anything' }))).toBe('DENY');
+    // The chat page: GET the page, its assets and its API, POST its API; only with a token.
+    expect(decide(mcp(AGENT, { jwt: token, path: '/api/conversations' }))).toBe('ALLOW');
+    expect(decide(mcp(AGENT, { path: '/api/conversations' }))).toBe('DENY');
+    for (const path of ['/', '/web/app.js', '/api/me']) {
+      expect(decide(mcp(AGENT, { jwt: token, method: 'GET', path }))).toBe('ALLOW');
+      expect(decide(mcp(AGENT, { method: 'GET', path }))).toBe('DENY');
+    }
+    expect(decide(mcp(AGENT, { jwt: token, method: 'DELETE', path: '/api/conversations/1' }))).toBe('DENY');
+    expect(decide(mcp(AGENT, { jwt: token, method: 'GET', path: '/metrics' }))).toBe('DENY');
+    expect(decide(mcp(AGENT, { jwt: token, path: '/anything' }))).toBe('DENY');
+    // OAuth discovery (RFC 9728) is open to a caller without a token, and only that.
+    expect(decide(mcp(AGENT, { method: 'GET', path: '/.well-known/oauth-protected-resource' }))).toBe('ALLOW');
+    expect(decide(mcp(AGENT, { method: 'GET', path: '/.well-known/oauth-protected-resource/mcp' }))).toBe('ALLOW');
+    expect(decide(mcp(AGENT, { path: '/.well-known/oauth-protected-resource' }))).toBe('DENY');
+    expect(decide(mcp(AGENT, { method: 'GET', path: '/.well-known/other' }))).toBe('DENY');
     // Gerrit's webhook caller keeps its own door.
     expect(decide({ to: { namespace: 'gic', workload: 'gic', port: 8080 }, from: { principal: 'cluster.local/ns/gerrit/sa/gerrit' }, method: 'POST', path: '/webhooks/gerrit' })).toBe('ALLOW');
   });

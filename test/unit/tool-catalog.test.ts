@@ -4,10 +4,10 @@
 // toolset / read-only filtering where read-only always wins.
 import { describe, expect, it } from 'vitest';
 
-import { toolListing } from '../src/mcp/create-mcp-server.js';
-import { annotationsOf, TOOLSETS } from './define-tool.js';
-import { allTools } from './index.js';
-import { filterTools, parseToolsets } from './toolsets.js';
+import { toolListing } from '../../src/mcp/create-mcp-server.js';
+import { annotationsOf, TOOLSETS } from '../../tools/define-tool.js';
+import { allTools } from '../../tools/index.js';
+import { filterTools, parseToolsets } from '../../tools/toolsets.js';
 
 describe('the tool catalog', () => {
   it('names every tool <toolset>_<verb>, sorted, unique, in its toolset', () => {
