@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ApiException, CoreV1Api, CustomObjectsApi, HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException, CoordinationV1Api, CoreV1Api, CustomObjectsApi, HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GicConfigSchema } from '../../src/config/config-schema.js';
 import { dryRunSources } from '../../src/kube/dry-run-resources.js';
 import { KubeGateway } from '../../src/kube/kube-gateway.js';
+import { LeaseElector } from '../../src/kube/lease-elector.js';
 import { LiveMeshSource } from '../../src/kube/live-mesh-source.js';
 import { createLogger } from '../../src/log.js';
 import { validateSources } from '../../src/policy/validate/validate-sources.js';
@@ -223,6 +224,23 @@ describe.skipIf(!kube)('deploy/ on the kube-apiserver peer', () => {
     const text = JSON.stringify(policy('via-gateway'));
     const report = await dryRunSources([{ file: 'proposal.json', text }], { gateway });
     expect(report.results).toMatchObject([{ name: 'via-gateway', accepted: true, mode: 'server', errors: [] }]);
+    // Leader election: gic's own Lease is the one real write the admission policy admits; any other
+    // Lease (by another name, or in another namespace) is refused.
+    const elector = new LeaseElector(gateway, { namespace: 'gic', name: 'gic-review-bot', identity: 'replica-a' });
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    const coordination = asGic.makeApiClient(CoordinationV1Api);
+    const lease = (namespace: string, name: string) => coordination.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: 'x' } } });
+    for (const [namespace, name] of [['gic', 'not-gic-lease'], ['default', 'gic-review-bot']] as const) {
+      let refused: ApiException<unknown> | undefined;
+      try {
+        await lease(namespace, name);
+      } catch (error) {
+        if (error instanceof ApiException) refused = error;
+        else throw error;
+      }
+      expect(refused?.code, `${namespace}/${name}`).toBe(403);
+    }
     const source = new LiveMeshSource(gateway, { istioNamespace: 'istio-system', logger: createLogger({ sink: { write: () => true } }), readyTimeoutMs: 20_000 });
     try {
       await source.start();
