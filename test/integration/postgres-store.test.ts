@@ -1,0 +1,131 @@
+// What only the PostgreSQL store does (the shared behaviour is the conformance suite), against a real
+// PostgreSQL 15 (test/peers/postgres): three replica processes appending to one audit log at once never
+// fork the chain or lose an entry; replicas that start together apply each migration once; read-only
+// opening refuses writes and names a database that is not a gic store; a schema from a newer gic, a
+// wrong password and an unreachable server are clear, typed failures; and the store survives a server
+// restart (the pool reconnects).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { AppError } from '../../src/errors.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src/store/migrations.js';
+import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { auditInput } from '../conformance/store-conformance.js';
+import { startPeerOrSkip } from '../peers/peer.js';
+import { createTestDatabase } from '../peers/postgres/postgres-databases.js';
+import { startPostgres } from '../peers/postgres/start-postgres.js';
+import { runAppendWorkers } from '../support/run-append-workers.js';
+
+const postgres = await startPeerOrSkip('postgres', () => startPostgres());
+afterAll(async () => postgres?.stop());
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (AppError.isInstance(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe.skipIf(!postgres)('PostgresStore', () => {
+  const peer = postgres!.info;
+
+  it('three replica processes appending at once: one chain, no gap, no fork, nothing lost', { timeout: 240_000 }, async () => {
+    const db = await createTestDatabase(peer);
+    const perWriter = 600;
+    const { reports } = await runAppendWorkers(db.url, [{ name: 'r1' }, { name: 'r2', inFlight: 16 }, { name: 'r3', inFlight: 4 }], perWriter);
+    const store = await openPostgresStore({ url: db.url, readOnly: true });
+    try {
+      const entries = await store.listAudit();
+      expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 3 * perWriter }, (_, i) => i + 1));
+      for (let i = 1; i < entries.length; i++) expect(entries[i]!.prevHash).toBe(entries[i - 1]!.hash);
+      for (const report of reports) {
+        report.seqs.forEach((seq, i) => expect([entries[seq - 1]!.actor, entries[seq - 1]!.evidence]).toEqual([`proc:${report.name}`, { writer: report.name, i }]));
+      }
+      // The replicas really interleaved.
+      const spans = reports.map((r) => [Math.min(...r.seqs), Math.max(...r.seqs)] as const);
+      expect(spans.every(([first, last]) => last - first + 1 > perWriter)).toBe(true);
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 3 * perWriter, head: { seq: 3 * perWriter } });
+    } finally {
+      await store.close();
+      await db.drop();
+    }
+  });
+
+  it('replicas that start together apply each migration once', async () => {
+    const db = await createTestDatabase(peer);
+    const stores = await Promise.all(Array.from({ length: 5 }, () => openPostgresStore({ url: db.url, poolSize: 1 })));
+    await Promise.all(stores.map((s, i) => s.appendAudit(auditInput(i))));
+    await Promise.all(stores.map((s) => s.close()));
+    expect(await db.sql('SELECT version, name FROM schema_migrations ORDER BY version')).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
+    await db.drop();
+  });
+
+  it('read-only: refuses writes, and says when a database is not a gic store', async () => {
+    const db = await createTestDatabase(peer);
+    const empty = await failure(openPostgresStore({ url: db.url, readOnly: true }));
+    expect([empty.code, empty.message]).toEqual(['input-unreadable', expect.stringContaining('not a gic store')]);
+    expect(empty.message).not.toContain(new URL(peer.url).password);
+    // Opening read-only created nothing.
+    expect(await db.sql("SELECT to_regclass('schema_migrations') AS t")).toEqual([{ t: null }]);
+    const writer = await openPostgresStore({ url: db.url });
+    await writer.appendAudit(auditInput(1));
+    const reader = await openPostgresStore({ url: db.url, readOnly: true });
+    await writer.appendAudit(auditInput(2));
+    expect(await reader.verifyAudit()).toMatchObject({ ok: true, entries: 2 });
+    expect((await failure(reader.appendAudit(auditInput(3)))).code).toBe('store-read-only');
+    expect((await failure(reader.createConversation('user:alice'))).code).toBe('store-read-only');
+    await Promise.all([reader.close(), writer.close()]);
+    await db.drop();
+  });
+
+  it('refuses a schema written by a newer gic', async () => {
+    const db = await createTestDatabase(peer);
+    await (await openPostgresStore({ url: db.url })).close();
+    await db.sql('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [LATEST_SCHEMA_VERSION + 1, 'from the future', '2030-01-01T00:00:00.000Z']);
+    for (const readOnly of [true, false]) {
+      const error = await failure(openPostgresStore({ url: db.url, readOnly }));
+      expect([error.code, error.message]).toEqual(['store-incompatible', expect.stringContaining(`schema version ${LATEST_SCHEMA_VERSION + 1}`)]);
+    }
+    await db.drop();
+  });
+
+  it('a wrong password and an unreachable server are typed failures that name the database, never the password', async () => {
+    const wrong = new URL(peer.url);
+    wrong.password = 'not-the-password';
+    const denied = await failure(openPostgresStore({ url: wrong.toString(), retryForMs: 0 }));
+    expect(denied.code).toBe('store-unauthorized');
+    expect(denied.message).toContain(`127.0.0.1:${peer.port}`);
+    expect(denied.message).not.toContain('not-the-password');
+    const closedPort = new URL(peer.url);
+    closedPort.port = '1';
+    const unreachable = await failure(openPostgresStore({ url: closedPort.toString(), retryForMs: 300 }));
+    expect([unreachable.code, unreachable.retryable]).toEqual(['store-unavailable', true]);
+    expect(unreachable.message).toContain('127.0.0.1:1');
+  });
+
+  it('keeps working after the server restarts (the pool reconnects, the chain continues)', { timeout: 120_000 }, async () => {
+    const db = await createTestDatabase(peer);
+    const store = await openPostgresStore({ url: db.url, poolSize: 2 });
+    await store.appendAudit(auditInput(1));
+    await restart(peer.dataDir);
+    const after = await store.appendAudit(auditInput(2));
+    expect(after.seq).toBe(2);
+    expect(await store.verifyAudit()).toMatchObject({ ok: true, entries: 2 });
+    await store.close();
+    await db.drop();
+  });
+});
+
+/** pg_ctl restart of the peer's cluster (as the postgres user when this process is root). */
+async function restart(dataDir: string): Promise<void> {
+  const pgCtl = `${process.env['GIC_PG_BIN'] ?? '/usr/lib/postgresql/15/bin'}/pg_ctl`;
+  // -l: the new server must not inherit our pipes (execFile would wait for them forever).
+  const args = ['restart', '-D', dataDir, '-m', 'fast', '-w', '-t', '60', '-l', `${dataDir}/../postgres.log`];
+  const asRoot = process.getuid?.() === 0;
+  await promisify(execFile)(asRoot ? 'runuser' : pgCtl, asRoot ? ['-u', 'postgres', '--', pgCtl, ...args] : args);
+}
