@@ -17,6 +17,7 @@ import { startPeerOrSkip } from '../peers/peer.js';
 import { createTestDatabase } from '../peers/postgres/postgres-databases.js';
 import { startPostgres } from '../peers/postgres/start-postgres.js';
 import { runAppendWorkers } from '../support/run-append-workers.js';
+import { jsonOf, runGic } from '../cli/run-gic.js';
 
 const postgres = await startPeerOrSkip('postgres', () => startPostgres());
 afterAll(async () => postgres?.stop());
@@ -106,6 +107,29 @@ describe.skipIf(!postgres)('PostgresStore', () => {
     const unreachable = await failure(openPostgresStore({ url: closedPort.toString(), retryForMs: 300 }));
     expect([unreachable.code, unreachable.retryable]).toEqual(['store-unavailable', true]);
     expect(unreachable.message).toContain('127.0.0.1:1');
+  });
+
+  it('gic audit verify and export read the PostgreSQL store named by GIC_DATABASE_URL; a broken chain exits 3', async () => {
+    const db = await createTestDatabase(peer);
+    const store = await openPostgresStore({ url: db.url });
+    for (let i = 1; i <= 5; i++) await store.appendAudit(auditInput(i));
+    await store.close();
+    const env = { GIC_DATABASE_URL: db.url, GIC_DATA_DIR: '/nonexistent/gic-data' };
+    const verify = await runGic(['audit', 'verify', '-o', 'json'], { env });
+    expect(verify.code).toBe(0);
+    expect(jsonOf(verify)).toMatchObject({ ok: true, entries: 5, head: { seq: 5 } });
+    const exported = await runGic(['audit', 'export', '-o', 'json'], { env });
+    expect(exported.code).toBe(0);
+    expect(exported.stdout).toContain('mcp:policy_check_access');
+    await db.sql("UPDATE audit_log SET actor = 'user:mallory' WHERE seq = 3");
+    const broken = await runGic(['audit', 'verify', '-o', 'json'], { env });
+    expect(broken.code).toBe(3);
+    expect(jsonOf(broken)).toMatchObject({ ok: false, firstBad: { seq: 3, kind: 'edited' } });
+    const unreachable = await runGic(['audit', 'verify'], { env: { GIC_DATABASE_URL: 'postgres://gic:secret-pw@127.0.0.1:1/gic' } });
+    expect(unreachable.code).toBe(5);
+    expect(unreachable.stderr).toContain('127.0.0.1:1');
+    expect(unreachable.stderr).not.toContain('secret-pw');
+    await db.drop();
   });
 
   it('keeps working after the server restarts (the pool reconnects, the chain continues)', { timeout: 120_000 }, async () => {
