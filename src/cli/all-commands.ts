@@ -9,10 +9,11 @@ import { doctorCommand } from './commands/doctor.js';
 import { draftCommand } from './commands/draft.js';
 import { dryRunCommand } from './commands/dry-run.js';
 import { explainCommand } from './commands/explain.js';
+import { forecastCommand } from './commands/forecast.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { proposeCommand } from './commands/propose.js';
 import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, groupsListCommand, groupsShowCommand, proposeCommand, submitCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, proposeCommand, submitCommand, validateCommand];
