@@ -10,6 +10,8 @@ import { floorHour } from './seasonal-forecast.js';
 /** What the forecast reads from Gerrit: GerritClient satisfies it. */
 export interface ChangeQuery {
   queryAllChanges(query: string, options?: { readonly options?: readonly string[]; readonly signal?: AbortSignal; readonly pageSize?: number }): Promise<ChangeInfo[]>;
+  /** Projects whose name matches the regular expression (to tell an unknown project from a quiet one). */
+  listProjects(options?: { readonly regex?: string; readonly limit?: number; readonly signal?: AbortSignal }): Promise<readonly { readonly name?: string | null }[]>;
 }
 
 export const ACTIVITY_KINDS = ['patchSets', 'comments', 'submits'] as const;
@@ -43,6 +45,13 @@ export async function readGerritActivity(
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<GerritActivity> {
   if (window.project !== undefined && !/^[\w./-]+$/.test(window.project)) throw new AppError('bad-request', `project "${window.project}" is not a Gerrit project name`);
+  if (window.project !== undefined) {
+    // Gerrit answers a query for an unknown project with no changes: ask for the project itself, so a
+    // typo is an error and not a forecast of zero.
+    const exact = `^${window.project.replace(/[.]/g, '\\.')}$`;
+    const found = await gerrit.listProjects({ regex: exact, limit: 2, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+    if (!found.some((p) => p.name === window.project)) throw new AppError('not-found', `Gerrit has no project "${window.project}" (or this account cannot see it)`);
+  }
   const query = `after:"${gerritAfter(window.from)}"${window.project === undefined ? '' : ` project:${window.project}`}`;
   const changes = await gerrit.queryAllChanges(query, { options: ['ALL_REVISIONS', 'MESSAGES'], pageSize: 500, ...(options.signal === undefined ? {} : { signal: options.signal }) });
   const hourly: Record<ActivityKind, Map<number, number>> = { patchSets: new Map(), comments: new Map(), submits: new Map() };

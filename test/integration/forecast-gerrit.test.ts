@@ -108,6 +108,8 @@ describe.skipIf(!peer)('load forecast from a real Gerrit', () => {
     const down = await runGic(['forecast', '--gerrit-url', 'http://127.0.0.1:1/', '--weeks', '1'], { env: { ...env, GIC_GERRIT_TIMEOUT_MS: '2000' } });
     expect(down.code).toBe(5);
     expect(down.stderr).toContain('127.0.0.1:1');
+    const unknown = await runGic(['forecast', '--gerrit-url', info.url, '--gerrit-user', info.user, '--gerrit-password-file', join(dir, 'password'), '--project', `${project}-typo`], { env });
+    expect([unknown.code, unknown.stderr]).toEqual([4, expect.stringContaining(`no project "${project}-typo"`)]);
     const bad = await runGic(['forecast', '--gerrit-url', info.url, '--days', 'seven'], { env });
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('--days')]);
   });
