@@ -63,6 +63,12 @@ export async function openCopilot(command: string, values: OptionValues, logger:
     }
   };
   try {
+    if (config.tracing.otlpEndpoint !== undefined) {
+      // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT / --otlp-endpoint): the spans are flushed when the command closes.
+      const { startTracing } = await import('../telemetry/start-tracing.js');
+      const tracing = startTracing(config.tracing);
+      closers.push(() => tracing.shutdown());
+    }
     const meshPaths = stringList(values['mesh']);
     const { loadKubeConfig } = await import('../kube/load-kube-config.js');
     const cluster = loadKubeConfig(config.cluster);

@@ -19,7 +19,7 @@ export function openStore(config: LoadedConfig['config'], options: { readonly re
   if (config.data.postgresUrl !== undefined) {
     return openPostgresStore({
       url: config.data.postgresUrl,
-      poolSize: config.data.postgresPoolSize,
+      ...(config.data.postgresPoolSize === undefined ? {} : { poolSize: config.data.postgresPoolSize }),
       // A reading command (audit verify/export) reports an unreachable database after 5 s, not 30.
       ...(options.readOnly === true ? { readOnly: true, retryForMs: 5_000 } : {}),
       ...(options.clock === undefined ? {} : { clock: options.clock }),

@@ -101,8 +101,8 @@ export const DataSettingsSchema = z.strictObject({
    * replaces the SQLite store in `dir`. Secret (it usually carries the password).
    */
   postgresUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
-  /** PostgreSQL connections per gic process. */
-  postgresPoolSize: z.number().int().min(1).max(200).default(10),
+  /** PostgreSQL connections per gic process (default 10). */
+  postgresPoolSize: z.number().int().min(1).max(200).optional(),
 });
 export type DataSettings = z.infer<typeof DataSettingsSchema>;
 
