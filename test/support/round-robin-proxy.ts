@@ -29,7 +29,7 @@ export async function startRoundRobinProxy(backends: readonly string[]): Promise
     });
     upstream.on('error', (error: NodeJS.ErrnoException) => {
       // Not connected: the request never reached the backend, so another may take it.
-      if ((error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET') && !upstream.reusedSocket && tries < backends.length && !res.headersSent && error.code === 'ECONNREFUSED') {
+      if (error.code === 'ECONNREFUSED' && tries < backends.length && !res.headersSent) {
         skipped++;
         forward(req, body, res, tries + 1);
         return;
