@@ -81,8 +81,8 @@ describe('seasonal forecast', () => {
     expect(result).toBeDefined();
     expect(result!.hours).toBe(2 * HOURS_PER_WEEK);
     // Poisson noise alone makes about 0.25 of WAPE at these counts; four training weeks add the rest.
-    expect(result!.wape).toBeLessThan(0.4);
-    expect(result!.skill).toBeGreaterThan(0.05);
+    expect(result!.wape).toBeLessThan(0.35);
+    expect(result!.skill).toBeGreaterThan(0.1);
     expect(result!.mae).toBeLessThan(result!.naiveMae);
     expect(result!.coverage).toBeGreaterThan(0.7);
     expect(result!.coverage).toBeLessThan(0.97);

@@ -1,6 +1,7 @@
 // The load forecast's arithmetic (pure: no I/O, no clock): an hourly series is modelled as an
 // hour-of-week seasonal profile (168 slots, Monday 00:00 UTC first) scaled by a linear trend factor,
-// fitted by least squares on the history; intervals come from the spread of the residuals in each slot (pooled with the
+// fitted by least squares on the history, each slot shrunk toward the same hour on days of its kind
+// (empirical Bayes: as far as its own noise exceeds the real spread between those days); intervals come from the spread of the residuals in each slot (pooled with the
 // whole series when a slot has few points, and never narrower than a Poisson count's). The backtest
 // fits on the history before the held-back weeks, predicts them, and reports the mean absolute error,
 // the weighted absolute percentage error, how often the truth fell inside the interval, and the same
@@ -120,7 +121,7 @@ export function fitSeasonal(series: readonly HourValue[]): SeasonalModel {
     growth = (lo + hi) / 2;
     if (sse(0) <= sse(growth)) growth = 0;
   }
-  const seasonal = profileFor(growth);
+  const seasonal = shrinkProfile(profileFor(growth), bySlot, (p, slot) => p.value / Math.max(1e-9, 1 + growth * (at(p) - center)) - slot);
   const residuals: number[][] = Array.from({ length: HOURS_PER_WEEK }, () => []);
   const model = { seasonal, growthPerHour: growth, center: start + center * HOUR_MS, spread: [] as number[], start };
   for (const p of series) residuals[hourOfWeek(p.hour)]!.push(p.value - predictAt(model, p.hour));
@@ -131,6 +132,36 @@ export function fitSeasonal(series: readonly HourValue[]): SeasonalModel {
     return (own * rs.length + pooled * SLOT_MIN_POINTS) / (rs.length + SLOT_MIN_POINTS);
   });
   return { ...model, spread };
+}
+
+/**
+ * Empirical-Bayes shrinkage of each slot toward the same hour on the days of its kind (Monday-Friday,
+ * Saturday-Sunday): a slot estimated from few weeks is noisy, and working days mostly look alike. Each
+ * slot moves toward its group's mean by its own noise (the variance of its estimate) against the real
+ * spread between the group's days; a slot whose days really differ, or that is known exactly, stays.
+ */
+function shrinkProfile(profile: readonly number[], bySlot: readonly (readonly HourValue[])[], deviation: (p: HourValue, slotValue: number) => number): number[] {
+  const noise = profile.map((value, slot) => {
+    const points = bySlot[slot]!;
+    if (points.length < 2) return Number.POSITIVE_INFINITY;
+    const variance = points.reduce((sum, p) => sum + deviation(p, value) ** 2, 0) / (points.length - 1);
+    return variance / points.length;
+  });
+  const out = [...profile];
+  for (let hour = 0; hour < 24; hour++) {
+    for (const days of [[0, 1, 2, 3, 4], [5, 6]]) {
+      const slots = days.map((d) => d * 24 + hour).filter((slot) => Number.isFinite(noise[slot]!));
+      if (slots.length < 2) continue;
+      const mean = slots.reduce((sum, slot) => sum + profile[slot]!, 0) / slots.length;
+      const spread = slots.reduce((sum, slot) => sum + (profile[slot]! - mean) ** 2, 0) / (slots.length - 1);
+      const between = Math.max(0, spread - slots.reduce((sum, slot) => sum + noise[slot]!, 0) / slots.length);
+      for (const slot of slots) {
+        const weight = between + noise[slot]! === 0 ? 1 : between / (between + noise[slot]!);
+        out[slot] = mean + weight * (profile[slot]! - mean);
+      }
+    }
+  }
+  return out;
 }
 
 /** Forecast for the `hours` hours starting at `from` (epoch ms on the hour). */
