@@ -12,8 +12,10 @@ import { explainCommand } from './commands/explain.js';
 import { forecastCommand } from './commands/forecast.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
+import { mcpCommand } from './commands/mcp.js';
 import { proposeCommand } from './commands/propose.js';
+import { serveCommand } from './commands/serve.js';
 import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, proposeCommand, submitCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, mcpCommand, proposeCommand, serveCommand, submitCommand, validateCommand];

@@ -1,0 +1,1 @@
+export interface Caller { readonly actor: string; readonly groups: readonly string[]; readonly via: 'loopback' | 'jwt' | 'trusted-header' }

@@ -1,0 +1,3 @@
+import type { Caller } from './caller.js';
+
+export type GicEnv = { Variables: { caller: Caller; requestId: string } }

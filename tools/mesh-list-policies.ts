@@ -1,0 +1,40 @@
+// mesh_list_policies: the Istio security resources of the mesh, filtered by namespace, kind and the
+// workload they apply to, paginated.
+import { z } from 'zod';
+
+import { listPolicies, POLICY_KINDS } from '../src/copilot/mesh-policies.js';
+import { defineTool } from './define-tool.js';
+
+export const meshListPolicies = defineTool({
+  name: 'mesh_list_policies',
+  title: 'List mesh policies',
+  description:
+    'List the AuthorizationPolicies, PeerAuthentications and RequestAuthentications of the mesh, with action (or mTLS mode), what they select and the file and line they come from. ' +
+    'Filter by namespace, by kind, or by workload ("namespace/name": only the policies that apply to it). Paginated: pass nextCursor back as cursor.',
+  toolset: 'mesh',
+  effect: 'read',
+  access: 'read',
+  input: z.object({
+    namespace: z.string().max(253).optional().describe('only this namespace'),
+    workload: z.string().max(512).optional().describe('namespace/name of a workload: only the policies that apply to it'),
+    kind: z.enum(POLICY_KINDS).optional(),
+    cursor: z.string().max(20).optional().describe('nextCursor of the previous page'),
+    limit: z.number().int().min(1).max(200).optional().describe('page size (default 50)'),
+  }),
+  output: z.object({
+    policies: z.array(z.object({ kind: z.enum(POLICY_KINDS), namespace: z.string(), name: z.string(), action: z.string().optional(), source: z.string(), attachment: z.string() })),
+    total: z.number(),
+    nextCursor: z.string().optional(),
+  }),
+  handler: (input, ctx) => {
+    const r = listPolicies(ctx.copilot.deps, {
+      ...(input.namespace !== undefined ? { namespace: input.namespace } : {}),
+      ...(input.workload !== undefined ? { workload: input.workload } : {}),
+      ...(input.kind !== undefined ? { kind: input.kind } : {}),
+      ...(input.cursor !== undefined ? { cursor: input.cursor } : {}),
+      ...(input.limit !== undefined ? { limit: input.limit } : {}),
+    });
+    const text = `${r.policies.length} of ${r.total} polic${r.total === 1 ? 'y' : 'ies'}${r.nextCursor !== undefined ? ` (more: cursor "${r.nextCursor}")` : ''}\n${r.policies.map((p) => `- ${p.kind} ${p.namespace}/${p.name}${p.action !== undefined ? ` ${p.action}` : ''}, ${p.attachment} (${p.source})`).join('\n')}`;
+    return Promise.resolve({ value: r, text });
+  },
+});
