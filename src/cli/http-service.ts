@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
+import { Registry } from 'prom-client';
 
 import { createHttpApp } from '../http/create-http-app.js';
 import { hostGuard, LOOPBACK_HOSTS } from '../http/dns-rebinding-guard.js';
@@ -73,7 +74,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const app = createHttpApp({
     logger,
     hostGuard: hostGuard({ allowedHosts, onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
-    publicApps: [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute(metrics)],
+    publicApps: [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute({ ...metrics, registry: Registry.merge([metrics.registry, ...service.registries]) })],
     authenticate: loopbackAuth(localActor()),
     apps: [createMcpRoute({ server: mcpServerOptions, inFlight: counter })],
   });

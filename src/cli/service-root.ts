@@ -6,7 +6,10 @@
 // exit 5, before anything listens). Also the tool catalog filtered by toolsets and read-only mode.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+
+import { Registry } from 'prom-client';
 
 import { allTools } from '../../tools/index.js';
 import type { ToolDefinition } from '../../tools/define-tool.js';
@@ -22,9 +25,12 @@ import type { Logger } from '../log.js';
 import type { ChatModel } from '../model/chat-model.js';
 import type { OptionValues } from './command.js';
 import { openStore } from './open-store.js';
+import { createStoreMetrics, instrumentStore } from '../telemetry/instrumented-store.js';
 
 export interface OpenedService {
   readonly copilot: Copilot;
+  /** Metric registries of the service's parts (the measured store), served on /metrics with the HTTP ones. */
+  readonly registries: readonly Registry[];
   readonly config: LoadedConfig['config'];
   readonly tools: readonly ToolDefinition[];
   /** Readiness of each source (mesh, Gerrit groups, store). */
@@ -75,6 +81,12 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     }
   };
   try {
+    if (config.tracing.otlpEndpoint !== undefined) {
+      // Tracing on: spans of every request and call go to the collector; closed (flushed) last.
+      const { startTracing } = await import('../telemetry/start-tracing.js');
+      const tracing = startTracing(config.tracing, { resource: { 'service.instance.id': hostname() } });
+      closers.push(() => tracing.shutdown());
+    }
     const meshPaths = stringList(values['mesh']);
     const { loadKubeConfig } = await import('../kube/load-kube-config.js');
     const cluster = loadKubeConfig(config.cluster);
@@ -105,9 +117,11 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const gerritSettings = embeddedGerrit ? { ...config.gerrit, snapshot: join(packageRoot(), 'examples', 'demo-gerrit') } : config.gerrit;
     const groups = await createGroupSource(gerritSettings, logger);
     if (groups !== undefined) closers.push(() => groups.close());
-    const store = await openStore(config);
+    const registry = new Registry();
+    const store = instrumentStore(await openStore(config), createStoreMetrics(registry, config.data.postgresUrl === undefined ? 'sqlite' : 'postgres'));
     closers.push(() => store.close());
     let gerrit: CopilotDeps['gerrit'];
+    let activity: CopilotDeps['activity'];
     if (config.gerrit.url !== undefined) {
       const { GerritClient } = await import('../gerrit/gerrit-client.js');
       const client = new GerritClient({
@@ -119,6 +133,12 @@ export async function openService(values: OptionValues, logger: Logger): Promise
       });
       closers.push(() => client.close());
       gerrit = changeWriter(client, config.gerrit.url);
+      activity = client;
+    }
+    let meshRates: CopilotDeps['meshRates'];
+    if (config.prometheus.url !== undefined) {
+      const { PrometheusClient } = await import('../prometheus/prometheus-client.js');
+      meshRates = new PrometheusClient({ baseUrl: config.prometheus.url, timeoutMs: config.prometheus.timeoutMs });
     }
     let model: ChatModel | undefined;
     if (config.model.url !== undefined) {
@@ -133,6 +153,8 @@ export async function openService(values: OptionValues, logger: Logger): Promise
       store,
       ...(dryRun !== undefined ? { dryRun } : {}),
       ...(gerrit !== undefined ? { gerrit } : {}),
+      ...(activity !== undefined ? { activity } : {}),
+      ...(meshRates !== undefined ? { meshRates } : {}),
       clock: () => new Date(),
       logger,
       settings: { groupsClaim: config.access.claim, ...(repo.project !== undefined ? { policyRepo: { project: repo.project, branch: repo.branch, path: repo.path } } : {}) },
@@ -141,6 +163,7 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const tools = filterTools(allTools, { ...(toolsets.length > 0 ? { toolsets } : {}), readOnly: values['read-only'] === true });
     return {
       copilot: createCopilot(deps),
+      registries: [registry],
       config,
       tools,
       sources: () => [

@@ -1,5 +1,5 @@
 // The HTTP app factory (docs/cli.md "The service"): one Hono app on one port. Order of the layers:
-// request id, DNS-rebinding guard (Host and Origin allow-lists), request size limit, then the public
+// request id, a server span with the caller's trace context (trace-requests.ts), DNS-rebinding guard (Host and Origin allow-lists), request size limit, then the public
 // sub-apps (health, metrics, OAuth metadata, the Gerrit webhook with its own shared-secret auth), then
 // the authentication middleware that sets `caller`, then the protected sub-apps (/mcp, /api, the chat
 // page). Other surfaces export a factory returning a `Hono<GicEnv>` sub-app; the serve composition root
@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log.js';
 import type { GicEnv } from './http-env.js';
 import { requestIdMiddleware } from './request-id.js';
+import { traceRequests } from './trace-requests.js';
 
 export interface HttpAppOptions {
   readonly logger: Logger;
@@ -30,6 +31,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
   const app = new Hono<GicEnv>();
   app.use('*', requestIdMiddleware());
+  app.use('*', traceRequests());
   if (options.hostGuard !== undefined) app.use('*', options.hostGuard);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   app.use(
