@@ -28,10 +28,12 @@ interface Span {
 
 const gerrit = await gerritForTests();
 const postgres = await startPeerOrSkip('postgres', () => startPostgres());
+/** Both peers or neither: the suite needs the two. */
+const peers = gerrit !== undefined && postgres !== undefined ? { gerrit, postgres } : undefined;
 const CALLER_TRACE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CALLER_SPAN = '1122334455667788';
 
-describe.skipIf(!gerrit || !postgres)('gic serve on PostgreSQL with Gerrit and tracing', () => {
+describe.skipIf(!peers)('gic serve on PostgreSQL with Gerrit and tracing', () => {
   let receiver: Server;
   const spans: Span[] = [];
   let serve: ChildProcess;
