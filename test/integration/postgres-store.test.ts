@@ -132,6 +132,22 @@ describe.skipIf(!postgres)('PostgresStore', () => {
     await db.drop();
   });
 
+  it('gic doctor checks the PostgreSQL store: answers, schema fits; a wrong password fails the check (exit 3)', async () => {
+    const db = await createTestDatabase(peer);
+    const fresh = await runGic(['doctor', '-o', 'json'], { env: { GIC_DATABASE_URL: db.url } });
+    const storeOf = (run: Awaited<ReturnType<typeof runGic>>) => (jsonOf(run) as { checks: { name: string; ok: boolean; detail: string }[] }).checks.find((c) => c.name === 'store');
+    expect(storeOf(fresh)).toMatchObject({ ok: true, detail: expect.stringContaining('no gic schema yet') });
+    await (await openPostgresStore({ url: db.url })).close();
+    expect(storeOf(await runGic(['doctor', '-o', 'json'], { env: { GIC_DATABASE_URL: db.url } }))).toMatchObject({ ok: true, detail: expect.stringContaining(`schema version ${LATEST_SCHEMA_VERSION}`) });
+    const wrong = new URL(db.url);
+    wrong.password = 'nope-not-it';
+    const denied = await runGic(['doctor', '-o', 'json'], { env: { GIC_DATABASE_URL: wrong.toString() } });
+    expect(denied.code).toBe(3);
+    expect(storeOf(denied)).toMatchObject({ ok: false });
+    expect(denied.stdout).not.toContain('nope-not-it');
+    await db.drop();
+  });
+
   it('keeps working after the server restarts (the pool reconnects, the chain continues)', { timeout: 120_000 }, async () => {
     const db = await createTestDatabase(peer);
     const store = await openPostgresStore({ url: db.url, poolSize: 2 });
