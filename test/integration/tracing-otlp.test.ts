@@ -1,7 +1,8 @@
 // OpenTelemetry tracing end to end, with a real OTLP/HTTP receiver on loopback (the JSON protocol the
 // exporter speaks, parsed here as a collector would): a request arriving with a W3C `traceparent`
 // continues the caller's trace through a server span, the copilot use cases (forecast, explain), the
-// Gerrit REST calls against the real Gerrit peer and the model call against the scripted model server;
+// Gerrit REST calls against the real Gerrit peer, the model call against the scripted model server and
+// the server-side dry-runs against the kube-apiserver peer;
 // every span has the right parent; the model server receives the trace context; a JSON log line
 // written inside the work carries the trace id; failures mark their span; and without an endpoint
 // nothing is exported.
@@ -13,11 +14,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { explainAccess } from '../../src/copilot/explain-access.js';
 import { forecastLoad } from '../../src/copilot/forecast-load.js';
+import { proposePolicy } from '../../src/copilot/propose-policy.js';
+import { dryRunSources } from '../../src/kube/dry-run-resources.js';
+import { KubeGateway } from '../../src/kube/kube-gateway.js';
 import { GerritClient } from '../../src/gerrit/gerrit-client.js';
 import { createLogger } from '../../src/log.js';
 import { startTracing, type Tracing } from '../../src/telemetry/start-tracing.js';
 import { withIncomingTrace } from '../../src/telemetry/trace-context-headers.js';
 import { gerritForTests } from '../peers/gerrit/gerrit-test-peer.js';
+import { kubeConfigFor, startKube } from '../peers/kube/start-kube.js';
+import { startPeerOrSkip } from '../peers/peer.js';
 import { createScriptedModelServer, type ScriptedModelServer } from '../peers/model/scripted-model-server.js';
 import { copilotDeps, REPO } from '../support/copilot-fixture.js';
 import { httpChatModel } from '../support/http-chat-model.js';
@@ -63,6 +69,7 @@ async function startReceiver(): Promise<{ url: string; spans: ReceivedSpan[]; co
 }
 
 const peer = await gerritForTests();
+const kube = await startPeerOrSkip('kube', startKube);
 const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const CALLER_SPAN = '00f067aa0ba902b7';
 const GOOD = 'The request to builds/build-trigger on port 8080 is denied (DENY): the ALLOW policy builds/build-trigger-allow has 3 rules and none of them matches, so the default deny applies.';
@@ -85,6 +92,7 @@ describe.skipIf(!peer)('tracing to an OTLP receiver', () => {
     await model?.close();
     receiver?.server.close();
     await peer?.stop();
+    await kube?.stop();
   });
 
   it('continues the caller trace: server span -> use cases -> Gerrit and model calls, and the logs carry the trace id', async () => {
@@ -124,6 +132,23 @@ describe.skipIf(!peer)('tracing to an OTLP receiver', () => {
     expect(receiver.contentTypes.every((t) => t.startsWith('application/json'))).toBe(true);
     const logged = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(logged).toMatchObject({ msg: 'handling a tool call', traceId: CALLER_TRACE, spanId: server.spanId });
+  });
+
+  it.skipIf(!kube)('propose with a server-side dry-run: kube client spans (dry-run) under the use case, in the caller trace', async () => {
+    receiver.spans.length = 0;
+    const admin = kubeConfigFor(kube!.info);
+    const gateway = new KubeGateway(admin, { timeoutMs: 10_000 });
+    const deps = await copilotDeps({ extra: { dryRun: (sources) => dryRunSources(sources, { gateway }) } });
+    const intent = { action: 'allow', subjects: [{ gerritGroup: 'release-managers' }], target: { namespace: 'builds', workload: 'build-trigger' }, operations: [{ methods: ['POST'], paths: ['/api/builds'] }] };
+    await withIncomingTrace({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` }, 'POST /mcp', {}, () => proposePolicy(deps, { intent }, { actor: 'user:alice', action: 'mcp:policy_propose' }));
+    await tracing.flush();
+    const propose = receiver.spans.find((s) => s.name === 'copilot propose')!;
+    const kubeCalls = receiver.spans.filter((s) => s.name.startsWith('kube '));
+    expect(kubeCalls.length).toBeGreaterThan(0);
+    for (const call of kubeCalls) {
+      expect([call.traceId, call.parentSpanId, call.kind]).toEqual([CALLER_TRACE, propose.spanId, 3]);
+      expect(call.attributes?.find((a) => a.key === 'gic.kube.dry_run')?.value).toEqual({ boolValue: true });
+    }
   });
 
   it('a failing call marks its span as an error with the error code; a malformed traceparent starts a new trace', async () => {
