@@ -1,11 +1,11 @@
 // OpenTelemetry tracing end to end, with a real OTLP/HTTP receiver on loopback (the JSON protocol the
 // exporter speaks, parsed here as a collector would): a request arriving with a W3C `traceparent`
-// continues the caller's trace through a server span, the copilot use cases (forecast, explain), the
+// continues the caller's trace through a server span, the copilot use cases (forecast, explain, propose), the
 // Gerrit REST calls against the real Gerrit peer, the model call against the scripted model server and
 // the server-side dry-runs against the kube-apiserver peer;
 // every span has the right parent; the model server receives the trace context; a JSON log line
-// written inside the work carries the trace id; failures mark their span; and without an endpoint
-// nothing is exported.
+// written inside the work carries the trace id; failures mark their span. (Off without an endpoint:
+// src/telemetry/start-tracing.test.ts.)
 import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
