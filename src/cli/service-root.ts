@@ -33,7 +33,7 @@ export interface OpenedService {
   readonly registries: readonly Registry[];
   readonly config: LoadedConfig['config'];
   readonly tools: readonly ToolDefinition[];
-  /** Readiness of each source (mesh, Gerrit groups, store). */
+  /** Readiness of each source (mesh, Gerrit groups, the store: a PostgreSQL store is probed every 5 s). */
   sources(): { name: string; ready: boolean; detail: string }[];
   /** What runs: `embedded demo mesh`, `files:...`, `cluster:...`; for the startup line. */
   readonly describe: { readonly mesh: string; readonly groups: string; readonly model: string };
@@ -120,6 +120,26 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const registry = new Registry();
     const store = instrumentStore(await openStore(config), createStoreMetrics(registry, config.data.postgresUrl === undefined ? 'sqlite' : 'postgres'));
     closers.push(() => store.close());
+    // A shared PostgreSQL store must answer for the replica to be ready (every call is audited first):
+    // probed every 5 s, so /readyz stays synchronous and cheap.
+    const storeHealth = { ready: true, detail: config.data.postgresUrl === undefined ? `sqlite:${config.data.dir}` : 'postgres: not probed yet' };
+    const ping = (store as { ping?: (timeoutMs?: number) => Promise<void> }).ping;
+    if (typeof ping === 'function') {
+      const probe = async (): Promise<void> => {
+        try {
+          await ping.call(store, 2_000);
+          storeHealth.ready = true;
+          storeHealth.detail = 'postgres: answering';
+        } catch (error) {
+          storeHealth.ready = false;
+          storeHealth.detail = error instanceof Error ? error.message : String(error);
+        }
+      };
+      await probe();
+      const timer = setInterval(() => void probe(), 5_000);
+      timer.unref();
+      closers.push(() => Promise.resolve(clearInterval(timer)));
+    }
     let gerrit: CopilotDeps['gerrit'];
     let activity: CopilotDeps['activity'];
     if (config.gerrit.url !== undefined) {
@@ -169,6 +189,7 @@ export async function openService(values: OptionValues, logger: Logger): Promise
       sources: () => [
         { name: 'mesh', ready: source.ready(), detail: source.origin },
         { name: 'gerrit', ready: groups !== undefined, detail: groups?.source.origin ?? 'not configured' },
+        { name: 'store', ready: storeHealth.ready, detail: storeHealth.detail },
       ],
       describe: { mesh: meshNote, groups: embeddedGerrit ? 'the embedded demo Gerrit snapshot (examples/demo-gerrit)' : (groups?.source.origin ?? 'none'), model: modelNote },
       close,

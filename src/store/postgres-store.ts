@@ -281,6 +281,17 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** One round trip (`SELECT 1`) within `timeoutMs`: readiness probes ask this, never retried. */
+  async ping(timeoutMs = 2_000): Promise<void> {
+    this.assertOpen();
+    const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new AppError('store-timeout', `${this.where} did not answer within ${timeoutMs} ms`, { retryable: true })), timeoutMs).unref());
+    try {
+      await Promise.race([this.pool.query('SELECT 1'), timer]);
+    } catch (error) {
+      throw postgresError(error, this.where, 'checking the store');
+    }
+  }
+
   /** Waits for appends already requested, then ends the pool; later calls fail with `store-closed`. */
   async close(): Promise<void> {
     while (this.appending !== undefined) await this.appending;

@@ -32,7 +32,8 @@ export function instrumentStore<S extends Store>(store: S, metrics: StoreMetrics
   return new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver) as unknown;
-      if (typeof value !== 'function' || typeof property !== 'string' || property === 'close' || property === 'constructor') return value;
+      // close and the readiness ping (every few seconds) are not store work: not measured.
+      if (typeof value !== 'function' || typeof property !== 'string' || property === 'close' || property === 'ping' || property === 'constructor') return (typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value) as unknown;
       const method = value as (...args: unknown[]) => unknown;
       return (...args: unknown[]) => {
         const started = performance.now();

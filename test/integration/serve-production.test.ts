@@ -3,7 +3,8 @@
 // call that arrives with a W3C traceparent answers with the forecast (structured content), lands in the
 // PostgreSQL audit log, shows in /metrics (tool calls and the store families with backend="postgres"),
 // and its trace reaches the receiver as one tree: the caller's span -> `POST /mcp` -> `copilot forecast`
-// -> `gerrit GET` calls, with `store appendAudit` spans in the same trace.
+// -> `gerrit GET` calls, with `store appendAudit` spans in the same trace. gic connects as an ordinary
+// role owning its database; /readyz turns 503 while PostgreSQL refuses that role and 200 again after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -54,10 +55,18 @@ describe.skipIf(!peers)('gic serve on PostgreSQL with Gerrit and tracing', () =>
     const address = receiver.address();
     const otlp = typeof address === 'object' && address !== null ? `http://127.0.0.1:${address.port}` : '';
     db = await createTestDatabase(postgres!.info);
+    // gic connects as an ordinary role that owns its database (not the superuser): least privilege, and
+    // connection limits apply to it (the readiness check below relies on that).
+    const role = `gic_app_${process.pid}`;
+    await db.sql(`CREATE ROLE ${role} LOGIN PASSWORD 'app-secret-1'`);
+    await db.sql(`ALTER DATABASE ${db.name} OWNER TO ${role}`);
+    const appUrl = new URL(db.url);
+    appUrl.username = role;
+    appUrl.password = 'app-secret-1';
     const info = gerrit!.info;
     serve = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'gic.js'), 'serve', '--port', '0', '--mesh', join(REPO_ROOT, 'examples', 'demo-mesh')], {
       cwd: REPO_ROOT,
-      env: { ...process.env, GIC_DATABASE_URL: db.url, GIC_DATA_DIR: mkdtempSync(join(tmpdir(), 'gic-serve-prod-')), GIC_GERRIT_URL: info.url, GIC_GERRIT_USER: info.user, GIC_GERRIT_PASSWORD: info.password, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: 'gic-serve-test' },
+      env: { ...process.env, GIC_DATABASE_URL: appUrl.toString(), GIC_DATA_DIR: mkdtempSync(join(tmpdir(), 'gic-serve-prod-')), GIC_GERRIT_URL: info.url, GIC_GERRIT_USER: info.user, GIC_GERRIT_PASSWORD: info.password, OTEL_EXPORTER_OTLP_ENDPOINT: otlp, OTEL_SERVICE_NAME: 'gic-serve-test' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -108,6 +117,30 @@ describe.skipIf(!peers)('gic serve on PostgreSQL with Gerrit and tracing', () =>
     expect(metrics).toMatch(/gic_tool_calls_total\{tool="review_load_forecast",outcome="ok"\} 1/);
     expect(metrics).toMatch(/gic_store_operations_total\{operation="appendAudit",outcome="ok",backend="postgres"\} 2/);
     expect(metrics).toContain('gic_audit_entries_appended_total{backend="postgres"} 2');
+
+    // Readiness reflects the store: ready while PostgreSQL answers, not ready while it refuses this
+    // replica's connections, ready again after (probed every 5 s).
+    const ready = async (): Promise<{ status: number; store?: { ready: boolean; detail: string } }> => {
+      const r = await fetch(`${url}/readyz`);
+      const body = (await r.json()) as { checks: { name: string; ready: boolean; detail: string }[] };
+      return { status: r.status, store: body.checks.find((c) => c.name === 'store') };
+    };
+    expect(await ready()).toEqual({ status: 200, store: { name: 'store', ready: true, detail: 'postgres: answering' } });
+    await db.sql(`ALTER DATABASE ${db.name} CONNECTION LIMIT 0`);
+    await db.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'gic'");
+    const until = async (want: boolean): Promise<{ status: number; store?: { ready: boolean; detail: string } }> => {
+      for (let i = 0; i < 40; i++) {
+        const r = await ready();
+        if (r.store?.ready === want) return r;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      return ready();
+    };
+    const down = await until(false);
+    expect(down.status).toBe(503);
+    expect(down.store?.detail).toContain('127.0.0.1');
+    await db.sql(`ALTER DATABASE ${db.name} CONNECTION LIMIT -1`);
+    expect((await until(true)).status).toBe(200);
 
     // Stopping flushes the batched spans.
     serve.kill('SIGTERM');
