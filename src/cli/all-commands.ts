@@ -14,8 +14,9 @@ import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { mcpCommand } from './commands/mcp.js';
 import { proposeCommand } from './commands/propose.js';
+import { reviewCommand } from './commands/review.js';
 import { serveCommand } from './commands/serve.js';
 import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, mcpCommand, proposeCommand, serveCommand, submitCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, mcpCommand, proposeCommand, reviewCommand, serveCommand, submitCommand, validateCommand];

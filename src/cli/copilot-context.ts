@@ -26,6 +26,8 @@ export interface CopilotNeeds {
   readonly model?: 'optional' | 'required';
   /** Gerrit's change queries and, when configured, Prometheus (gic forecast). */
   readonly forecast?: boolean;
+  /** A cluster dry-run that did not answer throws `unavailable` (the review bot never votes without one). */
+  readonly strictDryRun?: boolean;
 }
 
 export interface OpenedCopilot {
@@ -33,6 +35,8 @@ export interface OpenedCopilot {
   readonly config: LoadedConfig['config'];
   /** The call context of this invocation: the local OS user, `gic <command>`. */
   readonly ctx: CallContext;
+  /** The deps the copilot was built from (the review bot composes its own use of them). */
+  readonly deps: CopilotDeps;
   close(): Promise<void>;
 }
 
@@ -94,9 +98,14 @@ export async function openCopilot(command: string, values: OptionValues, logger:
     }
     let dryRun: ServerDryRun | undefined;
     if (cluster !== undefined && needs.mesh !== 'none') {
-      const [{ KubeGateway }, { dryRunSources }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
+      const [{ KubeGateway }, { dryRunSourcesDetailed }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
       const gateway = new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs });
-      dryRun = (sources) => dryRunSources(sources, { gateway });
+      const origin = cluster.origin;
+      dryRun = async (sources) => {
+        const { report, unavailable } = await dryRunSourcesDetailed(sources, { gateway });
+        if (unavailable !== undefined && needs.strictDryRun === true) throw new AppError('unavailable', `the cluster (${origin}) did not answer the dry-run: ${unavailable}`, { retryable: true });
+        return report;
+      };
     }
     const groups = await createGroupSource(config.gerrit, logger);
     if (groups !== undefined) closers.push(() => groups.close());
@@ -154,7 +163,7 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       logger,
       settings: { groupsClaim: config.access.claim, ...(repo.project !== undefined ? { policyRepo: { project: repo.project, branch: repo.branch, path: repo.path } } : {}) },
     };
-    return { copilot: createCopilot(deps), config, ctx: { actor: localActor(), action: `gic ${command}` }, close };
+    return { copilot: createCopilot(deps), config, ctx: { actor: localActor(), action: `gic ${command}` }, deps, close };
   } catch (error) {
     await close();
     throw error;

@@ -27,6 +27,12 @@ export const POLICY_REPO_OPTIONS: OptionSpecs = {
   'policy-path': { type: 'string', valueName: 'DIR', description: 'directory of the policy files in the repository (env GIC_POLICY_PATH, default policies)' },
 };
 
+/** The review bot's settings (`gic review`, `gic serve`); the webhook secret comes only from GIC_REVIEW_WEBHOOK_SECRET. */
+export const REVIEW_OPTIONS: OptionSpecs = {
+  'review-label': { type: 'string', valueName: 'LABEL', description: 'label the review bot votes on (env GIC_REVIEW_LABEL, default Policy-Check)' },
+  'review-max-comments': { type: 'string', valueName: 'N', description: 'inline comments per review at most (env GIC_REVIEW_MAX_COMMENTS, default 50)' },
+};
+
 export const INPUT_ERRORS_OPTION: OptionSpecs = {
   'allow-input-errors': { type: 'boolean', description: 'exit 0 even when the mesh has input errors (they are still reported in inputErrors)' },
 };

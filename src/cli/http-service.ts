@@ -30,6 +30,8 @@ export interface HttpServiceOptions {
   readonly loopback: boolean;
   readonly allowedHosts: readonly string[];
   readonly version: string;
+  /** Sub-apps with their own authentication, mounted before auth (the Gerrit webhook of the review bot). */
+  readonly publicApps?: readonly Hono<GicEnv>[];
   /** Prometheus registry with process metrics (default true; benchmarks and tests may turn them off). */
   readonly defaultMetrics?: boolean;
 }
@@ -74,7 +76,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const app = createHttpApp({
     logger,
     hostGuard: hostGuard({ allowedHosts, onRefused: (reason) => metrics.authFailures.inc({ reason: `dns-rebinding-${reason}` }) }),
-    publicApps: [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute({ ...metrics, registry: Registry.merge([metrics.registry, ...service.registries]) })],
+    publicApps: [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute({ ...metrics, registry: Registry.merge([metrics.registry, ...service.registries]) }), ...(options.publicApps ?? [])],
     authenticate: loopbackAuth(localActor()),
     apps: [createMcpRoute({ server: mcpServerOptions, inFlight: counter })],
   });

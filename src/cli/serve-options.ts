@@ -1,7 +1,7 @@
 // The flags `gic serve` and `gic mcp` share: the settings of the copilot commands, the mesh, the model,
-// the policy repository, and the catalog's toolsets and read-only mode.
+// the policy repository, the review bot, and the catalog's toolsets and read-only mode.
 import type { OptionSpecs } from './command.js';
-import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS } from './copilot-options.js';
+import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS, REVIEW_OPTIONS } from './copilot-options.js';
 import { CONFIG_OPTION, MODEL_OPTIONS } from './setting-options.js';
 
 export const CATALOG_OPTIONS: OptionSpecs = {
@@ -14,6 +14,8 @@ export const SERVICE_OPTIONS: OptionSpecs = {
   ...MESH_OPTION,
   ...COPILOT_OPTIONS,
   ...POLICY_REPO_OPTIONS,
+  ...REVIEW_OPTIONS,
+  'review-poll-interval-ms': { type: 'string', valueName: 'MS', description: 'how often the review bot polls Gerrit for patch sets it missed (env GIC_REVIEW_POLL_INTERVAL_MS, default 60000)' },
   ...MODEL_OPTIONS,
   ...CATALOG_OPTIONS,
 };

@@ -31,6 +31,8 @@ export interface OpenedService {
   readonly copilot: Copilot;
   /** Metric registries of the service's parts (the measured store), served on /metrics with the HTTP ones. */
   readonly registries: readonly Registry[];
+  /** The deps the copilot was built from (the review bot composes its own use of them). */
+  readonly deps: CopilotDeps;
   readonly config: LoadedConfig['config'];
   readonly tools: readonly ToolDefinition[];
   /** Readiness of each source (mesh, Gerrit groups, the store: a PostgreSQL store is probed every 5 s). */
@@ -184,6 +186,7 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     return {
       copilot: createCopilot(deps),
       registries: [registry],
+      deps,
       config,
       tools,
       sources: () => [

@@ -61,6 +61,23 @@ export const PolicyRepoSettingsSchema = z.strictObject({
 });
 export type PolicyRepoSettings = z.infer<typeof PolicyRepoSettingsSchema>;
 
+/** The review bot (docs/cli.md "The review bot"): the label it votes on, its limits and its webhook secret. */
+export const ReviewSettingsSchema = z.strictObject({
+  /** The label the bot votes on; a project without it gets the review without a vote. */
+  label: z.string().min(1).default('Policy-Check'),
+  /** Inline comments per review at most (the message says how many were left out). */
+  maxComments: z.number().int().min(1).max(500).default(50),
+  /** How often `gic serve` polls Gerrit for patch sets it missed (ms). */
+  pollIntervalMs: z.number().int().min(1_000).default(60_000),
+  /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */
+  webhookSecret: z.string().min(16).optional(),
+  /** Add the in-cluster model's note (marked, grounded as `explain` is) to each review when a model is configured. */
+  useModel: z.boolean().default(false),
+  /** With a cluster: the namespace of the Lease `gic-review-bot` that elects the one replica running the poller and worker. */
+  leaseNamespace: z.string().min(1).optional(),
+});
+export type ReviewSettings = z.infer<typeof ReviewSettingsSchema>;
+
 /** How the model client asks for schema-constrained JSON (src/model/structured-output-dialect.ts). */
 export const MODEL_STRUCTURED_OUTPUT_DIALECTS = ['json_schema', 'json_object_schema', 'ollama_format', 'prompt'] as const;
 
@@ -126,6 +143,7 @@ export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
   policyRepo: PolicyRepoSettingsSchema.prefault({}),
+  review: ReviewSettingsSchema.prefault({}),
 
   model: ModelSettingsSchema.prefault({}),
 

@@ -4,7 +4,9 @@
 // start together apply each once; every audit append locks the chain head row (SELECT ... FOR UPDATE)
 // in READ COMMITTED, so appends from all replicas are serialized and the chain never forks; verify reads
 // the head and the rows in one REPEATABLE READ snapshot. Appends of one process are committed in groups
-// (one transaction, one multi-row INSERT). A transaction that lost a race (serialization failure,
+// (one transaction, one multi-row INSERT). The review bot's ledger uses the same portable statements
+// as SQLite; claiming locks the next claimable row with FOR UPDATE SKIP LOCKED, so workers of all
+// replicas take different rows at once without a leader. A transaction that lost a race (serialization failure,
 // deadlock, duplicate key) or could not reach the server before COMMIT is retried with backoff; a
 // failure after COMMIT was sent is reported, never retried, so an entry is never written twice.
 import { randomUUID } from 'node:crypto';
@@ -20,6 +22,9 @@ import { decodeConversation, turnRowValues } from './conversation-row.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { isConnectionFailure, isTransactionConflict, postgresError, redactUrl } from './postgres-errors.js';
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
+import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
+import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
+import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant } from './review-ledger.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
 
@@ -278,6 +283,101 @@ export class PostgresStore implements Store {
       const last = Number((await client.query(QUERIES.lastTurn, [id])).rows[0]['last']);
       await client.query(QUERIES.insertTurn, turnRowValues(id, last + 1, turn, this.clock().toISOString()));
       return (await this.conversation(client, id)) as ConversationRecord;
+    });
+  }
+
+  // ---- the review bot's ledger (review-ledger.ts) ----
+
+  async enqueueReview(item: ReviewEnqueue): Promise<boolean> {
+    this.assertWritable('queueing a review');
+    const now = this.clock().toISOString();
+    return this.transaction('queueing a review', 'BEGIN', async (client) => ((await client.query(LEDGER_QUERIES.insertReview, [item.project, item.change, item.patchset, item.revision, item.source, now])).rowCount ?? 0) > 0);
+  }
+
+  /**
+   * Leader-election-free claiming: the oldest claimable row is locked with FOR UPDATE SKIP LOCKED, so
+   * workers of every replica claim different rows at once instead of queueing on one; the guarded
+   * UPDATE (the portable claim) then takes it.
+   */
+  async claimReview(worker: string, leaseMs: number): Promise<ReviewLedgerEntry | undefined> {
+    this.assertWritable('claiming a review');
+    return this.transaction('claiming a review', 'BEGIN', async (client) => {
+      const now = this.clock();
+      const at = now.toISOString();
+      const next = (await client.query(`${LEDGER_QUERIES.nextClaimable} FOR UPDATE SKIP LOCKED`, [at])).rows[0] as Row | undefined;
+      if (next === undefined) return undefined;
+      const key = [next['project'], next['change_number'], next['patchset']] as Param[];
+      const claimed = await client.query(LEDGER_QUERIES.claimReview, [at, ...key, worker, new Date(now.getTime() + leaseMs).toISOString()]);
+      if ((claimed.rowCount ?? 0) === 0) return undefined;
+      return decodeReviewRow((await client.query(LEDGER_QUERIES.reviewByKey, key)).rows[0] as Row);
+    });
+  }
+
+  async finishReview(key: PatchSetKey, worker: string, outcome: ReviewOutcome): Promise<boolean> {
+    this.assertWritable('finishing a review');
+    const vote = outcome.state === 'posted' ? outcome.vote : null;
+    return this.transaction('finishing a review', 'BEGIN', async (client) => ((await client.query(LEDGER_QUERIES.finishReview, [key.project, key.change, key.patchset, worker, outcome.state, outcome.detail, vote, this.clock().toISOString()])).rowCount ?? 0) > 0);
+  }
+
+  async retryReview(key: PatchSetKey, worker: string, notBefore: Date, detail: string): Promise<boolean> {
+    this.assertWritable('rescheduling a review');
+    return this.transaction('rescheduling a review', 'BEGIN', async (client) => ((await client.query(LEDGER_QUERIES.retryReview, [key.project, key.change, key.patchset, worker, notBefore.toISOString(), detail, this.clock().toISOString()])).rowCount ?? 0) > 0);
+  }
+
+  async getReview(key: PatchSetKey): Promise<ReviewLedgerEntry | undefined> {
+    const [row] = await this.query('reading a review', LEDGER_QUERIES.reviewByKey, [key.project, key.change, key.patchset]);
+    return row === undefined ? undefined : decodeReviewRow(row);
+  }
+
+  async listReviews(filter: { readonly state?: ReviewState; readonly project?: string; readonly change?: number } = {}): Promise<ReviewLedgerEntry[]> {
+    const query = listReviewsQuery(filter);
+    return (await this.query('listing reviews', query.sql, query.params)).map(decodeReviewRow);
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    const [row] = await this.query('reading a cursor', LEDGER_QUERIES.cursorByName, [name]);
+    return row === undefined ? undefined : String(row['value']);
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    this.assertWritable('moving a cursor');
+    await this.transaction('moving a cursor', 'BEGIN', (client) => client.query(LEDGER_QUERIES.upsertCursor, [name, value, this.clock().toISOString()]));
+  }
+
+  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal'>): Promise<void> {
+    const expires = isoBound(grant.expires, 'expires');
+    this.assertWritable('recording a time-bound grant');
+    await this.transaction('recording a time-bound grant', 'BEGIN', async (client) => {
+      const now = this.clock().toISOString();
+      await client.query(LEDGER_QUERIES.insertGrant, [grant.policy, expires, grant.project, grant.branch, grant.path, grant.origin ?? null, now]);
+      await client.query(LEDGER_QUERIES.retireOtherGrants, [grant.policy, expires, now]);
+    });
+  }
+
+  async listExpiredGrants(now: Date): Promise<TimeBoundGrant[]> {
+    return (await this.query('listing expired grants', LEDGER_QUERIES.expiredGrants, [now.toISOString()])).map(decodeGrantRow);
+  }
+
+  async listGrants(): Promise<TimeBoundGrant[]> {
+    return (await this.query('listing time-bound grants', LEDGER_QUERIES.allGrants)).map(decodeGrantRow);
+  }
+
+  async markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean> {
+    const at = isoBound(expires, 'expires');
+    this.assertWritable('updating a time-bound grant');
+    return this.transaction('updating a time-bound grant', 'BEGIN', async (client) => {
+      const now = this.clock().toISOString();
+      const result = 'removal' in update ? await client.query(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now]) : await client.query(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  async claimGrant(policy: string, expires: string, sweeper: string, leaseMs: number): Promise<boolean> {
+    const at = isoBound(expires, 'expires');
+    this.assertWritable('claiming a time-bound grant');
+    return this.transaction('claiming a time-bound grant', 'BEGIN', async (client) => {
+      const now = this.clock();
+      return ((await client.query(LEDGER_QUERIES.claimGrant, [policy, at, sweeper, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()])).rowCount ?? 0) > 0;
     });
   }
 

@@ -39,13 +39,16 @@ export const serveCommand: Command = {
     if (!loopback) throw new AppError('usage', `gic serve on ${host} needs authentication; without it, listen on loopback (--host 127.0.0.1)`);
     const [{ openService }, { startHttpService }] = await Promise.all([import('../service-root.js'), import('../http-service.js')]);
     const service = await openService(values, logger);
+    const { openReviewBot } = await import('../review-bot-service.js');
+    const bot = await openReviewBot(service, logger);
     try {
       const allowedHosts = (Array.isArray(values['allowed-host']) ? values['allowed-host'] : []).filter((h): h is string => typeof h === 'string');
-      const running = await startHttpService({ service, logger, host, port, allowedHosts, loopback, version: VERSION });
+      const running = await startHttpService({ service, logger, host, port, allowedHosts, loopback, version: VERSION, publicApps: bot.routes });
+      bot.start();
       const address = running.address as AddressInfo;
       const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${shown}:${address.port}`;
-      io.stdout(`gic serve: listening on ${url} (MCP at ${url}/mcp; mesh: ${service.describe.mesh}; Gerrit groups: ${service.describe.groups}; model: ${service.describe.model}; auth: none, loopback only)\n`);
+      io.stdout(`gic serve: listening on ${url} (MCP at ${url}/mcp; mesh: ${service.describe.mesh}; Gerrit groups: ${service.describe.groups}; model: ${service.describe.model}; review bot: ${bot.describe}; auth: none, loopback only)\n`);
       await io.drain?.();
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
@@ -54,6 +57,7 @@ export const serveCommand: Command = {
       logger.info('draining', { signal, inFlight: running.inFlight() });
       await running.stop(drainMs);
     } finally {
+      await bot.stop();
       await service.close();
     }
     return { status: 'ok' };
