@@ -3,7 +3,7 @@
 // fork the chain or lose an entry; replicas that start together apply each migration once; read-only
 // opening refuses writes and names a database that is not a gic store; a schema from a newer gic, a
 // wrong password and an unreachable server are clear, typed failures; and the store survives a server
-// restart (the pool reconnects).
+// restart (the pool reconnects); and workers of three replicas claim every queued review exactly once.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -145,6 +145,37 @@ describe.skipIf(!postgres)('PostgresStore', () => {
     expect(denied.code).toBe(3);
     expect(storeOf(denied)).toMatchObject({ ok: false });
     expect(denied.stdout).not.toContain('nope-not-it');
+    await db.drop();
+  });
+
+  it('review ledger: 12 workers on 3 replicas claim 300 queued patch sets, each exactly once (SKIP LOCKED)', { timeout: 120_000 }, async () => {
+    const db = await createTestDatabase(peer);
+    const stores = await Promise.all([0, 1, 2].map(() => openPostgresStore({ url: db.url, poolSize: 4 })));
+    for (let i = 0; i < 300; i++) await stores[i % 3]!.enqueueReview({ project: 'mesh-policies', change: 1000 + i, patchset: 1, revision: 'a'.repeat(40), source: 'webhook' });
+    // Re-deliveries to other replicas queue nothing.
+    expect(await stores[1]!.enqueueReview({ project: 'mesh-policies', change: 1000, patchset: 1, revision: 'a'.repeat(40), source: 'poll' })).toBe(false);
+    const claimedBy = new Map<number, string>();
+    const doubles: string[] = [];
+    await Promise.all(
+      Array.from({ length: 12 }, async (_, w) => {
+        const store = stores[w % 3]!;
+        const worker = `replica-${w % 3}-worker-${w}`;
+        for (;;) {
+          const entry = await store.claimReview(worker, 60_000);
+          if (entry === undefined) return;
+          if (claimedBy.has(entry.change)) doubles.push(`${entry.change}: ${claimedBy.get(entry.change)} and ${worker}`);
+          claimedBy.set(entry.change, worker);
+          expect(await store.finishReview(entry, worker, { state: 'skipped', detail: 'no policy file' })).toBe(true);
+        }
+      }),
+    );
+    expect(doubles).toEqual([]);
+    expect(claimedBy.size).toBe(300);
+    // Work was spread: every replica's workers claimed some.
+    for (const r of [0, 1, 2]) expect([...claimedBy.values()].some((w) => w.startsWith(`replica-${r}-`))).toBe(true);
+    const rows = await stores[0]!.listReviews();
+    expect(rows.every((e) => e.state === 'skipped' && e.attempts === 1)).toBe(true);
+    await Promise.all(stores.map((s) => s.close()));
     await db.drop();
   });
 
