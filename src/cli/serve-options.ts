@@ -2,7 +2,7 @@
 // the policy repository, the review bot, and the catalog's toolsets and read-only mode.
 import type { OptionSpecs } from './command.js';
 import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS, REVIEW_OPTIONS } from './copilot-options.js';
-import { CONFIG_OPTION, MODEL_OPTIONS } from './setting-options.js';
+import { CONFIG_OPTION, MODEL_OPTIONS, settingOptions } from './setting-options.js';
 
 export const CATALOG_OPTIONS: OptionSpecs = {
   toolsets: { type: 'string', multiple: true, valueName: 'LIST', description: 'toolsets to serve, comma-separated: gerrit, mesh, policy (default all)' },
@@ -11,6 +11,7 @@ export const CATALOG_OPTIONS: OptionSpecs = {
 
 export const SERVICE_OPTIONS: OptionSpecs = {
   ...CONFIG_OPTION,
+  ...settingOptions((spec) => spec.path.startsWith('server.')),
   ...MESH_OPTION,
   ...COPILOT_OPTIONS,
   ...POLICY_REPO_OPTIONS,

@@ -23,6 +23,7 @@ import { createGroupSource } from '../gerrit/create-group-source.js';
 import type { MeshSource } from '../kube/mesh-source.js';
 import type { Logger } from '../log.js';
 import type { ChatModel } from '../model/chat-model.js';
+import { meteredChatModel, type ModelObserver } from './metered-chat-model.js';
 import type { OptionValues } from './command.js';
 import { openStore } from './open-store.js';
 import { createStoreMetrics, instrumentStore } from '../telemetry/instrumented-store.js';
@@ -57,7 +58,12 @@ function stringList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
-export async function openService(values: OptionValues, logger: Logger): Promise<OpenedService> {
+export interface OpenServiceOptions {
+  /** Sees every model call (outcome, tokens): gic serve's metrics. */
+  readonly observeModel?: ModelObserver;
+}
+
+export async function openService(values: OptionValues, logger: Logger, options: OpenServiceOptions = {}): Promise<OpenedService> {
   const { config } = await loadConfig({ flags: values });
   // Refuse a model endpoint the egress guard refuses before anything else starts (issue 12: "gic serve
   // refuses to start when the configured endpoint is refused, with a message that says egress").
@@ -166,6 +172,7 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     if (config.model.url !== undefined) {
       const { createChatModel } = await import('../model/create-chat-model.js');
       model = createChatModel(config.model, { logger: logger.child({ adapter: 'model' }) });
+      if (model !== undefined && options.observeModel !== undefined) model = meteredChatModel(model, options.observeModel);
     }
     const repo = config.policyRepo;
     const deps: CopilotDeps = {

@@ -139,6 +139,50 @@ export const PrometheusSettingsSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).default(15_000),
 });
 
+/** How `gic serve` establishes who is calling (docs/mcp.md "Auth"). */
+export const SERVER_AUTH_MODES = ['none', 'oauth', 'trusted-header'] as const;
+
+/** `gic serve` (docs/mcp.md): auth, per-tool authorization by Gerrit group, limits, DNS-rebinding allow-lists. */
+export const ServerSettingsSchema = z.strictObject({
+  /** `none` only on loopback; `oauth`: bearer JWTs checked against the issuer's JWKS; `trusted-header`: claims forwarded by the local Istio sidecar. */
+  auth: z.enum(SERVER_AUTH_MODES).default('none'),
+  /** The URL clients reach the service by (no trailing slash); the OAuth resource is `<publicUrl>/mcp`. Default: http://<host>:<port>. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  oauth: z
+    .strictObject({
+      /** The OIDC issuer (`iss`); its JWKS comes from `jwksUrl` or its discovery document. */
+      issuer: z.url({ protocol: /^https?$/ }).optional(),
+      jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+      /** Expected `aud`; default: the resource `<publicUrl>/mcp`. */
+      audience: z.string().min(1).optional(),
+      clockSkewSeconds: z.number().int().min(0).max(600).default(60),
+      /** Scopes a token must carry (space-separated `scope` claim); none by default. */
+      requiredScopes: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  /** trusted-header: the header Istio's RequestAuthentication `outputPayloadToHeader` writes (base64url JSON of the verified token). */
+  trustedHeader: z.string().min(1).default('x-gic-jwt-payload'),
+  /** Groups (names or UUIDs) that may call read tools; empty: any authenticated caller. */
+  readGroups: z.array(z.string().min(1)).default([]),
+  /** Groups that may call policy_propose and policy_draft. */
+  proposeGroups: z.array(z.string().min(1)).default([]),
+  /** Groups that may call policy_submit_for_review. */
+  submitGroups: z.array(z.string().min(1)).default([]),
+  /** Tool calls per minute per identity (0: unlimited; loopback without auth is never limited). */
+  rateLimitPerMinute: z.number().int().min(0).default(600),
+  /** Largest request body (bytes). */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** A tool call's deadline (ms); drafting with a local model is slow. */
+  callTimeoutMs: z.number().int().min(1).default(180_000),
+  /** Host names clients address the service by (DNS-rebinding protection), e.g. the Service's DNS names. */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** Browser origins allowed to call (absent: the allowed hosts). */
+  allowedOrigins: z.array(z.string().min(1)).optional(),
+  /** How long the Gerrit groups of an account are cached when the token carries no groups claim (ms). */
+  groupCacheMs: z.number().int().min(0).default(300_000),
+});
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
+
 export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
@@ -152,5 +196,8 @@ export const GicConfigSchema = z.strictObject({
   access: AccessMappingSchema.prefault({}),
   tracing: TracingSettingsSchema.prefault({}),
   prometheus: PrometheusSettingsSchema.prefault({}),
+
+  /** `gic serve` and `gic mcp`. */
+  server: ServerSettingsSchema.prefault({}),
 });
 export type GicConfig = z.infer<typeof GicConfigSchema>;
