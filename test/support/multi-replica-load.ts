@@ -46,17 +46,18 @@ export interface LoadResult {
   readonly cpuSeconds: readonly number[];
 }
 
-interface Replica {
+export interface Replica {
   readonly child: ChildProcess;
   readonly url: string;
 }
 
 const BIN = join(REPO_ROOT, 'bin', 'gic.js');
 
-async function startReplica(databaseUrl: string, dataDir: string, name: string): Promise<Replica> {
+/** One `gic serve` on the demo mesh and the PostgreSQL store; `env` adds settings (Gerrit, the review bot). */
+export async function startReplica(databaseUrl: string, dataDir: string, name: string, env: Readonly<Record<string, string>> = {}): Promise<Replica> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--mesh', join(REPO_ROOT, 'examples', 'demo-mesh')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, GIC_DATABASE_URL: databaseUrl, GIC_DATA_DIR: join(dataDir, name), GIC_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: undefined },
+    env: { ...process.env, GIC_DATABASE_URL: databaseUrl, GIC_DATA_DIR: join(dataDir, name), GIC_LOG_LEVEL: 'warn', OTEL_EXPORTER_OTLP_ENDPOINT: undefined, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
