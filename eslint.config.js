@@ -134,4 +134,13 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
+  {
+    // The chat page's browser modules (served as they are, no build step).
+    files: ['src/web/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'window', 'localStorage', 'fetch', 'Response', 'Node', 'Element', 'HTMLElement', 'HTMLButtonElement', 'HTMLFormElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLTextAreaElement', 'ReadableStream', 'TextDecoderStream'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

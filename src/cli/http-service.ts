@@ -14,6 +14,7 @@ import { Registry } from 'prom-client';
 
 import { accountGroups } from '../copilot/gerrit-groups.js';
 import { AppError } from '../errors.js';
+import { createChatApiRoutes } from '../http/chat-api-routes.js';
 import { createHttpApp } from '../http/create-http-app.js';
 import { hostGuard, LOOPBACK_HOSTS } from '../http/dns-rebinding-guard.js';
 import { createHealthRoutes } from '../http/health-routes.js';
@@ -24,12 +25,14 @@ import { createResourceMetadataRoutes, resourceMetadataUrl } from '../http/prote
 import { rateLimit } from '../http/rate-limit.js';
 import { createMetricsRoute, createServiceMetrics, type ServiceMetrics } from '../http/service-metrics.js';
 import { trustedHeaderAuth } from '../http/trusted-header-auth.js';
+import { createWebPageRoutes } from '../http/web-page-routes.js';
 import type { Logger } from '../log.js';
 import type { McpServerOptions } from '../mcp/create-mcp-server.js';
 import { extendMcpServer } from '../mcp/mcp-catalog-extensions.js';
 import { createMcpRoute } from '../mcp/mcp-http-route.js';
 import { createToolAuthorizer } from '../mcp/tool-authorization.js';
 import type { AuthorizeTool } from '../mcp/tool-call-pipeline.js';
+import { chatAccess } from './chat-access.js';
 import { localActor } from './copilot-context.js';
 import type { OpenedService } from './service-root.js';
 
@@ -166,6 +169,11 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
   const apps: Hono<GicEnv>[] = [];
   const limiter = settings.auth !== 'none' && settings.rateLimitPerMinute > 0 ? rateLimit({ perMinute: settings.rateLimitPerMinute, onLimited: () => metrics.authFailures.inc({ reason: 'rate-limited' }) }) : undefined;
   apps.push(createMcpRoute({ server: mcpServerOptions, inFlight: counter, before: limiter !== undefined ? [drainGuard, limiter] : [drainGuard] }), ...(options.apps ?? []));
+  // The chat page and its API (docs/chat.md): the same catalog, the same per-tool authorization and rate limit.
+  apps.push(
+    createChatApiRoutes({ copilot: service.copilot, tools: service.tools, settings: service.config.chat, logger: logger.child({ surface: 'chat' }), allows: chatAccess(service.tools, authorize), ...(limiter !== undefined ? { before: [limiter] } : {}) }),
+    createWebPageRoutes(),
+  );
   const routeOf = (path: string): string => (path === '/mcp' || path === '/healthz' || path === '/readyz' || path === '/metrics' ? path : path.startsWith('/.well-known/') ? '/.well-known' : 'other');
   const counted: MiddlewareHandler<GicEnv> = async (c, next) => {
     await next();

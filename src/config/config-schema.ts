@@ -104,6 +104,17 @@ export const ModelSettingsSchema = z.strictObject({
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
+/** The chat page and `gic chat` (src/chat): how the model is used and the bounds of one turn. */
+export const ChatSettingsSchema = z.strictObject({
+  /** `auto`: the tool catalog, falling back to intent extraction; `tools`: never fall back; `draft`: intent extraction only. */
+  mode: z.enum(['auto', 'tools', 'draft']).default('auto'),
+  /** Model calls per turn at most. */
+  maxSteps: z.number().int().min(1).max(20).default(6),
+  /** Prompt plus completion tokens per turn at most. */
+  maxTokens: z.number().int().min(256).max(1_000_000).default(24_000),
+});
+export type ChatSettingsConfig = z.infer<typeof ChatSettingsSchema>;
+
 /** gic's own state (src/store): the data directory holding the embedded SQLite store. */
 export const DataSettingsSchema = z.strictObject({
   /**
@@ -190,6 +201,7 @@ export const GicConfigSchema = z.strictObject({
   review: ReviewSettingsSchema.prefault({}),
 
   model: ModelSettingsSchema.prefault({}),
+  chat: ChatSettingsSchema.prefault({}),
 
   data: DataSettingsSchema.prefault({}),
   /** Groups claim, caller and role mapping (GIC500-GIC502, `gic groups show`). */

@@ -6,6 +6,7 @@
 import { AppError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { SERVICE_OPTIONS } from '../serve-options.js';
+import { CHAT_OPTIONS } from '../setting-options.js';
 import { VERSION } from '../version.js';
 
 function intFlag(value: unknown, name: string, fallback: number, min: number, max: number): number {
@@ -24,6 +25,7 @@ export const serveCommand: Command = {
     host: { type: 'string', valueName: 'ADDRESS', description: 'address to listen on (default 127.0.0.1)' },
     'drain-timeout-ms': { type: 'string', valueName: 'MS', description: 'on SIGTERM, how long calls in flight may take to finish (default 25000)' },
     ...SERVICE_OPTIONS,
+    ...CHAT_OPTIONS,
   },
   formats: ['human', 'json'],
   async run({ values, io, logger }) {
