@@ -6,7 +6,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import unicorn from 'eslint-plugin-unicorn';
 import tseslint from 'typescript-eslint';
 
-const adapters = ['gerrit', 'kube', 'model', 'store'];
+const adapters = ['gerrit', 'kube', 'model', 'store', 'prometheus'];
 const frontEnds = ['mcp', 'review', 'http', 'cli', 'web'];
 const project = ['src', 'tools', 'test', 'bench', 'scripts', 'evals'];
 

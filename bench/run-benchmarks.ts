@@ -287,6 +287,11 @@ const store = runScript('store-benchmarks.ts', []) as { results?: BenchResult[] 
 if (store?.results !== undefined) for (const r of store.results) record(r.name, r.value, r.unit, r.target, r.details);
 else if (existsSync(join(benchDir, 'store-benchmarks.ts'))) record('store-append-sequential', Number.NaN, 'appends/s', { min: 100 });
 
+// The PostgreSQL store (postgres-store-benchmarks.ts): needs PostgreSQL 15 binaries (test/peers/postgres).
+const postgres = runScript('postgres-store-benchmarks.ts', []) as { results?: BenchResult[] } | undefined;
+if (postgres?.results !== undefined) for (const r of postgres.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'postgres-store-benchmarks.ts'))) record('pg-append-grouped', Number.NaN, 'appends/s', { min: 2_000 });
+
 // The copilot (copilot-benchmarks.ts): prompt tokens per task, review of one policy edit.
 const copilot = runScript('copilot-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
 if (copilot?.results !== undefined) for (const r of copilot.results) record(r.name, r.value, r.unit, r.target, r.details);

@@ -10,6 +10,7 @@ import { doctorCommand } from './commands/doctor.js';
 import { draftCommand } from './commands/draft.js';
 import { dryRunCommand } from './commands/dry-run.js';
 import { explainCommand } from './commands/explain.js';
+import { forecastCommand } from './commands/forecast.js';
 import { groupsListCommand } from './commands/groups-list.js';
 import { groupsShowCommand } from './commands/groups-show.js';
 import { mcpCommand } from './commands/mcp.js';
@@ -19,4 +20,4 @@ import { serveCommand } from './commands/serve.js';
 import { submitCommand } from './commands/submit.js';
 import { validateCommand } from './commands/validate.js';
 
-export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, chatCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, groupsListCommand, groupsShowCommand, mcpCommand, proposeCommand, reviewCommand, serveCommand, submitCommand, validateCommand];
+export const ALL_COMMANDS: readonly Command[] = [analyzeCommand, auditExportCommand, auditVerifyCommand, chatCommand, checkCommand, diffCommand, doctorCommand, draftCommand, dryRunCommand, explainCommand, forecastCommand, groupsListCommand, groupsShowCommand, mcpCommand, proposeCommand, reviewCommand, serveCommand, submitCommand, validateCommand];

@@ -14,6 +14,7 @@ export const COPILOT_OPTIONS: OptionSpecs = {
   context: { type: 'string', valueName: 'NAME', description: 'kubeconfig context to use' },
   'groups-claim': { type: 'string', valueName: 'NAME', description: 'JWT claim holding Gerrit groups (env GIC_GROUPS_CLAIM, default groups)' },
   'groups-claim-values': { type: 'string', valueName: 'name|uuid', description: 'what the groups claim holds (env GIC_GROUPS_CLAIM_VALUES)' },
+  'otlp-endpoint': { type: 'string', valueName: 'URL', description: 'send traces to this OTLP/HTTP collector (env OTEL_EXPORTER_OTLP_ENDPOINT; off unless set)' },
 };
 
 export const MESH_OPTION: OptionSpecs = {

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 
 import { serve } from '@hono/node-server';
 import type { Hono, MiddlewareHandler } from 'hono';
+import { Registry } from 'prom-client';
 
 import { accountGroups } from '../copilot/gerrit-groups.js';
 import { AppError } from '../errors.js';
@@ -104,7 +105,7 @@ export async function startHttpService(options: HttpServiceOptions): Promise<Run
 
   const groupsClaim = service.config.access.claim.claim;
   let authenticate: MiddlewareHandler<GicEnv>;
-  const publicApps: Hono<GicEnv>[] = [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute(metrics)];
+  const publicApps: Hono<GicEnv>[] = [createHealthRoutes({ check: () => service.sources(), draining: () => draining }), createMetricsRoute({ ...metrics, registry: Registry.merge([metrics.registry, ...service.registries]) })];
   let authorize: AuthorizeTool | undefined;
   const refused = (reason: string): void => metrics.authFailures.inc({ reason });
   if (settings.auth === 'oauth') {

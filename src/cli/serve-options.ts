@@ -5,7 +5,7 @@ import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS, REVIEW_OPTIONS } fro
 import { CONFIG_OPTION, MODEL_OPTIONS, settingOptions } from './setting-options.js';
 
 export const CATALOG_OPTIONS: OptionSpecs = {
-  toolsets: { type: 'string', multiple: true, valueName: 'LIST', description: 'toolsets to serve, comma-separated: gerrit, mesh, policy (default all)' },
+  toolsets: { type: 'string', multiple: true, valueName: 'LIST', description: 'toolsets to serve, comma-separated: gerrit, mesh, policy, review (default all)' },
   'read-only': { type: 'boolean', description: 'serve only tools that change nothing (policy_submit_for_review is not even listed)' },
 };
 

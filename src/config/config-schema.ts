@@ -124,8 +124,31 @@ export const DataSettingsSchema = z.strictObject({
   dir: z.string().min(1).optional(),
   /** How long a write waits for another process's lock on the store before retrying (ms). */
   busyTimeoutMs: z.number().int().min(0).default(5_000),
+  /**
+   * PostgreSQL URL of the store shared by several replicas (src/store/postgres-store.ts); when set it
+   * replaces the SQLite store in `dir`. Secret (it usually carries the password).
+   */
+  postgresUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** PostgreSQL connections per gic process (default 10). */
+  postgresPoolSize: z.number().int().min(1).max(200).optional(),
 });
 export type DataSettings = z.infer<typeof DataSettingsSchema>;
+
+/** OpenTelemetry tracing (src/telemetry): off unless an OTLP endpoint is set. */
+export const TracingSettingsSchema = z.strictObject({
+  /** OTLP/HTTP base URL of a collector (`/v1/traces` is added), e.g. http://otel-collector.observability:4318. */
+  otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  serviceName: z.string().min(1).default('gic'),
+  /** Fraction of new traces sampled (a parent's decision is always followed). */
+  sampleRatio: z.number().min(0).max(1).default(1),
+});
+export type TracingSettings = z.infer<typeof TracingSettingsSchema>;
+
+/** Prometheus, read by `gic forecast` for the mesh's request rates (istio_requests_total). */
+export const PrometheusSettingsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: z.number().int().min(1).default(15_000),
+});
 
 /** How `gic serve` establishes who is calling (docs/mcp.md "Auth"). */
 export const SERVER_AUTH_MODES = ['none', 'oauth', 'trusted-header'] as const;
@@ -183,6 +206,9 @@ export const GicConfigSchema = z.strictObject({
   data: DataSettingsSchema.prefault({}),
   /** Groups claim, caller and role mapping (GIC500-GIC502, `gic groups show`). */
   access: AccessMappingSchema.prefault({}),
+  tracing: TracingSettingsSchema.prefault({}),
+  prometheus: PrometheusSettingsSchema.prefault({}),
+
   /** `gic serve` and `gic mcp`. */
   server: ServerSettingsSchema.prefault({}),
 });

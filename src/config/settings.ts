@@ -60,4 +60,9 @@ export const SETTINGS: readonly SettingSpec[] = [
   { path: 'server.rateLimitPerMinute', flag: 'rate-limit', env: 'GIC_RATE_LIMIT', kind: 'int', description: 'tool calls per minute per identity (0: unlimited)', valueName: 'N' },
   { path: 'server.allowedHosts', flag: 'allowed-host', env: 'GIC_ALLOWED_HOSTS', kind: 'list', description: 'host names clients address gic serve by (DNS-rebinding protection)', valueName: 'NAME' },
   { path: 'data.dir', flag: 'data-dir', env: 'GIC_DATA_DIR', kind: 'string', description: "gic's data directory (the store: proposals, conversations, audit log); default $XDG_STATE_HOME/gic or ~/.local/state/gic", valueName: 'DIR' },
+  { path: 'data.postgresUrl', flag: '', env: 'GIC_DATABASE_URL', kind: 'string', description: 'PostgreSQL URL of the shared store (postgres://user:password@host:5432/db); when set it replaces the SQLite store in the data directory', valueName: 'URL' },
+  { path: 'data.postgresPoolSize', flag: '', env: 'GIC_DATABASE_POOL_SIZE', kind: 'int', description: 'PostgreSQL connections per gic process (default 10)', valueName: 'N' },
+  { path: 'tracing.otlpEndpoint', flag: 'otlp-endpoint', env: 'OTEL_EXPORTER_OTLP_ENDPOINT', kind: 'string', description: 'OTLP/HTTP collector base URL for traces (/v1/traces is added); tracing is off unless set', valueName: 'URL' },
+  { path: 'tracing.serviceName', flag: '', env: 'OTEL_SERVICE_NAME', kind: 'string', description: 'service.name of the traces (default gic)', valueName: 'NAME' },
+  { path: 'prometheus.url', flag: 'prometheus-url', env: 'GIC_PROMETHEUS_URL', kind: 'string', description: "Prometheus base URL for the mesh's request rates (gic forecast)", valueName: 'URL' },
 ];

@@ -1,5 +1,5 @@
 // The HTTP app factory (docs/cli.md "The service"): one Hono app on one port. Order of the layers:
-// request id, request size limit, then the public sub-apps (health, metrics, OAuth metadata, the Gerrit
+// request id, a server span with the caller's trace context (trace-requests.ts), request size limit, then the public sub-apps (health, metrics, OAuth metadata, the Gerrit
 // webhook with its own shared-secret auth; probes and scrapers address the pod by IP), then the
 // DNS-rebinding guard (Host and Origin allow-lists), the authentication middleware that sets `caller`,
 // and the protected sub-apps (/mcp, /api, the chat page). Other surfaces export a factory returning a `Hono<GicEnv>` sub-app; the serve composition root
@@ -10,6 +10,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { Logger } from '../log.js';
 import type { GicEnv } from './http-env.js';
 import { requestIdMiddleware } from './request-id.js';
+import { traceRequests } from './trace-requests.js';
 
 export interface HttpAppOptions {
   readonly logger: Logger;
@@ -32,6 +33,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export function createHttpApp(options: HttpAppOptions): Hono<GicEnv> {
   const app = new Hono<GicEnv>();
   app.use('*', requestIdMiddleware());
+  app.use('*', traceRequests());
   for (const m of options.requestMiddleware ?? []) app.use('*', m);
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const tooLarge = (c: Context<GicEnv>): Response => c.json({ jsonrpc: '2.0', error: { code: -32600, message: `request body over the limit of ${limit} bytes` }, id: null }, 413);

@@ -9,6 +9,7 @@ import { HttpMethod, type KubeConfig, RequestContext, Watch } from '@kubernetes/
 import { fetch } from 'undici';
 
 import { AppError } from '../errors.js';
+import { SpanKind, traceHeaders, withSpan } from '../tracing.js';
 import { collectionPath, CONFIG_MAPS, DRY_RUN_KINDS, type KubeResource, SECURITY_GROUP, WATCHED_RESOURCES } from './kube-resources.js';
 
 /** The field manager of every server-side apply gic sends (dry-run only). */
@@ -154,8 +155,22 @@ export class KubeGateway {
     return this.send(method, path, new URLSearchParams(), body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
   }
 
-  /** The chokepoint: every request of the gateway goes through here and through assertAllowedRequest. */
-  private async send(method: 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
+  /** The chokepoint: every request of the gateway goes through here and through assertAllowedRequest; one client span each. */
+  private send(method: 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
+    const dryRun = query.get('dryRun') === 'All';
+    return withSpan(
+      `kube ${method}`,
+      { 'http.request.method': method, 'url.path': path, 'gic.kube.dry_run': dryRun },
+      async (span) => {
+        const response = await this.exchange(method, path, query, body, contentType);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+      SpanKind.CLIENT,
+    );
+  }
+
+  private async exchange(method: 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (cluster === null) throw new AppError('usage', 'the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/+$/, '') + path);
@@ -164,7 +179,7 @@ export class KubeGateway {
 
     const context = new RequestContext(url.toString(), HttpMethod[method]);
     await this.kubeConfig.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
+    const headers: Record<string, string> = traceHeaders({ ...context.getHeaders(), Accept: 'application/json' });
     if (contentType !== undefined) headers['Content-Type'] = contentType;
     const dispatcher = context.getDispatcher();
     try {

@@ -133,7 +133,7 @@ describe('OAuth: per-tool authorization by Gerrit group', () => {
   it('read tools for any authenticated caller; propose only for the propose groups, refused as a clear isError', async () => {
     const client = await connectHttp(serve.url, { headers: { authorization: `Bearer ${await token({ sub: 'carol', groups: ['developers'] })}` } });
     try {
-      expect((await client.listTools()).tools).toHaveLength(13);
+      expect((await client.listTools()).tools).toHaveLength(14);
       const read = (await client.callTool({ name: 'mesh_summary', arguments: {} })) as CallToolResult;
       expect(read.isError).toBeFalsy();
       const propose = (await client.callTool({ name: 'policy_propose', arguments: { intent: INTENT } })) as CallToolResult;

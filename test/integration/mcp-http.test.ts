@@ -67,11 +67,11 @@ describe('gic serve: the embedded default over HTTP', () => {
     expect((await fetch(`${serve.url}/healthz`)).status).toBe(200);
     const ready = await fetch(`${serve.url}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'mesh', ready: true }, { name: 'gerrit', ready: true }] });
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: [{ name: 'mesh', ready: true }, { name: 'gerrit', ready: true }, { name: 'store', ready: true }] });
   });
 
   it('answers the SDK client over Streamable HTTP, and counts calls, outcomes and decisions in /metrics', async () => {
-    expect((await client.listTools()).tools).toHaveLength(13);
+    expect((await client.listTools()).tools).toHaveLength(14);
     const r = (await client.callTool({ name: 'policy_check_access', arguments: { request: REQUEST } })) as CallToolResult;
     expect(r.structuredContent).toMatchObject({ decision: 'DENY', inputErrors: [] });
     const bad = (await client.callTool({ name: 'policy_check_access', arguments: { request: { to: {} } } })) as CallToolResult;

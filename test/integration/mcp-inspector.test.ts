@@ -32,7 +32,7 @@ describe('the MCP Inspector CLI drives gic mcp over stdio', () => {
     const run = await inspector(['--method', 'tools/list']);
     expect(run.code, run.stderr).toBe(0);
     const { tools } = JSON.parse(run.stdout) as { tools: { name: string; inputSchema: { type: string }; outputSchema?: { type: string }; annotations?: { readOnlyHint?: boolean } }[] };
-    expect(tools).toHaveLength(13);
+    expect(tools).toHaveLength(14);
     const check = tools.find((t) => t.name === 'policy_check_access');
     expect(check).toMatchObject({ inputSchema: { type: 'object' }, outputSchema: { type: 'object' }, annotations: { readOnlyHint: true } });
   });

@@ -24,6 +24,7 @@ const TOOLS = [
   'policy_propose',
   'policy_submit_for_review',
   'policy_validate',
+  'review_load_forecast',
 ];
 
 const REQUEST = { to: { namespace: 'builds', workload: 'build-trigger', port: 8080 }, from: { namespace: 'istio-ingress', workload: 'istio-ingressgateway' }, method: 'POST', path: '/api/builds', jwt: { iss: 'https://idp.example.com', sub: 'dave', claims: { groups: ['release-managers'] } } };
@@ -48,7 +49,7 @@ async function call(name: string, args: Record<string, unknown>, s: StdioSession
 }
 
 describe('gic mcp over stdio: the catalog', () => {
-  it('lists the 13 tools of cli.md, each with an output schema and annotations derived from its effect', async () => {
+  it('lists the 14 tools (the 13 of cli.md and review_load_forecast), each with an output schema and annotations derived from its effect', async () => {
     const { tools } = await session.client.listTools();
     expect(tools.map((t) => t.name)).toEqual(TOOLS);
     for (const tool of tools) {
@@ -101,6 +102,13 @@ describe('gic mcp over stdio: failures are isError results a person can act on',
     expect(r.isError).toBe(true);
     expect(r.structuredContent).toBeUndefined();
     expect(text(r)).toMatch(/invalid arguments for policy_check_access: request\.to: /);
+  });
+
+  it('review_load_forecast without Gerrit is an error that says what to configure, never a forecast of zero', async () => {
+    const r = await call('review_load_forecast', { days: 3 });
+    expect(r.isError).toBe(true);
+    expect(r.structuredContent).toBeUndefined();
+    expect(text(r)).toContain('--gerrit-url');
   });
 
   it('an unknown workload is not evaluated: it is an error with the reason, never a decision', async () => {

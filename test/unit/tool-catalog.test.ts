@@ -46,6 +46,6 @@ describe('the tool catalog', () => {
     expect(filterTools(allTools, { toolsets: ['mesh,policy'], readOnly: true }).some((t) => t.effect !== 'read')).toBe(false);
     expect(filterTools(allTools, { readOnly: true })).toHaveLength(allTools.length - 1);
     expect(filterTools(allTools, { toolsets: ['all'] })).toHaveLength(allTools.length);
-    expect(() => parseToolsets(['gerit'])).toThrow('unknown toolset "gerit"; the toolsets are gerrit, mesh, policy (or all)');
+    expect(() => parseToolsets(['gerit'])).toThrow('unknown toolset "gerit"; the toolsets are gerrit, mesh, policy, review (or all)');
   });
 });
