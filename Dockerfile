@@ -18,6 +18,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY examples ./examples
+# Read at run time: every text the model reads, and the chat page's browser files (tsc copies neither).
+COPY prompts ./prompts
+COPY src/web ./src/web
 USER 65532:65532
 EXPOSE 8080
 ENTRYPOINT ["node", "bin/gic.js"]

@@ -6,7 +6,7 @@ import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescrip
 import unicorn from 'eslint-plugin-unicorn';
 import tseslint from 'typescript-eslint';
 
-const adapters = ['gerrit', 'kube', 'model', 'store'];
+const adapters = ['gerrit', 'kube', 'model', 'store', 'prometheus'];
 const frontEnds = ['mcp', 'review', 'http', 'cli', 'web'];
 const project = ['src', 'tools', 'test', 'bench', 'scripts', 'evals'];
 
@@ -65,8 +65,13 @@ export default tseslint.config(
             },
             {
               target: './src/copilot',
-              from: ['./tools', ...frontEnds.map((f) => `./src/${f}`)],
+              from: ['./tools', './src/chat', ...frontEnds.map((f) => `./src/${f}`)],
               message: 'copilot composes the engine and adapters; tools and front-ends call it, not the reverse',
+            },
+            {
+              target: ['./src/chat', './tools'],
+              from: frontEnds.map((f) => `./src/${f}`),
+              message: 'the conversation loop (src/chat) and the tool catalog serve every front-end and import none',
             },
           ],
         },
@@ -133,5 +138,14 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+  {
+    // The chat page's browser modules (served as they are, no build step).
+    files: ['src/web/**/*.js'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'window', 'localStorage', 'fetch', 'Response', 'Node', 'Element', 'HTMLElement', 'HTMLButtonElement', 'HTMLFormElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLTextAreaElement', 'ReadableStream', 'TextDecoderStream'].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 );

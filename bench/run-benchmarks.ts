@@ -21,6 +21,9 @@
 //                          review of one policy edit < 1 s (median, without a model)
 //   store-benchmarks.ts:   audit-log appends per second with the hash chain (one process, grouped,
 //                          two processes) and verification speed; targets in that file
+//   mcp-benchmarks.ts:     `gic serve` on the mesh, 50 concurrent clients calling policy_check_access
+//                          over Streamable HTTP: >= 2,000 calls/s, p99 < 50 ms; server memory after
+//                          100,000 calls (no growth)
 // Not here: bench/gerrit-group-resolution.ts needs a live Gerrit (see bench/README.md).
 // Usage: npm run bench [-- --seed N]
 import { spawnSync } from 'node:child_process';
@@ -284,12 +287,25 @@ const store = runScript('store-benchmarks.ts', []) as { results?: BenchResult[] 
 if (store?.results !== undefined) for (const r of store.results) record(r.name, r.value, r.unit, r.target, r.details);
 else if (existsSync(join(benchDir, 'store-benchmarks.ts'))) record('store-append-sequential', Number.NaN, 'appends/s', { min: 100 });
 
+// The PostgreSQL store (postgres-store-benchmarks.ts): needs PostgreSQL 15 binaries (test/peers/postgres).
+const postgres = runScript('postgres-store-benchmarks.ts', []) as { results?: BenchResult[] } | undefined;
+if (postgres?.results !== undefined) for (const r of postgres.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'postgres-store-benchmarks.ts'))) record('pg-append-grouped', Number.NaN, 'appends/s', { min: 2_000 });
+
 // The copilot (copilot-benchmarks.ts): prompt tokens per task, review of one policy edit.
 const copilot = runScript('copilot-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
 if (copilot?.results !== undefined) for (const r of copilot.results) record(r.name, r.value, r.unit, r.target, r.details);
 else if (existsSync(join(benchDir, 'copilot-benchmarks.ts'))) {
   record('copilot-prompt-tokens-worst-task', Number.NaN, 'tokens', { max: 4_000 });
   record('copilot-review-one-policy-edit-median', Number.NaN, 'ms', { max: 1_000 });
+}
+
+// The MCP server under load (mcp-benchmarks.ts): calls/s, latency, memory after 100,000 calls.
+const mcp = runScript('mcp-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
+if (mcp?.results !== undefined) for (const r of mcp.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'mcp-benchmarks.ts'))) {
+  record('mcp-check-access-throughput', Number.NaN, 'calls/s', { min: 2_000 });
+  record('mcp-check-access-p99', Number.NaN, 'ms', { max: 50 });
 }
 
 const cpuList = cpus();

@@ -2,7 +2,10 @@
 // stderr or any writable sink, never to stdout (stdout carries command output and, in stdio mode, the
 // MCP channel). Child loggers add fields such as `command`, `tool`, `changeId`, `requestId`. Fields at
 // the secret paths the composition root names (SECRET_SETTINGS, e.g. `gerrit.password`) are redacted
-// wherever they appear in a logged value. No global logger: the composition root creates one.
+// wherever they appear in a logged value. Inside a recorded span (src/tracing.ts) every line carries
+// `traceId` and `spanId`. No global logger: the composition root creates one.
+
+import { activeTraceIds } from './tracing.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -60,6 +63,12 @@ export function createLogger(options: LoggerOptions): Logger {
     if (LEVEL_ORDER[level] < threshold) return;
     // time, level and msg are reserved: fields cannot overwrite them.
     const record: Record<string, unknown> = { time: now().toISOString(), level, msg: message };
+    // Inside a recorded span the line carries its trace: logs and traces join on traceId.
+    const ids = activeTraceIds();
+    if (ids !== undefined) {
+      record['traceId'] = ids.traceId;
+      record['spanId'] = ids.spanId;
+    }
     for (const source of [base, fields]) {
       if (source === undefined) continue;
       for (const [key, value] of Object.entries(source)) if (!(key in RESERVED)) record[key] = redact(key, value, redactPaths);

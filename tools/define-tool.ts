@@ -9,8 +9,8 @@ import type { Copilot } from '../src/copilot/copilot.js';
 import type { CallContext } from '../src/copilot/deps.js';
 import type { Logger } from '../src/log.js';
 
-/** Toolsets (`--toolsets gerrit,mesh,policy`), as github-mcp-server and kubernetes-mcp-server offer. */
-export const TOOLSETS = ['gerrit', 'mesh', 'policy'] as const;
+/** Toolsets (`--toolsets gerrit,mesh,policy,review`), as github-mcp-server and kubernetes-mcp-server offer. */
+export const TOOLSETS = ['gerrit', 'mesh', 'policy', 'review'] as const;
 export type Toolset = (typeof TOOLSETS)[number];
 
 /** What a call does to the world: `read` changes nothing; `write` adds (a Gerrit change for review). */

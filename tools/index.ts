@@ -14,6 +14,7 @@ import { policyExplain } from './policy-explain.js';
 import { policyPropose } from './policy-propose.js';
 import { policySubmitForReview } from './policy-submit-for-review.js';
 import { policyValidate } from './policy-validate.js';
+import { reviewLoadForecast } from './review-load-forecast.js';
 
 export const allTools: readonly ToolDefinition[] = [
   gerritGetAccountGroups,
@@ -29,4 +30,5 @@ export const allTools: readonly ToolDefinition[] = [
   policyPropose,
   policySubmitForReview,
   policyValidate,
+  reviewLoadForecast,
 ] as unknown as readonly ToolDefinition[];

@@ -1,4 +1,4 @@
-// Toolsets and the read-only filter (`--toolsets gerrit,mesh,policy`, `--read-only`), as
+// Toolsets and the read-only filter (`--toolsets gerrit,mesh,policy,review`, `--read-only`), as
 // github-mcp-server's inventory builder does: read-only always wins, and an unknown toolset name is an
 // error that lists the valid ones.
 import { AppError } from '../src/errors.js';

@@ -24,6 +24,10 @@ export interface CopilotNeeds {
   readonly gerritWriter?: boolean;
   /** The model: `optional` (explain), `required` (draft: the use case refuses without one). */
   readonly model?: 'optional' | 'required';
+  /** Gerrit's change queries and, when configured, Prometheus (gic forecast). */
+  readonly forecast?: boolean;
+  /** A cluster dry-run that did not answer throws `unavailable` (the review bot never votes without one). */
+  readonly strictDryRun?: boolean;
 }
 
 export interface OpenedCopilot {
@@ -31,6 +35,8 @@ export interface OpenedCopilot {
   readonly config: LoadedConfig['config'];
   /** The call context of this invocation: the local OS user, `gic <command>`. */
   readonly ctx: CallContext;
+  /** The deps the copilot was built from (the review bot composes its own use of them). */
+  readonly deps: CopilotDeps;
   close(): Promise<void>;
 }
 
@@ -61,6 +67,12 @@ export async function openCopilot(command: string, values: OptionValues, logger:
     }
   };
   try {
+    if (config.tracing.otlpEndpoint !== undefined) {
+      // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT / --otlp-endpoint): the spans are flushed when the command closes.
+      const { startTracing } = await import('../telemetry/start-tracing.js');
+      const tracing = startTracing(config.tracing);
+      closers.push(() => tracing.shutdown());
+    }
     const meshPaths = stringList(values['mesh']);
     const { loadKubeConfig } = await import('../kube/load-kube-config.js');
     const cluster = loadKubeConfig(config.cluster);
@@ -86,9 +98,14 @@ export async function openCopilot(command: string, values: OptionValues, logger:
     }
     let dryRun: ServerDryRun | undefined;
     if (cluster !== undefined && needs.mesh !== 'none') {
-      const [{ KubeGateway }, { dryRunSources }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
+      const [{ KubeGateway }, { dryRunSourcesDetailed }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
       const gateway = new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs });
-      dryRun = (sources) => dryRunSources(sources, { gateway });
+      const origin = cluster.origin;
+      dryRun = async (sources) => {
+        const { report, unavailable } = await dryRunSourcesDetailed(sources, { gateway });
+        if (unavailable !== undefined && needs.strictDryRun === true) throw new AppError('unavailable', `the cluster (${origin}) did not answer the dry-run: ${unavailable}`, { retryable: true });
+        return report;
+      };
     }
     const groups = await createGroupSource(config.gerrit, logger);
     if (groups !== undefined) closers.push(() => groups.close());
@@ -107,6 +124,26 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       closers.push(() => client.close());
       gerrit = changeWriter(client, config.gerrit.url);
     }
+    let activity: CopilotDeps['activity'];
+    let meshRates: CopilotDeps['meshRates'];
+    if (needs.forecast === true) {
+      if (config.gerrit.url !== undefined) {
+        const { GerritClient } = await import('../gerrit/gerrit-client.js');
+        const reader = new GerritClient({
+          baseUrl: config.gerrit.url,
+          ...(config.gerrit.user !== undefined && config.gerrit.password !== undefined ? { credentials: { username: config.gerrit.user, password: config.gerrit.password } } : {}),
+          timeoutMs: config.gerrit.timeoutMs,
+          retry: config.gerrit.retry,
+          logger: logger.child({ adapter: 'gerrit' }),
+        });
+        closers.push(() => reader.close());
+        activity = reader;
+      }
+      if (config.prometheus.url !== undefined) {
+        const { PrometheusClient } = await import('../prometheus/prometheus-client.js');
+        meshRates = new PrometheusClient({ baseUrl: config.prometheus.url, timeoutMs: config.prometheus.timeoutMs });
+      }
+    }
     let model: ChatModel | undefined;
     if (needs.model !== undefined) {
       const { createChatModel } = await import('../model/create-chat-model.js');
@@ -120,11 +157,13 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       store,
       ...(dryRun !== undefined ? { dryRun } : {}),
       ...(gerrit !== undefined ? { gerrit } : {}),
+      ...(activity !== undefined ? { activity } : {}),
+      ...(meshRates !== undefined ? { meshRates } : {}),
       clock: () => new Date(),
       logger,
       settings: { groupsClaim: config.access.claim, ...(repo.project !== undefined ? { policyRepo: { project: repo.project, branch: repo.branch, path: repo.path } } : {}) },
     };
-    return { copilot: createCopilot(deps), config, ctx: { actor: localActor(), action: `gic ${command}` }, close };
+    return { copilot: createCopilot(deps), config, ctx: { actor: localActor(), action: `gic ${command}` }, deps, close };
   } catch (error) {
     await close();
     throw error;

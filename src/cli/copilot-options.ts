@@ -14,6 +14,7 @@ export const COPILOT_OPTIONS: OptionSpecs = {
   context: { type: 'string', valueName: 'NAME', description: 'kubeconfig context to use' },
   'groups-claim': { type: 'string', valueName: 'NAME', description: 'JWT claim holding Gerrit groups (env GIC_GROUPS_CLAIM, default groups)' },
   'groups-claim-values': { type: 'string', valueName: 'name|uuid', description: 'what the groups claim holds (env GIC_GROUPS_CLAIM_VALUES)' },
+  'otlp-endpoint': { type: 'string', valueName: 'URL', description: 'send traces to this OTLP/HTTP collector (env OTEL_EXPORTER_OTLP_ENDPOINT; off unless set)' },
 };
 
 export const MESH_OPTION: OptionSpecs = {
@@ -24,6 +25,12 @@ export const POLICY_REPO_OPTIONS: OptionSpecs = {
   'policy-project': { type: 'string', valueName: 'PROJECT', description: 'Gerrit project of the policy repository (env GIC_POLICY_PROJECT)' },
   'policy-branch': { type: 'string', valueName: 'BRANCH', description: 'branch of the policy repository (env GIC_POLICY_BRANCH, default master)' },
   'policy-path': { type: 'string', valueName: 'DIR', description: 'directory of the policy files in the repository (env GIC_POLICY_PATH, default policies)' },
+};
+
+/** The review bot's settings (`gic review`, `gic serve`); the webhook secret comes only from GIC_REVIEW_WEBHOOK_SECRET. */
+export const REVIEW_OPTIONS: OptionSpecs = {
+  'review-label': { type: 'string', valueName: 'LABEL', description: 'label the review bot votes on (env GIC_REVIEW_LABEL, default Policy-Check)' },
+  'review-max-comments': { type: 'string', valueName: 'N', description: 'inline comments per review at most (env GIC_REVIEW_MAX_COMMENTS, default 50)' },
 };
 
 export const INPUT_ERRORS_OPTION: OptionSpecs = {

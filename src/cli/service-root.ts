@@ -6,7 +6,10 @@
 // exit 5, before anything listens). Also the tool catalog filtered by toolsets and read-only mode.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
+
+import { Registry } from 'prom-client';
 
 import { allTools } from '../../tools/index.js';
 import type { ToolDefinition } from '../../tools/define-tool.js';
@@ -20,14 +23,20 @@ import { createGroupSource } from '../gerrit/create-group-source.js';
 import type { MeshSource } from '../kube/mesh-source.js';
 import type { Logger } from '../log.js';
 import type { ChatModel } from '../model/chat-model.js';
+import { meteredChatModel, type ModelObserver } from './metered-chat-model.js';
 import type { OptionValues } from './command.js';
 import { openStore } from './open-store.js';
+import { createStoreMetrics, instrumentStore } from '../telemetry/instrumented-store.js';
 
 export interface OpenedService {
   readonly copilot: Copilot;
+  /** Metric registries of the service's parts (the measured store), served on /metrics with the HTTP ones. */
+  readonly registries: readonly Registry[];
+  /** The deps the copilot was built from (the review bot composes its own use of them). */
+  readonly deps: CopilotDeps;
   readonly config: LoadedConfig['config'];
   readonly tools: readonly ToolDefinition[];
-  /** Readiness of each source (mesh, Gerrit groups, store). */
+  /** Readiness of each source (mesh, Gerrit groups, the store: a PostgreSQL store is probed every 5 s). */
   sources(): { name: string; ready: boolean; detail: string }[];
   /** What runs: `embedded demo mesh`, `files:...`, `cluster:...`; for the startup line. */
   readonly describe: { readonly mesh: string; readonly groups: string; readonly model: string };
@@ -49,7 +58,12 @@ function stringList(value: unknown): string[] {
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
 }
 
-export async function openService(values: OptionValues, logger: Logger): Promise<OpenedService> {
+export interface OpenServiceOptions {
+  /** Sees every model call (outcome, tokens): gic serve's metrics. */
+  readonly observeModel?: ModelObserver;
+}
+
+export async function openService(values: OptionValues, logger: Logger, options: OpenServiceOptions = {}): Promise<OpenedService> {
   const { config } = await loadConfig({ flags: values });
   // Refuse a model endpoint the egress guard refuses before anything else starts (issue 12: "gic serve
   // refuses to start when the configured endpoint is refused, with a message that says egress").
@@ -58,7 +72,7 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const { assertModelEgressAllowed } = await import('../model/create-chat-model.js');
     try {
       const verdict = await assertModelEgressAllowed(config.model);
-      modelNote = `${config.model.model ?? '(no model name)'} at ${config.model.url} (egress allowed: ${verdict?.addresses.join(', ') ?? ''})`;
+      modelNote = `${config.model.model ?? '(no model name)'} at ${config.model.url} (egress allowed: ${verdict === undefined ? 'not checked' : `${verdict.basis ?? 'addresses'}${verdict.addresses.length > 0 ? `: ${verdict.addresses.map((a) => `${a.address} (${a.kind})`).join(', ')}` : ''}`})`;
     } catch (error) {
       if (AppError.isInstance(error)) throw new AppError(error.code, `refusing to start: the model endpoint ${config.model.url} is refused by the egress guard (${error.message}); configure an in-cluster or private endpoint, or name the host with --model-allow-host`, { cause: error });
       throw error;
@@ -75,6 +89,12 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     }
   };
   try {
+    if (config.tracing.otlpEndpoint !== undefined) {
+      // Tracing on: spans of every request and call go to the collector; closed (flushed) last.
+      const { startTracing } = await import('../telemetry/start-tracing.js');
+      const tracing = startTracing(config.tracing, { resource: { 'service.instance.id': hostname() } });
+      closers.push(() => tracing.shutdown());
+    }
     const meshPaths = stringList(values['mesh']);
     const { loadKubeConfig } = await import('../kube/load-kube-config.js');
     const cluster = loadKubeConfig(config.cluster);
@@ -105,9 +125,31 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const gerritSettings = embeddedGerrit ? { ...config.gerrit, snapshot: join(packageRoot(), 'examples', 'demo-gerrit') } : config.gerrit;
     const groups = await createGroupSource(gerritSettings, logger);
     if (groups !== undefined) closers.push(() => groups.close());
-    const store = await openStore(config);
+    const registry = new Registry();
+    const store = instrumentStore(await openStore(config), createStoreMetrics(registry, config.data.postgresUrl === undefined ? 'sqlite' : 'postgres'));
     closers.push(() => store.close());
+    // A shared PostgreSQL store must answer for the replica to be ready (every call is audited first):
+    // probed every 5 s, so /readyz stays synchronous and cheap.
+    const storeHealth = { ready: true, detail: config.data.postgresUrl === undefined ? `sqlite:${config.data.dir}` : 'postgres: not probed yet' };
+    const ping = (store as { ping?: (timeoutMs?: number) => Promise<void> }).ping;
+    if (typeof ping === 'function') {
+      const probe = async (): Promise<void> => {
+        try {
+          await ping.call(store, 2_000);
+          storeHealth.ready = true;
+          storeHealth.detail = 'postgres: answering';
+        } catch (error) {
+          storeHealth.ready = false;
+          storeHealth.detail = error instanceof Error ? error.message : String(error);
+        }
+      };
+      await probe();
+      const timer = setInterval(() => void probe(), 5_000);
+      timer.unref();
+      closers.push(() => Promise.resolve(clearInterval(timer)));
+    }
     let gerrit: CopilotDeps['gerrit'];
+    let activity: CopilotDeps['activity'];
     if (config.gerrit.url !== undefined) {
       const { GerritClient } = await import('../gerrit/gerrit-client.js');
       const client = new GerritClient({
@@ -119,11 +161,18 @@ export async function openService(values: OptionValues, logger: Logger): Promise
       });
       closers.push(() => client.close());
       gerrit = changeWriter(client, config.gerrit.url);
+      activity = client;
+    }
+    let meshRates: CopilotDeps['meshRates'];
+    if (config.prometheus.url !== undefined) {
+      const { PrometheusClient } = await import('../prometheus/prometheus-client.js');
+      meshRates = new PrometheusClient({ baseUrl: config.prometheus.url, timeoutMs: config.prometheus.timeoutMs });
     }
     let model: ChatModel | undefined;
     if (config.model.url !== undefined) {
       const { createChatModel } = await import('../model/create-chat-model.js');
       model = createChatModel(config.model, { logger: logger.child({ adapter: 'model' }) });
+      if (model !== undefined && options.observeModel !== undefined) model = meteredChatModel(model, options.observeModel);
     }
     const repo = config.policyRepo;
     const deps: CopilotDeps = {
@@ -133,6 +182,8 @@ export async function openService(values: OptionValues, logger: Logger): Promise
       store,
       ...(dryRun !== undefined ? { dryRun } : {}),
       ...(gerrit !== undefined ? { gerrit } : {}),
+      ...(activity !== undefined ? { activity } : {}),
+      ...(meshRates !== undefined ? { meshRates } : {}),
       clock: () => new Date(),
       logger,
       settings: { groupsClaim: config.access.claim, ...(repo.project !== undefined ? { policyRepo: { project: repo.project, branch: repo.branch, path: repo.path } } : {}) },
@@ -141,11 +192,14 @@ export async function openService(values: OptionValues, logger: Logger): Promise
     const tools = filterTools(allTools, { ...(toolsets.length > 0 ? { toolsets } : {}), readOnly: values['read-only'] === true });
     return {
       copilot: createCopilot(deps),
+      registries: [registry],
+      deps,
       config,
       tools,
       sources: () => [
         { name: 'mesh', ready: source.ready(), detail: source.origin },
         { name: 'gerrit', ready: groups !== undefined, detail: groups?.source.origin ?? 'not configured' },
+        { name: 'store', ready: storeHealth.ready, detail: storeHealth.detail },
       ],
       describe: { mesh: meshNote, groups: embeddedGerrit ? 'the embedded demo Gerrit snapshot (examples/demo-gerrit)' : (groups?.source.origin ?? 'none'), model: modelNote },
       close,

@@ -25,3 +25,6 @@ export function settingOptions(accept: (spec: SettingSpec) => boolean): OptionSp
 
 /** The model endpoint and egress-guard flags (`--model-url`, `--model`, `--model-allow-host`, ...). */
 export const MODEL_OPTIONS: OptionSpecs = settingOptions((spec) => spec.path.startsWith('model.'));
+
+/** The chat flags (`--chat-mode`, `--chat-max-steps`, `--chat-max-tokens`): `gic chat` and `gic serve`. */
+export const CHAT_OPTIONS: OptionSpecs = settingOptions((spec) => spec.path.startsWith('chat.'));

@@ -61,6 +61,23 @@ export const PolicyRepoSettingsSchema = z.strictObject({
 });
 export type PolicyRepoSettings = z.infer<typeof PolicyRepoSettingsSchema>;
 
+/** The review bot (docs/cli.md "The review bot"): the label it votes on, its limits and its webhook secret. */
+export const ReviewSettingsSchema = z.strictObject({
+  /** The label the bot votes on; a project without it gets the review without a vote. */
+  label: z.string().min(1).default('Policy-Check'),
+  /** Inline comments per review at most (the message says how many were left out). */
+  maxComments: z.number().int().min(1).max(500).default(50),
+  /** How often `gic serve` polls Gerrit for patch sets it missed (ms). */
+  pollIntervalMs: z.number().int().min(1_000).default(60_000),
+  /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */
+  webhookSecret: z.string().min(16).optional(),
+  /** Add the in-cluster model's note (marked, grounded as `explain` is) to each review when a model is configured. */
+  useModel: z.boolean().default(false),
+  /** With a cluster: the namespace of the Lease `gic-review-bot` that elects the one replica running the poller and worker. */
+  leaseNamespace: z.string().min(1).optional(),
+});
+export type ReviewSettings = z.infer<typeof ReviewSettingsSchema>;
+
 /** How the model client asks for schema-constrained JSON (src/model/structured-output-dialect.ts). */
 export const MODEL_STRUCTURED_OUTPUT_DIALECTS = ['json_schema', 'json_object_schema', 'ollama_format', 'prompt'] as const;
 
@@ -87,6 +104,17 @@ export const ModelSettingsSchema = z.strictObject({
 });
 export type ModelSettings = z.infer<typeof ModelSettingsSchema>;
 
+/** The chat page and `gic chat` (src/chat): how the model is used and the bounds of one turn. */
+export const ChatSettingsSchema = z.strictObject({
+  /** `auto`: the tool catalog, falling back to intent extraction; `tools`: never fall back; `draft`: intent extraction only. */
+  mode: z.enum(['auto', 'tools', 'draft']).default('auto'),
+  /** Model calls per turn at most. */
+  maxSteps: z.number().int().min(1).max(20).default(6),
+  /** Prompt plus completion tokens per turn at most. */
+  maxTokens: z.number().int().min(256).max(1_000_000).default(24_000),
+});
+export type ChatSettingsConfig = z.infer<typeof ChatSettingsSchema>;
+
 /** gic's own state (src/store): the data directory holding the embedded SQLite store. */
 export const DataSettingsSchema = z.strictObject({
   /**
@@ -96,18 +124,92 @@ export const DataSettingsSchema = z.strictObject({
   dir: z.string().min(1).optional(),
   /** How long a write waits for another process's lock on the store before retrying (ms). */
   busyTimeoutMs: z.number().int().min(0).default(5_000),
+  /**
+   * PostgreSQL URL of the store shared by several replicas (src/store/postgres-store.ts); when set it
+   * replaces the SQLite store in `dir`. Secret (it usually carries the password).
+   */
+  postgresUrl: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  /** PostgreSQL connections per gic process (default 10). */
+  postgresPoolSize: z.number().int().min(1).max(200).optional(),
 });
 export type DataSettings = z.infer<typeof DataSettingsSchema>;
+
+/** OpenTelemetry tracing (src/telemetry): off unless an OTLP endpoint is set. */
+export const TracingSettingsSchema = z.strictObject({
+  /** OTLP/HTTP base URL of a collector (`/v1/traces` is added), e.g. http://otel-collector.observability:4318. */
+  otlpEndpoint: z.url({ protocol: /^https?$/ }).optional(),
+  serviceName: z.string().min(1).default('gic'),
+  /** Fraction of new traces sampled (a parent's decision is always followed). */
+  sampleRatio: z.number().min(0).max(1).default(1),
+});
+export type TracingSettings = z.infer<typeof TracingSettingsSchema>;
+
+/** Prometheus, read by `gic forecast` for the mesh's request rates (istio_requests_total). */
+export const PrometheusSettingsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }).optional(),
+  timeoutMs: z.number().int().min(1).default(15_000),
+});
+
+/** How `gic serve` establishes who is calling (docs/mcp.md "Auth"). */
+export const SERVER_AUTH_MODES = ['none', 'oauth', 'trusted-header'] as const;
+
+/** `gic serve` (docs/mcp.md): auth, per-tool authorization by Gerrit group, limits, DNS-rebinding allow-lists. */
+export const ServerSettingsSchema = z.strictObject({
+  /** `none` only on loopback; `oauth`: bearer JWTs checked against the issuer's JWKS; `trusted-header`: claims forwarded by the local Istio sidecar. */
+  auth: z.enum(SERVER_AUTH_MODES).default('none'),
+  /** The URL clients reach the service by (no trailing slash); the OAuth resource is `<publicUrl>/mcp`. Default: http://<host>:<port>. */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  oauth: z
+    .strictObject({
+      /** The OIDC issuer (`iss`); its JWKS comes from `jwksUrl` or its discovery document. */
+      issuer: z.url({ protocol: /^https?$/ }).optional(),
+      jwksUrl: z.url({ protocol: /^https?$/ }).optional(),
+      /** Expected `aud`; default: the resource `<publicUrl>/mcp`. */
+      audience: z.string().min(1).optional(),
+      clockSkewSeconds: z.number().int().min(0).max(600).default(60),
+      /** Scopes a token must carry (space-separated `scope` claim); none by default. */
+      requiredScopes: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  /** trusted-header: the header Istio's RequestAuthentication `outputPayloadToHeader` writes (base64url JSON of the verified token). */
+  trustedHeader: z.string().min(1).default('x-gic-jwt-payload'),
+  /** Groups (names or UUIDs) that may call read tools; empty: any authenticated caller. */
+  readGroups: z.array(z.string().min(1)).default([]),
+  /** Groups that may call policy_propose and policy_draft. */
+  proposeGroups: z.array(z.string().min(1)).default([]),
+  /** Groups that may call policy_submit_for_review. */
+  submitGroups: z.array(z.string().min(1)).default([]),
+  /** Tool calls per minute per identity (0: unlimited; loopback without auth is never limited). */
+  rateLimitPerMinute: z.number().int().min(0).default(600),
+  /** Largest request body (bytes). */
+  maxBodyBytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+  /** A tool call's deadline (ms); drafting with a local model is slow. */
+  callTimeoutMs: z.number().int().min(1).default(180_000),
+  /** Host names clients address the service by (DNS-rebinding protection), e.g. the Service's DNS names. */
+  allowedHosts: z.array(z.string().min(1)).default([]),
+  /** Browser origins allowed to call (absent: the allowed hosts). */
+  allowedOrigins: z.array(z.string().min(1)).optional(),
+  /** How long the Gerrit groups of an account are cached when the token carries no groups claim (ms). */
+  groupCacheMs: z.number().int().min(0).default(300_000),
+});
+export type ServerSettings = z.infer<typeof ServerSettingsSchema>;
 
 export const GicConfigSchema = z.strictObject({
   gerrit: GerritSettingsSchema.prefault({}),
   cluster: ClusterSettingsSchema.prefault({}),
   policyRepo: PolicyRepoSettingsSchema.prefault({}),
+  review: ReviewSettingsSchema.prefault({}),
 
   model: ModelSettingsSchema.prefault({}),
+  chat: ChatSettingsSchema.prefault({}),
 
   data: DataSettingsSchema.prefault({}),
   /** Groups claim, caller and role mapping (GIC500-GIC502, `gic groups show`). */
   access: AccessMappingSchema.prefault({}),
+  tracing: TracingSettingsSchema.prefault({}),
+  prometheus: PrometheusSettingsSchema.prefault({}),
+
+  /** `gic serve` and `gic mcp`. */
+  server: ServerSettingsSchema.prefault({}),
 });
 export type GicConfig = z.infer<typeof GicConfigSchema>;

@@ -4,6 +4,7 @@
 // and the error is rethrown unchanged. The audit append is awaited: a store that cannot record the
 // call makes the call fail.
 import { AppError } from '../errors.js';
+import { withSpan } from '../tracing.js';
 import type { AuditOutcome, ModelUse } from '../store/store.js';
 import type { CallContext, CopilotDeps } from './deps.js';
 import { inputsHash } from './inputs-hash.js';
@@ -27,7 +28,18 @@ export class ModelUses {
 /** Error codes that mean "gic refused" rather than "something failed". */
 const REFUSALS = new Set(['refused', 'not-configured']);
 
-export async function auditedCall<T>(
+export function auditedCall<T>(
+  deps: CopilotDeps,
+  ctx: CallContext,
+  useCase: string,
+  inputs: unknown,
+  run: (models: ModelUses) => Promise<AuditedResult<T>>,
+): Promise<T> {
+  // One span per use case call: Gerrit, Kubernetes, model and store work inside it become its children.
+  return withSpan(`copilot ${useCase}`, { 'gic.use_case': useCase, 'gic.action': ctx.action ?? `copilot:${useCase}`, 'enduser.id': ctx.actor }, () => recordedCall(deps, ctx, useCase, inputs, run));
+}
+
+async function recordedCall<T>(
   deps: CopilotDeps,
   ctx: CallContext,
   useCase: string,

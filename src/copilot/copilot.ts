@@ -4,6 +4,7 @@
 import type { CallContext, CopilotDeps } from './deps.js';
 import { draftPolicy, type DraftInput, type DraftResult } from './draft-policy.js';
 import { explainAccess, type ExplainInput, type ExplainResult } from './explain-access.js';
+import { forecastLoad, type ForecastInput, type ForecastResult } from './forecast-load.js';
 import { proposePolicy, type ProposeInput, type ProposeResult } from './propose-policy.js';
 import { reviewChange, type ReviewInput, type ReviewResult } from './review-change.js';
 import { submitProposal, type SubmitInput, type SubmitResult } from './submit-proposal.js';
@@ -15,6 +16,7 @@ export interface Copilot {
   draft(input: DraftInput, ctx: CallContext): Promise<DraftResult>;
   review(input: ReviewInput, ctx: CallContext): Promise<ReviewResult>;
   submit(input: SubmitInput, ctx: CallContext): Promise<SubmitResult>;
+  forecast(input: ForecastInput, ctx: CallContext): Promise<ForecastResult>;
 }
 
 export function createCopilot(deps: CopilotDeps): Copilot {
@@ -25,5 +27,6 @@ export function createCopilot(deps: CopilotDeps): Copilot {
     draft: (input, ctx) => draftPolicy(deps, input, ctx),
     review: (input, ctx) => reviewChange(deps, input, ctx),
     submit: (input, ctx) => submitProposal(deps, input, ctx),
+    forecast: (input, ctx) => forecastLoad(deps, input, ctx),
   };
 }

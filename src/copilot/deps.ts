@@ -13,6 +13,8 @@ import type { MeshSnapshot } from '../kube/mesh-source.js';
 import type { Logger } from '../log.js';
 import type { ChatModel } from '../model/chat-model.js';
 import type { Store } from '../store/store.js';
+import type { RangeQuery } from './range-query.js';
+import type { ChangeQuery } from './gerrit-activity.js';
 
 /** The mesh as the use cases see it: any MeshSource (files or a cluster) satisfies this. */
 export interface MeshView {
@@ -82,6 +84,10 @@ export interface CopilotDeps {
   readonly settings: CopilotSettings;
   /** Ids for proposals (default: random UUIDs); injected for deterministic tests. */
   readonly newId?: () => string;
+  /** Gerrit's change queries for the load forecast (GerritClient); absent: forecast refuses (`not-configured`). */
+  readonly activity?: ChangeQuery;
+  /** Prometheus range queries for the mesh's request rates (PrometheusClient); absent: no rates in the forecast. */
+  readonly meshRates?: RangeQuery;
 }
 
 /** Stages reported through `onProgress`, in the order a draft goes through them. */

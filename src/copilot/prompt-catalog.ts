@@ -14,6 +14,7 @@ export const PROMPTS = {
   draftIntent: { id: 'draft-intent', version: 2 },
   explainChange: { id: 'explain-change', version: 1 },
   repairStructuredOutput: { id: 'repair-structured-output', version: 1 },
+  chatAgent: { id: 'chat-agent', version: 1 },
 } as const satisfies Readonly<Record<string, { readonly id: string; readonly version: number }>>;
 
 export type PromptRef = (typeof PROMPTS)[keyof typeof PROMPTS];

@@ -95,8 +95,9 @@ function offlineDryRun(validation: ValidateReport, after: { namespaces: Readonly
   return { results };
 }
 
-function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, findings: readonly ReportedFinding[]): ReviewComment[] {
+function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, findings: readonly ReportedFinding[], inputErrors: readonly InputError[], dryRun: DryRunReport): ReviewComment[] {
   const out: ReviewComment[] = [];
+  const lineOf = (source: string): number => Number(/:(\d+)$/.exec(source)?.[1] ?? 1);
   for (const r of validation.resources) {
     const path = r.source.replace(/:\d+$/, '');
     if (!paths.has(path)) continue;
@@ -108,6 +109,17 @@ function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, fin
     if (!paths.has(path)) continue;
     const witness = f.witness !== undefined ? `\nWitness (${f.witness.decision}): ${JSON.stringify(f.witness.request)}` : '';
     out.push({ path, line: f.line, message: `${f.code} (${f.level}): ${f.message}${f.fix !== undefined ? `\nFix: ${f.fix}` : ''}${witness}` });
+  }
+  // Input errors that validation did not already put on that line (a document the engine could not read).
+  for (const e of inputErrors) {
+    if (!paths.has(e.file) || out.some((c) => c.path === e.file && c.line === e.line && c.message.startsWith('error'))) continue;
+    out.push({ path: e.file, line: e.line, message: `error ${e.rule}${e.field !== '' ? ` at ${e.field}` : ''}: ${e.message}` });
+  }
+  // The API server's own rejections (a server-side dry-run) on the resource's line.
+  for (const r of dryRun.results) {
+    const path = r.source.replace(/:\d+$/, '');
+    if (r.accepted || r.mode !== 'server' || !paths.has(path)) continue;
+    for (const e of r.errors) out.push({ path, line: lineOf(r.source), message: `error dry-run (the API server rejects ${r.kind} ${r.namespace}/${r.name})${e.field !== '' ? ` at ${e.field}` : ''}: ${e.message}` });
   }
   return out;
 }
@@ -218,8 +230,10 @@ export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: C
     const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
     const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
     const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
-    const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 ? 0 : verified ? 1 : -1;
-    const comments = commentsFor(paths, validation, findings);
+    // Fail closed: a changed file the engine could not read is never "nothing to vote on".
+    const changedInputErrors = inputErrors.filter((e) => paths.has(e.file));
+    const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 && changedInputErrors.length === 0 ? 0 : verified ? 1 : -1;
+    const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun);
     const s = diff.summary;
     const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
     const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };

@@ -29,7 +29,11 @@ export const ChangeInfoSchema = z.looseObject({
   current_revision_number: z.number().nullish(),
   revisions: z.record(z.string(), RevisionInfoSchema).nullish(),
   labels: z.record(z.string(), z.looseObject({})).nullish(),
-  messages: z.array(z.looseObject({ message: z.string().nullish(), tag: z.string().nullish(), author: AccountInfoSchema.nullish() })).nullish(),
+  messages: z
+    .array(z.looseObject({ message: z.string().nullish(), tag: z.string().nullish(), author: AccountInfoSchema.nullish(), _revision_number: z.number().nullish(), date: z.string().nullish() }))
+    .nullish(),
+  /** With `o=DETAILED_LABELS`: label -> values the caller may vote (`["-1", " 0", "+1"]`). */
+  permitted_labels: z.record(z.string(), z.array(z.string())).nullish(),
   work_in_progress: z.boolean().nullish(),
   _more_changes: z.boolean().nullish(),
 });

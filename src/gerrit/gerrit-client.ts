@@ -324,6 +324,12 @@ export class GerritClient {
     return Buffer.from(response.text.trim(), 'base64').toString('utf8');
   }
 
+  /** `GET /projects/{p}/branches/{b}/files/{path}/content`: a file of a branch's head (base64; decoded here). */
+  async getBranchFileContent(project: string, branch: string, path: string, options: Signal = {}): Promise<string> {
+    const response = await this.transport.send('GET', `projects/${enc(project)}/branches/${enc(branch)}/files/${enc(path)}/content`, { accept: 'text/plain', signal: options.signal });
+    return Buffer.from(response.text.trim(), 'base64').toString('utf8');
+  }
+
   /** `GET .../files/{path}/diff` */
   getDiff(id: string, revision: string, path: string, options: Signal & { base?: number; context?: number } = {}): Promise<z.infer<typeof DiffInfoSchema>> {
     return this.transport.json('GET', `changes/${enc(id)}/revisions/${enc(revision)}/files/${enc(path)}/diff`, DiffInfoSchema, {

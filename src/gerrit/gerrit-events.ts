@@ -1,6 +1,6 @@
 // Gerrit events as gic receives them: lines of `ssh gerrit stream-events` and webhooks-plugin POST
-// bodies, parsed with zod into one normalised shape for patchset-created, comment-added, change-merged
-// and ref-updated. Defensive by design (payloads are unsigned and any field may be missing): unknown
+// bodies, parsed with zod into one normalised shape for patchset-created, comment-added, change-restored,
+// change-merged and ref-updated. Defensive by design (payloads are unsigned and any field may be missing): unknown
 // fields are kept out, other event types come back as `unsupported`, malformed input as `invalid`.
 // The two serialisations differ: stream-events sends `project` as a string and `changeKey` as
 // `{"id"}`; the webhooks plugin sends `project` as `{"name"}` and `changeKey` as `{"key"}`.
@@ -73,6 +73,15 @@ export const CommentAddedEventSchema = z.looseObject({
   comment: z.string().nullish(),
 });
 
+export const ChangeRestoredEventSchema = z.looseObject({
+  type: z.literal('change-restored'),
+  ...common,
+  change: ChangeAttributeSchema,
+  patchSet: PatchSetAttributeSchema,
+  restorer: EventAccountSchema.nullish(),
+  reason: z.string().nullish(),
+});
+
 export const ChangeMergedEventSchema = z.looseObject({
   type: z.literal('change-merged'),
   ...common,
@@ -97,12 +106,13 @@ export const RefUpdatedEventSchema = z.looseObject({
 export const GerritEventSchema = z.discriminatedUnion('type', [
   PatchsetCreatedEventSchema,
   CommentAddedEventSchema,
+  ChangeRestoredEventSchema,
   ChangeMergedEventSchema,
   RefUpdatedEventSchema,
 ]);
 export type GerritEvent = z.infer<typeof GerritEventSchema>;
 export type GerritEventType = GerritEvent['type'];
-export const SUPPORTED_EVENT_TYPES: readonly GerritEventType[] = ['patchset-created', 'comment-added', 'change-merged', 'ref-updated'];
+export const SUPPORTED_EVENT_TYPES: readonly GerritEventType[] = ['patchset-created', 'comment-added', 'change-restored', 'change-merged', 'ref-updated'];
 
 export type ParsedEvent =
   | { readonly kind: 'event'; readonly event: GerritEvent }

@@ -7,6 +7,7 @@ import { Pool, type Dispatcher } from 'undici';
 import type { z } from 'zod';
 
 import { silentLogger, type Logger } from '../log.js';
+import { SpanKind, traceHeaders, withSpan } from '../tracing.js';
 import { GerritApiError } from './gerrit-api-error.js';
 import { DEFAULT_RETRY_OPTIONS, isRetryableStatus, retryDelay, type RetryOptions } from './retry-policy.js';
 import { stripXssiPrefix } from './strip-xssi-prefix.js';
@@ -182,9 +183,24 @@ export class GerritTransport {
     return `${this.pathPrefix}${auth}${trimmed}${search === '' ? '' : `${trimmed.includes('?') ? '&' : '?'}${search}`}`;
   }
 
-  private async attempt(method: string, target: string, options: CallOptions): Promise<RawResponse> {
+  /** One HTTP exchange in a client span (`gerrit GET`), the trace context sent along. */
+  private attempt(method: string, target: string, options: CallOptions): Promise<RawResponse> {
+    const attributes = { 'http.request.method': method, 'server.address': this.origin, 'url.path': target.split('?')[0] ?? target };
+    return withSpan(
+      `gerrit ${method}`,
+      attributes,
+      async (span) => {
+        const response = await this.exchange(method, target, options);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+      SpanKind.CLIENT,
+    );
+  }
+
+  private async exchange(method: string, target: string, options: CallOptions): Promise<RawResponse> {
     this.stats.requests++;
-    const headers: Record<string, string> = { accept: options.accept ?? 'application/json' };
+    const headers: Record<string, string> = traceHeaders({ accept: options.accept ?? 'application/json' });
     if (this.authorization !== undefined) headers['authorization'] = this.authorization;
     let body: string | Uint8Array | undefined;
     if (typeof options.body === 'string' || options.body instanceof Uint8Array) {

@@ -71,6 +71,22 @@ describe('assertAllowedRequest', () => {
   });
 });
 
+describe("gic's own Leases (leader election): the one real write, and only to gic-* Leases", () => {
+  const LEASES = '/apis/coordination.k8s.io/v1/namespaces/gic/leases';
+  it('allows get and update of a gic-* Lease and create in the Lease collection', () => {
+    expect(() => assertAllowedRequest('GET', url(`${LEASES}/gic-review-bot`))).not.toThrow();
+    expect(() => assertAllowedRequest('PUT', url(`${LEASES}/gic-review-bot`))).not.toThrow();
+    expect(() => assertAllowedRequest('POST', url(LEASES))).not.toThrow();
+  });
+  it('refuses other Leases, deleting or patching a Lease, and other coordination objects', () => {
+    expect(() => assertAllowedRequest('PUT', url(`${LEASES}/kube-scheduler`))).toThrow(/refused/);
+    expect(() => assertAllowedRequest('DELETE', url(`${LEASES}/gic-review-bot`))).toThrow(/refused/);
+    expect(() => assertAllowedRequest('PATCH', url(`${LEASES}/gic-review-bot`))).toThrow(/refused/);
+    expect(() => assertAllowedRequest('POST', url('/api/v1/namespaces/gic/configmaps'))).toThrow(/refused/);
+    expect(() => assertAllowedRequest('PUT', url('/apis/coordination.k8s.io/v1/namespaces/gic/leasecandidates/gic-x'))).toThrow(/refused/);
+  });
+});
+
 describe('parseWarningHeader', () => {
   it('splits comma-joined warnings and unquotes them', () => {
     expect(parseWarningHeader('299 - "first, with a comma", 299 - "second \\"quoted\\""')).toEqual(['first, with a comma', 'second "quoted"']);

@@ -2,11 +2,14 @@
 // (lists, discovery, watches' clients and the dry-run apply) is built here and checked by
 // `assertAllowedRequest`: reads only of the allow-listed collections (kube-resources.ts), and the only
 // write is a server-side apply of an Istio security kind WITH dryRun=All. There is no code path for a
-// real write: a request without dryRun=All is refused before it leaves the process.
+// real write to the mesh's configuration: a request without dryRun=All is refused before it leaves the
+// process. The one exception is gic's own coordination: Leases named `gic-*` (coordination.k8s.io/v1)
+// for leader election between replicas (lease-elector.ts); deploy/ admits exactly those.
 import { HttpMethod, type KubeConfig, RequestContext, Watch } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 
 import { AppError } from '../errors.js';
+import { SpanKind, traceHeaders, withSpan } from '../tracing.js';
 import { collectionPath, CONFIG_MAPS, DRY_RUN_KINDS, type KubeResource, SECURITY_GROUP, WATCHED_RESOURCES } from './kube-resources.js';
 
 /** The field manager of every server-side apply gic sends (dry-run only). */
@@ -42,6 +45,10 @@ const READ_PATHS: readonly RegExp[] = [
 const CONFIG_MAP_PATH = new RegExp(`^${escape(collectionPath(CONFIG_MAPS, 'NS')).replace('NS', NAMESPACE_SEGMENT)}$`);
 const CONFIG_MAP_SELECTOR = 'metadata.name=istio';
 
+/** gic's own Leases (leader election): `gic-` names only, create (POST to the collection), get and update. */
+const LEASE_COLLECTION = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/[a-z0-9-]{1,63}\/leases$/;
+const LEASE_PATH = /^\/apis\/coordination\.k8s\.io\/v1\/namespaces\/[a-z0-9-]{1,63}\/leases\/gic-[a-z0-9-]{1,59}$/;
+
 const DRY_RUN_PATH = /^\/apis\/security\.istio\.io\/(v1|v1beta1)\/namespaces\/[a-z0-9-]{1,63}\/([a-z]+)\/[a-z0-9.-]{1,253}$/;
 
 function escape(text: string): string {
@@ -54,6 +61,8 @@ function escape(text: string): string {
  */
 export function assertAllowedRequest(method: string, url: URL): void {
   const path = url.pathname;
+  if ((method === 'GET' || method === 'PUT') && LEASE_PATH.test(path)) return;
+  if (method === 'POST' && LEASE_COLLECTION.test(path)) return;
   if (method === 'GET') {
     if (READ_PATHS.some((p) => p.test(path))) return;
     if (CONFIG_MAP_PATH.test(path) && url.searchParams.getAll('fieldSelector').join('&') === CONFIG_MAP_SELECTOR) return;
@@ -138,17 +147,39 @@ export class KubeGateway {
     return this.send('PATCH', path, query, JSON.stringify(object), 'application/apply-patch+yaml');
   }
 
-  /** The chokepoint: every request of the gateway goes through here and through assertAllowedRequest. */
-  private async send(method: 'GET' | 'PATCH', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
+  /** GET, POST (create) or PUT (update) of one of gic's own Leases (`gic-*`), for leader election. */
+  async lease(method: 'GET' | 'POST' | 'PUT', namespace: string, name: string, body?: Readonly<Record<string, unknown>>): Promise<KubeResponse> {
+    if (!/^gic-[a-z0-9-]{1,59}$/.test(name)) throw new AppError('internal', `kube gateway handles only gic's own Leases (gic-*), not ${name}`);
+    const collection = `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
+    const path = method === 'POST' ? collection : `${collection}/${name}`;
+    return this.send(method, path, new URLSearchParams(), body === undefined ? undefined : JSON.stringify(body), body === undefined ? undefined : 'application/json');
+  }
+
+  /** The chokepoint: every request of the gateway goes through here and through assertAllowedRequest; one client span each. */
+  private send(method: 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
+    const dryRun = query.get('dryRun') === 'All';
+    return withSpan(
+      `kube ${method}`,
+      { 'http.request.method': method, 'url.path': path, 'gic.kube.dry_run': dryRun },
+      async (span) => {
+        const response = await this.exchange(method, path, query, body, contentType);
+        span.setAttribute('http.response.status_code', response.status);
+        return response;
+      },
+      SpanKind.CLIENT,
+    );
+  }
+
+  private async exchange(method: 'GET' | 'PATCH' | 'POST' | 'PUT', path: string, query: URLSearchParams, body?: string, contentType?: string): Promise<KubeResponse> {
     const cluster = this.kubeConfig.getCurrentCluster();
     if (cluster === null) throw new AppError('usage', 'the kubeconfig has no current cluster');
     const url = new URL(cluster.server.replace(/\/+$/, '') + path);
     for (const [key, value] of query) url.searchParams.append(key, value);
     assertAllowedRequest(method, url);
 
-    const context = new RequestContext(url.toString(), method === 'GET' ? HttpMethod.GET : HttpMethod.PATCH);
+    const context = new RequestContext(url.toString(), HttpMethod[method]);
     await this.kubeConfig.applySecurityAuthentication(context);
-    const headers: Record<string, string> = { ...context.getHeaders(), Accept: 'application/json' };
+    const headers: Record<string, string> = traceHeaders({ ...context.getHeaders(), Accept: 'application/json' });
     if (contentType !== undefined) headers['Content-Type'] = contentType;
     const dispatcher = context.getDispatcher();
     try {

@@ -4,6 +4,7 @@
 // refused one, goes through tool-call-pipeline.ts (authorization, validation, audit, metrics);
 // resources and prompts are registered on the McpServer (mcp-resources.ts, mcp-prompts.ts).
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 
@@ -16,6 +17,18 @@ export interface McpServerOptions extends ToolCallDeps {
   readonly version: string;
   /** Adds resources and prompts to a new server (composition root). */
   readonly extend?: (server: McpServer, caller: ToolCaller) => void;
+  /** A tool call's deadline in ms (default 180 s): then its signal aborts. */
+  readonly callTimeoutMs?: number;
+}
+
+/** Per server instance: a signal that cancels its calls from outside (stateless HTTP cancellation). */
+export interface McpServerInstanceOptions {
+  readonly cancel?: AbortSignal;
+  /**
+   * Leave out resources and prompts (`extend`): a stateless HTTP server built for one `tools/*` request
+   * never serves them, and registering them costs more than the call.
+   */
+  readonly toolsOnly?: boolean;
 }
 
 const INSTRUCTIONS =
@@ -35,6 +48,9 @@ export function toolListing(tool: ToolDefinition): Tool {
   };
 }
 
+/** One JSON Schema validator (elicitation answers) for every server instance: building one costs more than a call. */
+const sharedValidator = new AjvJsonSchemaValidator();
+
 /** Listings per catalog: JSON Schema generation is done once, not per HTTP request. */
 const listings = new WeakMap<readonly ToolDefinition[], Tool[]>();
 
@@ -47,8 +63,8 @@ function listingOf(tools: readonly ToolDefinition[]): Tool[] {
   return listing;
 }
 
-export function createMcpServer(options: McpServerOptions, caller: ToolCaller): McpServer {
-  const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS });
+export function createMcpServer(options: McpServerOptions, caller: ToolCaller, instance: McpServerInstanceOptions = {}): McpServer {
+  const server = new McpServer({ name: 'gic', title: 'Gerrit Istio Copilot', version: options.version }, { capabilities: { tools: { listChanged: false }, logging: {} }, instructions: INSTRUCTIONS, jsonSchemaValidator: sharedValidator });
   const byName = new Map(options.tools.map((t) => [t.name, t]));
   const listing = listingOf(options.tools);
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: listing }));
@@ -60,11 +76,13 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller): 
     const progressToken = request.params._meta?.progressToken;
     let last = -Infinity;
     const elicitation = server.server.getClientCapabilities()?.elicitation;
+    const signals = [extra.signal, AbortSignal.timeout(options.callTimeoutMs ?? 180_000), ...(instance.cancel !== undefined ? [instance.cancel] : [])];
+    const signal = AbortSignal.any(signals);
     return callTool(options, tool, request.params.arguments, caller, {
-      signal: extra.signal,
+      signal,
       progress: (event) => {
         // Progress must increase; the client asked for it with a token.
-        if (progressToken === undefined || event.progress <= last || extra.signal.aborted) return;
+        if (progressToken === undefined || event.progress <= last || signal.aborted) return;
         last = event.progress;
         void extra
           .sendNotification({ method: 'notifications/progress', params: { progressToken, progress: event.progress, ...(event.total !== undefined ? { total: event.total } : {}), ...(event.message !== undefined ? { message: event.message } : {}) } })
@@ -75,7 +93,7 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller): 
             confirm: async (message: string): Promise<Confirmation> => {
               const answer = await server.server.elicitInput(
                 { mode: 'form', message, requestedSchema: { type: 'object', properties: { confirm: { type: 'boolean', title: 'Open the change for review', description: 'Yes: open the Gerrit change now' } }, required: ['confirm'] } },
-                { signal: extra.signal },
+                { signal },
               );
               if (answer.action !== 'accept') return answer.action;
               return answer.content?.['confirm'] === true ? 'accept' : 'decline';
@@ -84,6 +102,6 @@ export function createMcpServer(options: McpServerOptions, caller: ToolCaller): 
         : {}),
     });
   });
-  options.extend?.(server, caller);
+  if (instance.toolsOnly !== true) options.extend?.(server, caller);
   return server;
 }

@@ -14,10 +14,13 @@ export const MCP_PROMPTS = [
   { id: 'explain-denial', version: 1, title: 'Explain a denial', argument: 'request', describe: 'the request as JSON (policy_check_access shape) or in words' },
 ] as const;
 
+/** Argument schemas, built once (a server is built per HTTP request). */
+const ARGS = new Map(MCP_PROMPTS.map((p) => [p.id, { [p.argument]: z.string().describe(p.describe) }]));
+
 export function registerMcpPrompts(server: McpServer): void {
   for (const p of MCP_PROMPTS) {
     const template = getPrompt(p);
-    server.registerPrompt(p.id, { title: p.title, description: template.description, argsSchema: { [p.argument]: z.string().describe(p.describe) } }, (args: Record<string, string | undefined>) => {
+    server.registerPrompt(p.id, { title: p.title, description: template.description, argsSchema: ARGS.get(p.id) ?? {} }, (args: Record<string, string | undefined>) => {
       const rendered = renderPrompt(template, { [p.argument]: args[p.argument] ?? '' });
       return {
         description: `${template.description} (${p.id} v${p.version})`,

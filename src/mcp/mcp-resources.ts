@@ -2,7 +2,7 @@
 // Gerrit groups (`gic://groups/{name}`, JSON as gerrit_get_group answers), each a resource template
 // with a list of the current ones, plus `gic://mesh/summary`. A name that does not exist is the MCP
 // "resource not found" error (-32002).
-import { McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { type McpServer, ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 
 import type { Copilot } from '../copilot/copilot.js';

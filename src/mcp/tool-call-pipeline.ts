@@ -23,6 +23,8 @@ export interface ToolCallObservation {
   readonly seconds: number;
   /** For policy_check_access: the decision. */
   readonly decision?: string;
+  /** The AppError code of a failed call (`gerrit-unavailable`, `model-timeout`, ...). */
+  readonly errorCode?: string;
 }
 
 export interface ToolCallDeps {
@@ -40,6 +42,15 @@ export interface ToolCallRuntime {
   readonly confirm?: ToolContext['confirm'];
 }
 
+function isTimeout(signal: AbortSignal): boolean {
+  return signal.reason instanceof Error && signal.reason.name === 'TimeoutError';
+}
+
+/** Why a call stopped: its deadline passed, or the client cancelled it. */
+function stopped(signal: AbortSignal): AppError {
+  return isTimeout(signal) ? new AppError('timeout', 'the call took longer than the server allows (server.callTimeoutMs) and was stopped') : new AppError('cancelled', 'cancelled by the caller');
+}
+
 function textResult(text: string, isError: boolean): CallToolResult {
   return { content: [{ type: 'text', text }], ...(isError ? { isError: true } : {}) };
 }
@@ -50,6 +61,7 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
   let outcome: AuditOutcome = 'ok';
   let detail: string | undefined;
   let decision: string | undefined;
+  let errorCode: string | undefined;
   let result: CallToolResult;
   try {
     const refusal = await deps.authorize?.(caller, tool);
@@ -74,7 +86,7 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
       ...(runtime.confirm !== undefined ? { confirm: runtime.confirm } : {}),
     };
     const answer = await tool.handler(parsed.data, ctx);
-    if (runtime.signal.aborted) throw new AppError('cancelled', 'cancelled by the caller');
+    if (runtime.signal.aborted) throw stopped(runtime.signal);
     const checked = tool.output.safeParse(answer.value);
     if (!checked.success) {
       deps.logger.error('a tool returned a value that does not match its output schema', { tool: tool.name, issues: checked.error.issues.slice(0, 5) });
@@ -84,14 +96,17 @@ export async function callTool(deps: ToolCallDeps, tool: ToolDefinition, args: u
     if (typeof value['decision'] === 'string') decision = value['decision'];
     result = { content: [{ type: 'text', text: answer.text }], structuredContent: value };
     detail = answer.text.split('\n', 1)[0];
-  } catch (error) {
+  } catch (thrown) {
+    // Whatever a use case threw after the deadline passed, the caller learns that the deadline passed.
+    const error = runtime.signal.aborted && isTimeout(runtime.signal) ? stopped(runtime.signal) : thrown;
     outcome = outcomeOfError(error);
+    errorCode = AppError.isInstance(error) ? error.code : 'internal';
     detail = error instanceof Error ? error.message : String(error);
     if (!AppError.isInstance(error)) deps.logger.error('tool call failed', { tool: tool.name, error });
     result = textResult(describeToolError(error), true);
   }
   const seconds = (performance.now() - started) / 1000;
-  deps.observe?.({ tool: tool.name, outcome, seconds, ...(decision !== undefined ? { decision } : {}) });
+  deps.observe?.({ tool: tool.name, outcome, seconds, ...(decision !== undefined ? { decision } : {}), ...(errorCode !== undefined ? { errorCode } : {}) });
   if (deps.audit !== false) {
     try {
       await deps.copilot.deps.store.appendAudit({

@@ -11,6 +11,7 @@ import type { ChatCompletion, ChatCompletionChunk, ChatCompletionCreateParamsNon
 import { fetch as undiciFetch, type Dispatcher } from 'undici';
 
 import { silentLogger, type Logger } from '../log.js';
+import { SpanKind, traceHeaders, withSpan } from '../tracing.js';
 import { CompletionAccumulator } from './accumulate-completion.js';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.js';
 import { classifyModelFailure, type AttemptFailure } from './classify-model-failure.js';
@@ -113,7 +114,10 @@ export class OpenAiChatModel implements ChatModel {
     const dispatcher = this.dispatcher;
     const errorBodies = this.errorBodies;
     const guardedFetch = (async (input: string | URL | Request, init?: RequestInit) => {
-      const response = await undiciFetch(input as string, { ...(init as object), dispatcher, redirect: 'error' } as Parameters<typeof undiciFetch>[1]);
+      // The trace context goes along, so the model server's spans (and the mesh's) join the trace.
+      const headers = new Headers(init?.headers);
+      for (const [name, value] of Object.entries(traceHeaders<Record<string, string>>({}))) headers.set(name, value);
+      const response = await undiciFetch(input as string, { ...(init as object), headers, dispatcher, redirect: 'error' } as Parameters<typeof undiciFetch>[1]);
       // openai keeps only the `error` field of an error body: keep the text for messages (vLLM `message`, FastAPI `detail`).
       if (!response.ok) errorBodies.set(response.headers as unknown as Headers, (await response.clone().text()).slice(0, 4_000));
       return response;
@@ -137,7 +141,17 @@ export class OpenAiChatModel implements ChatModel {
   }
 
   async generate(request: ChatRequest): Promise<ChatResponse> {
-    return this.gate.run(() => this.generateWithRetries(request), request.signal);
+    const attributes = { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': this.model, 'server.address': this.endpoint };
+    return withSpan(
+      `model chat ${this.model}`,
+      attributes,
+      async (span) => {
+        const response = await this.gate.run(() => this.generateWithRetries(request), request.signal);
+        span.setAttributes({ 'gen_ai.response.model': response.model, 'gen_ai.usage.input_tokens': response.usage.promptTokens, 'gen_ai.usage.output_tokens': response.usage.completionTokens });
+        return response;
+      },
+      SpanKind.CLIENT,
+    );
   }
 
   /** The model ids the server serves (GET /models): a cheap probe for `gic doctor`. */

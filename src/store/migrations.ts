@@ -75,6 +75,52 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    name: 'review bot ledger, cursors, time-bound grants',
+    statements: [
+      // One row per patch set: queued once (the primary key makes re-deliveries no-ops), claimed by one
+      // worker at a time (claimed_by, claimed_until), finished once (posted, skipped, failed).
+      `CREATE TABLE review_ledger (
+        project TEXT NOT NULL,
+        change_number BIGINT NOT NULL,
+        patchset INTEGER NOT NULL,
+        revision TEXT NOT NULL,
+        source TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'posted', 'skipped', 'failed')),
+        attempts INTEGER NOT NULL,
+        next_attempt_at TEXT NOT NULL,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        detail TEXT,
+        vote INTEGER,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (project, change_number, patchset)
+      )`,
+      'CREATE INDEX review_ledger_due ON review_ledger (state, next_attempt_at)',
+      `CREATE TABLE review_cursors (
+        name TEXT NOT NULL PRIMARY KEY,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE TABLE time_bound_grants (
+        policy TEXT NOT NULL,
+        expires TEXT NOT NULL,
+        project TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        path TEXT NOT NULL,
+        origin TEXT,
+        state TEXT NOT NULL CHECK (state IN ('active', 'removal-opened', 'gone')),
+        removal_number BIGINT,
+        removal_url TEXT,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (policy, expires)
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this build of gic writes. */

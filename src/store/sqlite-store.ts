@@ -20,6 +20,9 @@ import { auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } 
 import { decodeConversation, turnRowValues } from './conversation-row.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
+import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
+import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
+import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant } from './review-ledger.js';
 import { isSqliteBusy, SQLITE, sqliteCode, sqliteMessage, toSqliteParameters } from './sqlite-sql.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
@@ -275,6 +278,92 @@ export class SqliteStore implements Store {
       const last = Number((this.get(QUERIES.lastTurn, [id]) as Row)['last']);
       this.run(QUERIES.insertTurn, turnRowValues(id, last + 1, turn, this.clock().toISOString()));
       return this.conversation(id) as ConversationRecord;
+    });
+  }
+
+  // ---- the review bot's ledger (review-ledger.ts) ----
+
+  async enqueueReview(item: ReviewEnqueue): Promise<boolean> {
+    const now = this.clock().toISOString();
+    return this.write('queueing a review', () => this.run(LEDGER_QUERIES.insertReview, [item.project, item.change, item.patchset, item.revision, item.source, now]).changes > 0);
+  }
+
+  async claimReview(worker: string, leaseMs: number): Promise<ReviewLedgerEntry | undefined> {
+    return this.write('claiming a review', () => {
+      const now = this.clock();
+      const at = now.toISOString();
+      const next = this.get(LEDGER_QUERIES.nextClaimable, [at]);
+      if (next === undefined) return undefined;
+      const key = [next['project'], next['change_number'], next['patchset']] as SQLInputValue[];
+      const claimed = this.run(LEDGER_QUERIES.claimReview, [at, ...key, worker, new Date(now.getTime() + leaseMs).toISOString()]);
+      if (claimed.changes === 0) return undefined;
+      return decodeReviewRow(this.get(LEDGER_QUERIES.reviewByKey, key) as Row);
+    });
+  }
+
+  async finishReview(key: PatchSetKey, worker: string, outcome: ReviewOutcome): Promise<boolean> {
+    const vote = outcome.state === 'posted' ? outcome.vote : null;
+    return this.write('finishing a review', () => this.run(LEDGER_QUERIES.finishReview, [key.project, key.change, key.patchset, worker, outcome.state, outcome.detail, vote, this.clock().toISOString()]).changes > 0);
+  }
+
+  async retryReview(key: PatchSetKey, worker: string, notBefore: Date, detail: string): Promise<boolean> {
+    return this.write('rescheduling a review', () => this.run(LEDGER_QUERIES.retryReview, [key.project, key.change, key.patchset, worker, notBefore.toISOString(), detail, this.clock().toISOString()]).changes > 0);
+  }
+
+  async getReview(key: PatchSetKey): Promise<ReviewLedgerEntry | undefined> {
+    return this.read('reading a review', () => {
+      const row = this.get(LEDGER_QUERIES.reviewByKey, [key.project, key.change, key.patchset]);
+      return row === undefined ? undefined : decodeReviewRow(row);
+    });
+  }
+
+  async listReviews(filter: { readonly state?: ReviewState; readonly project?: string; readonly change?: number } = {}): Promise<ReviewLedgerEntry[]> {
+    const query = listReviewsQuery(filter);
+    return this.read('listing reviews', () => this.all(query.sql, query.params).map(decodeReviewRow));
+  }
+
+  async getCursor(name: string): Promise<string | undefined> {
+    return this.read('reading a cursor', () => {
+      const row = this.get(LEDGER_QUERIES.cursorByName, [name]);
+      return row === undefined ? undefined : String(row['value']);
+    });
+  }
+
+  async setCursor(name: string, value: string): Promise<void> {
+    await this.write('moving a cursor', () => this.run(LEDGER_QUERIES.upsertCursor, [name, value, this.clock().toISOString()]));
+  }
+
+  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal'>): Promise<void> {
+    const expires = isoBound(grant.expires, 'expires');
+    await this.write('recording a time-bound grant', () => {
+      const now = this.clock().toISOString();
+      this.run(LEDGER_QUERIES.insertGrant, [grant.policy, expires, grant.project, grant.branch, grant.path, grant.origin ?? null, now]);
+      this.run(LEDGER_QUERIES.retireOtherGrants, [grant.policy, expires, now]);
+    });
+  }
+
+  async listExpiredGrants(now: Date): Promise<TimeBoundGrant[]> {
+    return this.read('listing expired grants', () => this.all(LEDGER_QUERIES.expiredGrants, [now.toISOString()]).map(decodeGrantRow));
+  }
+
+  async listGrants(): Promise<TimeBoundGrant[]> {
+    return this.read('listing time-bound grants', () => this.all(LEDGER_QUERIES.allGrants).map(decodeGrantRow));
+  }
+
+  async claimGrant(policy: string, expires: string, sweeper: string, leaseMs: number): Promise<boolean> {
+    const at = isoBound(expires, 'expires');
+    return this.write('claiming a time-bound grant', () => {
+      const now = this.clock();
+      return this.run(LEDGER_QUERIES.claimGrant, [policy, at, sweeper, new Date(now.getTime() + leaseMs).toISOString(), now.toISOString()]).changes > 0;
+    });
+  }
+
+  async markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean> {
+    const at = isoBound(expires, 'expires');
+    return this.write('updating a time-bound grant', () => {
+      const now = this.clock().toISOString();
+      const result = 'removal' in update ? this.run(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now]) : this.run(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
+      return result.changes > 0;
     });
   }
 

@@ -1,7 +1,8 @@
 // What the use cases see of gic's state (docs/architecture.md "src/store"): proposals, conversations and
 // the append-only, hash-chained audit log. The embedded implementation is SQLite (node:sqlite); a
 // PostgreSQL one fills the same interface, so SQL stays portable. Time comes from an injected clock.
-// The review bot's ledger is a separate interface (review-ledger.ts) implemented by the same stores.
+// The review bot's ledger is a separate interface (review-ledger.ts) that every Store also implements.
+import type { ReviewLedger } from './review-ledger.js';
 
 /** Which model and prompt produced (part of) an outcome; recorded with each audited call. */
 export interface ModelUse {
@@ -97,7 +98,7 @@ export interface ConversationRecord {
  * `store-corrupt`, `store-incompatible`, `store-failed`). The behaviour is pinned by
  * test/conformance/store-conformance.ts, which every implementation runs.
  */
-export interface Store {
+export interface Store extends ReviewLedger {
   /**
    * Validates, seals (seq, time from the store's clock, prevHash, hash) and durably appends one entry;
    * concurrent appends (also from other processes or replicas) are serialized, never forked. Refuses

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ApiException, CoreV1Api, CustomObjectsApi, HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { ApiException, CoordinationV1Api, CoreV1Api, CustomObjectsApi, HttpMethod, KubeConfig, RequestContext } from '@kubernetes/client-node';
 import { fetch } from 'undici';
 import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GicConfigSchema } from '../../src/config/config-schema.js';
 import { dryRunSources } from '../../src/kube/dry-run-resources.js';
 import { KubeGateway } from '../../src/kube/kube-gateway.js';
+import { LeaseElector } from '../../src/kube/lease-elector.js';
 import { LiveMeshSource } from '../../src/kube/live-mesh-source.js';
 import { createLogger } from '../../src/log.js';
 import { validateSources } from '../../src/policy/validate/validate-sources.js';
@@ -24,7 +25,7 @@ import { renderKustomization, startKustomize } from '../peers/kustomize/start-ku
 import { startPeerOrSkip } from '../peers/peer.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const OVERLAYS = ['deploy/overlays/sidecar', 'deploy/overlays/ambient'] as const;
+const OVERLAYS = ['deploy/overlays/sidecar', 'deploy/overlays/ambient', 'deploy/overlays/production'] as const;
 const GIC_USER = 'system:serviceaccount:gic:gic';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -91,6 +92,42 @@ describe.skipIf(!kustomize)('deploy/ overlays rendered by kustomize', () => {
     expect(find(ambient, 'Gateway', 'gic-waypoint')['spec']['gatewayClassName']).toBe('istio-waypoint');
     expect(find(ambient, 'Namespace', 'gic')['metadata']['labels']).toMatchObject({ 'istio.io/dataplane-mode': 'ambient', 'istio.io/use-waypoint': 'gic-waypoint' });
     expect(find(ambient, 'AuthorizationPolicy', 'gic-callers')['spec']['targetRefs']).toEqual([{ group: '', kind: 'Service', name: 'gic' }]);
+  });
+
+  it('the production overlay: 3 replicas on PostgreSQL from a Secret, a PDB, spread over zones and nodes, measured requests', () => {
+    const objects = rendered.get('deploy/overlays/production')!.objects;
+    const deployment = find(objects, 'Deployment', 'gic')['spec'];
+    expect(deployment.replicas).toBe(3);
+    expect(deployment.strategy.rollingUpdate).toEqual({ maxUnavailable: 0, maxSurge: 1 });
+    const pod = deployment.template.spec;
+    expect((pod.topologySpreadConstraints as Obj[]).map((c) => [c['topologyKey'], c['whenUnsatisfiable'], c['labelSelector']])).toEqual([
+      ['topology.kubernetes.io/zone', 'ScheduleAnyway', { matchLabels: { app: 'gic' } }],
+      ['kubernetes.io/hostname', 'DoNotSchedule', { matchLabels: { app: 'gic' } }],
+    ]);
+    const container = (pod.containers as Obj[]).find((c) => c['name'] === 'gic')!;
+    const env = new Map((container['env'] as Obj[]).map((e) => [e['name'], e]));
+    expect(env.get('GIC_DATABASE_URL')).toEqual({ name: 'GIC_DATABASE_URL', valueFrom: { secretKeyRef: { name: 'gic-postgres', key: 'url' } } });
+    expect(env.get('GIC_MODEL_URL')?.['value']).toBe('http://model.gic-model.svc.cluster.local:8000/v1');
+    expect(env.get('OTEL_EXPORTER_OTLP_ENDPOINT')?.['value']).toMatch(/^http:\/\/otel-collector\.observability\.svc\.cluster\.local:4318$/);
+    expect(container['resources']).toEqual({ requests: { cpu: '250m', memory: '320Mi' }, limits: { cpu: '2', memory: '768Mi' } });
+    expect(container['readinessProbe']['httpGet']).toEqual({ path: '/readyz', port: 'http' });
+    // Every setting the environment gives parses with gic's own schema (a PostgreSQL URL, an OTLP URL).
+    const secret = find(objects, 'Secret', 'gic-postgres');
+    expect(() => GicConfigSchema.parse({ data: { postgresUrl: secret['stringData']['url'] }, tracing: { otlpEndpoint: env.get('OTEL_EXPORTER_OTLP_ENDPOINT')!['value'] }, prometheus: { url: env.get('GIC_PROMETHEUS_URL')!['value'] } })).not.toThrow();
+    const pdb = find(objects, 'PodDisruptionBudget', 'gic')['spec'];
+    expect(pdb).toEqual({ minAvailable: 2, selector: { matchLabels: { app: 'gic' } } });
+    expect(pdb.minAvailable).toBeLessThan(deployment.replicas);
+    // The mesh and L3/L4 egress reach PostgreSQL, the collector and Prometheus, and nothing else new.
+    expect(find(objects, 'Sidecar', 'default')['spec']['egress'][0]['hosts']).toEqual([
+      'gic-model/model.gic-model.svc.cluster.local',
+      'gerrit/gerrit.gerrit.svc.cluster.local',
+      'default/kubernetes.default.svc.cluster.local',
+      'gic-db/postgres.gic-db.svc.cluster.local',
+      'observability/otel-collector.observability.svc.cluster.local',
+      'istio-system/prometheus.istio-system.svc.cluster.local',
+    ]);
+    const egress = find(objects, 'NetworkPolicy', 'gic-egress-production')['spec']['egress'] as Obj[];
+    expect(egress.flatMap((e) => (e['ports'] as Obj[]).map((p) => p['port']))).toEqual([5432, 15008, 4318, 15008, 9090, 15008]);
   });
 
   it('the Dockerfile builds on Node 24 and runs as the non-root user the Deployment expects', async () => {
@@ -223,6 +260,23 @@ describe.skipIf(!kube)('deploy/ on the kube-apiserver peer', () => {
     const text = JSON.stringify(policy('via-gateway'));
     const report = await dryRunSources([{ file: 'proposal.json', text }], { gateway });
     expect(report.results).toMatchObject([{ name: 'via-gateway', accepted: true, mode: 'server', errors: [] }]);
+    // Leader election: gic's own Lease is the one real write the admission policy admits; any other
+    // Lease (by another name, or in another namespace) is refused.
+    const elector = new LeaseElector(gateway, { namespace: 'gic', name: 'gic-review-bot', identity: 'replica-a' });
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    expect(await elector.tryAcquireOrRenew()).toBe(true);
+    const coordination = asGic.makeApiClient(CoordinationV1Api);
+    const lease = (namespace: string, name: string) => coordination.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: { holderIdentity: 'x' } } });
+    for (const [namespace, name] of [['gic', 'not-gic-lease'], ['default', 'gic-review-bot']] as const) {
+      let refused: ApiException<unknown> | undefined;
+      try {
+        await lease(namespace, name);
+      } catch (error) {
+        if (error instanceof ApiException) refused = error;
+        else throw error;
+      }
+      expect(refused?.code, `${namespace}/${name}`).toBe(403);
+    }
     const source = new LiveMeshSource(gateway, { istioNamespace: 'istio-system', logger: createLogger({ sink: { write: () => true } }), readyTimeoutMs: 20_000 });
     try {
       await source.start();

@@ -19,6 +19,7 @@ const peers: Record<string, () => Promise<Starter>> = {
   gerrit: async () => (await import('./gerrit/start-gerrit.js')).startGerrit,
   model: () => Promise.resolve(startModel),
   'istio-oracle': async () => (await import('./istio-oracle/start-istio-oracle.js')).startIstioOracle,
+  postgres: async () => async () => (await import('./postgres/start-postgres.js')).startPostgres(),
 };
 
 async function main(): Promise<void> {
@@ -32,6 +33,8 @@ async function main(): Promise<void> {
   const start = await load();
   const peer = await start(process.argv.slice(3));
   process.stdout.write(`${JSON.stringify(peer.info)}\n`);
+  // A peer whose server daemonizes (PostgreSQL via pg_ctl) leaves nothing in the event loop: stay up until a signal.
+  setInterval(() => undefined, 1 << 30);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

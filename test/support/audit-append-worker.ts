@@ -1,11 +1,12 @@
 // A child process for the concurrent-writer test and benchmark: opens the SQLite store in the data
-// directory it is given, reports `ready` over IPC, waits for `go`, appends COUNT audit entries as
+// directory it is given (or the PostgreSQL store when it is given a postgres:// URL), reports `ready` over IPC, waits for `go`, appends COUNT audit entries as
 // `proc:<NAME>` (evidence {"writer", "i"}) as fast as it can with IN_FLIGHT appends outstanding (1:
 // one after the other; more: the store commits them in groups), and reports the seqs it was given (by
 // i) and its elapsed time. Run it with `node --import tsx` through child_process.fork.
 //   audit-append-worker.ts DATA_DIR NAME COUNT [full|normal] [IN_FLIGHT]
 import { createHash } from 'node:crypto';
 
+import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { openSqliteStore } from '../../src/store/sqlite-store.js';
 
 export interface WorkerReport {
@@ -23,7 +24,9 @@ if (dataDir === undefined || name === undefined || countText === undefined || pr
 }
 const count = Number(countText);
 const inFlight = Math.max(1, Number(inFlightText ?? 1));
-const store = await openSqliteStore({ dataDir, synchronous: synchronous === 'normal' ? 'normal' : 'full' });
+const store = /^postgres(ql)?:\/\//.test(dataDir)
+  ? await openPostgresStore({ url: dataDir, poolSize: 2, applicationName: `gic-worker-${name}` })
+  : await openSqliteStore({ dataDir, synchronous: synchronous === 'normal' ? 'normal' : 'full' });
 const send = (message: unknown): Promise<void> => new Promise((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
 
 process.once('message', (message: unknown) => {

@@ -61,6 +61,8 @@ export const doctorCommand: Command = {
         import('../doctor/data-dir-check.js'),
       ]);
       checks.push(gerritCheck(config.gerrit), clusterCheck(config.cluster), modelCheck(config.model), dataDirCheck(config.data.dir));
+      // With a shared PostgreSQL store (GIC_DATABASE_URL), also that it answers and its schema fits.
+      if (config.data.postgresUrl !== undefined) checks.push((await import('../doctor/store-check.js')).storeCheck(config.data.postgresUrl));
     }
     const results = [configCheck, ...(await runDoctorChecks(checks, timeoutText === undefined ? {} : { timeoutMs: Number(timeoutText) }))];
     if (format === 'json') writeJson(io, { checks: results });

@@ -30,8 +30,8 @@ export const mcpCommand: Command = {
       const closed = new Promise<void>((resolve) => {
         transport.onclose = () => resolve();
         process.stdin.once('end', () => resolve());
-        process.once('SIGTERM', () => resolve());
-        process.once('SIGINT', () => resolve());
+        process.on('SIGTERM', () => resolve());
+        process.on('SIGINT', () => resolve());
       });
       await server.connect(transport);
       logger.info('serving MCP on stdio', { mesh: service.describe.mesh, groups: service.describe.groups, model: service.describe.model, tools: service.tools.length });

@@ -74,15 +74,21 @@ function sampleTarget(intent: Intent, mesh: Mesh): { workload: string; ports: re
   return w === undefined ? undefined : { workload: w.name, ports: portsOf(w) };
 }
 
-/** The issuer of a RequestAuthentication that can cover the target's namespace (root or its own). */
-function sampleIssuer(intent: Intent, mesh: Mesh): string {
+/**
+ * The issuer of a RequestAuthentication that can cover the target's namespace (root or its own), with
+ * an audience that rule accepts (a sample token must be one the mesh would accept).
+ */
+function sampleToken(intent: Intent, mesh: Mesh): { iss: string; aud?: string } {
   const root = mesh.meshConfig.rootNamespace;
   for (const r of mesh.requestAuthentications) {
     if (r.namespace !== root && r.namespace !== intent.target.namespace) continue;
-    const issuer = r.spec.jwtRules?.find((j) => typeof j.issuer === 'string' && j.issuer !== '')?.issuer;
-    if (issuer !== undefined) return issuer;
+    const rule = r.spec.jwtRules?.find((j) => typeof j.issuer === 'string' && j.issuer !== '');
+    if (rule?.issuer !== undefined) {
+      const aud = rule.audiences?.find((a) => typeof a === 'string' && a !== '');
+      return { iss: rule.issuer, ...(aud !== undefined ? { aud } : {}) };
+    }
   }
-  return 'https://issuer.gic.invalid';
+  return { iss: 'https://issuer.gic.invalid' };
 }
 
 /** Requests the intent speaks about: each subject times each operation, on the target's port. */
@@ -126,8 +132,8 @@ function sampleCaller(s: Subject, intent: Intent, mesh: Mesh, td: string): Parti
   if ('namespace' in s) return { from: { principal: `${td}/ns/${s.namespace}/sa/default` } };
   if ('gerritGroup' in s) {
     const value = intent.groupIds?.[s.gerritGroup] ?? s.gerritGroup;
-    return { from: somePeer, jwt: { iss: sampleIssuer(intent, mesh), sub: 'gic-sample', claims: { [intent.groupsClaim ?? 'groups']: [value] } } };
+    return { from: somePeer, jwt: { ...sampleToken(intent, mesh), sub: 'gic-sample', claims: { [intent.groupsClaim ?? 'groups']: [value] } } };
   }
-  if ('authenticatedUser' in s) return { from: somePeer, jwt: { iss: sampleIssuer(intent, mesh), sub: 'gic-sample' } };
+  if ('authenticatedUser' in s) return { from: somePeer, jwt: { ...sampleToken(intent, mesh), sub: 'gic-sample' } };
   return { from: somePeer };
 }

@@ -1,0 +1,100 @@
+// Reviewing one patch set end to end, shared by the queue worker and `gic review`: read the change
+// (status, current patch set, the label gic may vote on, the reviews gic already posted), read its
+// policy files before and after, run the copilot's `review` against the base mesh, render the review,
+// and post it once. Decisions that end a ledger entry are values (`skipped` with the reason, `posted`
+// with the vote); Gerrit or cluster failures propagate as errors so the worker retries them.
+import type { ReviewResult } from '../copilot/review-change.js';
+import type { CallContext, CopilotDeps } from '../copilot/deps.js';
+import { inputsHash } from '../copilot/inputs-hash.js';
+import { reviewChange } from '../copilot/review-change.js';
+import { AppError } from '../errors.js';
+import type { ChangeInfo } from '../gerrit/change-info.js';
+import { loadPolicyFiles } from './policy-files.js';
+import { renderReview, type RenderedReview } from './render-review.js';
+import { changeRef, type ReviewGerrit } from './review-gerrit.js';
+import type { ReviewBotSettings } from './review-settings.js';
+
+export interface PatchSetRef {
+  readonly project: string;
+  readonly change: number;
+  /** Absent: the current patch set. */
+  readonly patchset?: number;
+}
+
+export interface PatchSetReview {
+  readonly project: string;
+  readonly change: number;
+  readonly patchset: number;
+  readonly revision: string;
+  /** The change's current patch set (newer than `patchset` when it was superseded). */
+  readonly currentPatchset: number;
+  readonly status: string;
+  /** gic already posted a review (its tag) on this patch set. */
+  readonly alreadyPosted: boolean;
+  readonly labelAvailable: boolean;
+  readonly files: readonly string[];
+  /** Absent when the patch set touches no policy file. */
+  readonly result?: ReviewResult;
+  readonly rendered?: RenderedReview;
+}
+
+export interface ReviewBotDeps {
+  readonly copilot: CopilotDeps;
+  readonly gerrit: ReviewGerrit;
+  readonly settings: ReviewBotSettings;
+}
+
+const BOT_CONTEXT: CallContext = { actor: 'bot:gic', action: 'review:check' };
+
+function revisionOf(change: ChangeInfo, patchset: number): string | undefined {
+  return Object.entries(change.revisions ?? {}).find(([, r]) => r._number === patchset)?.[0];
+}
+
+/** Reads the change and builds its review (nothing is posted). */
+export async function buildPatchSetReview(deps: ReviewBotDeps, ref: PatchSetRef, signal?: AbortSignal): Promise<PatchSetReview> {
+  const id = changeRef(ref.project, ref.change);
+  const options = signal === undefined ? {} : { signal };
+  const change = await deps.gerrit.getChange(id, { ...options, options: ['ALL_REVISIONS', 'MESSAGES', 'DETAILED_LABELS'] });
+  const currentPatchset = change.current_revision_number ?? change.revisions?.[change.current_revision ?? '']?._number ?? 0;
+  const patchset = ref.patchset ?? currentPatchset;
+  const revision = revisionOf(change, patchset);
+  if (revision === undefined) throw new AppError('not-found', `change ${id} has no patch set ${patchset} (current: ${currentPatchset})`, { details: { change: id, patchset } });
+  const alreadyPosted = (change.messages ?? []).some((m) => m.tag === deps.settings.tag && m._revision_number === patchset);
+  const labelAvailable = (change.permitted_labels?.[deps.settings.label] ?? []).length > 0;
+  const common = { project: ref.project, change: ref.change, patchset, revision, currentPatchset, status: change.status, alreadyPosted, labelAvailable };
+  const files = await loadPolicyFiles(deps.gerrit, id, revision, deps.settings.path, signal);
+  if (files.length === 0) return { ...common, files: [] };
+  const mesh = deps.copilot.mesh;
+  if (mesh === undefined) throw new AppError('not-configured', 'the review bot needs a mesh (--mesh or a cluster) to review against');
+  const commitMessage = change.revisions?.[revision]?.commit?.message ?? change.subject;
+  const result = await reviewChange(deps.copilot, { base: mesh.snapshot(), files, useModel: deps.settings.useModel, commitMessage }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
+  const rendered = renderReview(result, deps.settings, { labelAvailable, patchset });
+  return { ...common, files: files.map((f) => f.path), result, rendered };
+}
+
+export type PatchSetOutcome = { readonly state: 'posted'; readonly vote: -1 | 0 | 1; readonly detail: string } | { readonly state: 'skipped'; readonly detail: string };
+
+/** Why the bot leaves a patch set alone, or undefined when it should review it. */
+export function skipReason(review: Pick<PatchSetReview, 'status' | 'patchset' | 'currentPatchset' | 'files'>): string | undefined {
+  if (review.status !== 'NEW') return `the change is ${review.status.toLowerCase()}`;
+  if (review.currentPatchset > review.patchset) return `superseded by patch set ${review.currentPatchset} before it was reviewed`;
+  if (review.files.length === 0) return 'the patch set touches no policy file';
+  return undefined;
+}
+
+/** Posts a built review (unless gic already did on that patch set, or it is to be skipped). */
+export async function postPatchSetReview(deps: ReviewBotDeps, review: PatchSetReview, signal?: AbortSignal): Promise<PatchSetOutcome> {
+  if (review.alreadyPosted) return { state: 'posted', vote: 0, detail: `gic had already posted its review on patch set ${review.patchset}` };
+  const skip = skipReason(review);
+  if (skip !== undefined || review.rendered === undefined) return { state: 'skipped', detail: skip ?? 'nothing to post' };
+  await deps.gerrit.setReview(changeRef(review.project, review.change), review.revision, review.rendered.input, signal === undefined ? {} : { signal });
+  await deps.copilot.store.appendAudit({
+    actor: 'bot:gic',
+    action: 'review:post',
+    inputsHash: inputsHash({ project: review.project, change: review.change, patchset: review.patchset, revision: review.revision }),
+    outcome: 'ok',
+    detail: `posted the review of ${review.project}~${review.change}/${review.patchset}: ${review.result?.summary ?? ''}`,
+    evidence: { change: `${review.project}~${review.change}`, patchset: review.patchset, vote: review.rendered.vote, label: deps.settings.label, labelAvailable: review.labelAvailable, comments: review.rendered.comments.length },
+  });
+  return { state: 'posted', vote: review.rendered.vote, detail: review.result?.summary ?? 'posted' };
+}
