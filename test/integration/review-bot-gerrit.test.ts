@@ -298,7 +298,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     // Not due yet: nothing happens; once due, it is reviewed.
     await bot.worker.drain();
     expect((await store.getReview({ project, change: n, patchset: 2 }))?.state).toBe('pending');
-    clock.offset += 61_000;
+    // Due once the clock passes the postponed attempt (60 s backoff with +/-25% jitter).
+    clock.offset += Date.parse(waiting?.nextAttemptAt ?? '') - now().getTime() + 1_000;
     await bot.worker.drain();
     expect(await store.getReview({ project, change: n, patchset: 2 })).toMatchObject({ state: 'posted', vote: 1, attempts: 2 });
     expect(await gicMessages(n)).toHaveLength(1);
