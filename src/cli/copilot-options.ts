@@ -30,6 +30,7 @@ export const POLICY_REPO_OPTIONS: OptionSpecs = {
 /** The review bot's settings (`gic review`, `gic serve`); the webhook secret comes only from GIC_REVIEW_WEBHOOK_SECRET. */
 export const REVIEW_OPTIONS: OptionSpecs = {
   'review-label': { type: 'string', valueName: 'LABEL', description: 'label the review bot votes on (env GIC_REVIEW_LABEL, default Policy-Check)' },
+  'review-base': { type: 'string', valueName: 'mesh|repository', description: "what a patch set is diffed against: mesh (the configured mesh, default) or repository (the target branch's policy files through Gerrit) (env GIC_REVIEW_BASE)" },
   'review-max-comments': { type: 'string', valueName: 'N', description: 'inline comments per review at most (env GIC_REVIEW_MAX_COMMENTS, default 50)' },
 };
 

@@ -67,6 +67,12 @@ export const ReviewSettingsSchema = z.strictObject({
   label: z.string().min(1).default('Policy-Check'),
   /** Inline comments per review at most (the message says how many were left out). */
   maxComments: z.number().int().min(1).max(500).default(50),
+  /**
+   * What the access diff of a review is computed against: `mesh` (the configured mesh, with the changed
+   * files' parent versions) or `repository` (every policy file of the target branch read through
+   * Gerrit, plus the workloads and services of the configured mesh when there is one).
+   */
+  base: z.enum(['mesh', 'repository']).default('mesh'),
   /** How often `gic serve` polls Gerrit for patch sets it missed (ms). */
   pollIntervalMs: z.number().int().min(1_000).default(60_000),
   /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */

@@ -23,6 +23,13 @@ describe('loadConfig', () => {
     expect(config.access.claim).toEqual({ claim: 'groups', valueKind: 'name' });
   });
 
+  it('review.base: mesh by default, repository from GIC_REVIEW_BASE or --review-base, anything else refused', async () => {
+    expect((await loadConfig({ env: {}, flags: {}, readFile })).config.review.base).toBe('mesh');
+    expect((await loadConfig({ env: { GIC_REVIEW_BASE: 'repository' }, flags: {}, readFile })).config.review.base).toBe('repository');
+    expect((await loadConfig({ env: { GIC_REVIEW_BASE: 'repository' }, flags: { 'review-base': 'mesh' }, readFile })).config.review.base).toBe('mesh');
+    await expect(loadConfig({ env: { GIC_REVIEW_BASE: 'branch' }, flags: {}, readFile })).rejects.toThrow(/review\.base/);
+  });
+
   it('layers defaults <- file (GIC_CONFIG) <- environment <- flags', async () => {
     const fileOnly = await loadConfig({ env: { GIC_CONFIG: 'gic.yaml' }, readFile });
     expect(fileOnly.file).toBe('gic.yaml');

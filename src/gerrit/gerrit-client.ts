@@ -314,6 +314,14 @@ export class GerritClient {
     });
   }
 
+  /**
+   * `GET .../files/?q=SUBSTRING`: every path of the revision's tree (modified or not) containing the
+   * substring, sorted. The review bot reads the target branch's policy directory with it.
+   */
+  listTreePaths(id: string, revision: string, substring: string, options: Signal = {}): Promise<string[]> {
+    return this.transport.json('GET', `changes/${enc(id)}/revisions/${enc(revision)}/files/`, z.array(z.string()), { query: { q: substring }, signal: options.signal });
+  }
+
   /** `GET .../files/{path}/content`: the file's text (Gerrit sends base64; decoded here). */
   async getFileContent(id: string, revision: string, path: string, options: Signal & { parent?: number } = {}): Promise<string> {
     const response = await this.transport.send('GET', `changes/${enc(id)}/revisions/${enc(revision)}/files/${enc(path)}/content`, {

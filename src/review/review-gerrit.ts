@@ -5,7 +5,7 @@ import type { GerritClient } from '../gerrit/gerrit-client.js';
 
 export type ReviewGerrit = Pick<
   GerritClient,
-  'getChange' | 'listFiles' | 'getFileContent' | 'getBranchFileContent' | 'setReview' | 'queryChanges' | 'createChange' | 'putEditFile' | 'deleteEditFile' | 'publishEdit' | 'listComments'
+  'getChange' | 'listFiles' | 'listTreePaths' | 'getFileContent' | 'getBranchFileContent' | 'setReview' | 'queryChanges' | 'createChange' | 'putEditFile' | 'deleteEditFile' | 'publishEdit' | 'listComments'
 >;
 
 /** `project~number`: the change id form the bot uses everywhere. */

@@ -9,6 +9,9 @@ import { inputsHash } from '../copilot/inputs-hash.js';
 import { reviewChange } from '../copilot/review-change.js';
 import { AppError } from '../errors.js';
 import type { ChangeInfo } from '../gerrit/change-info.js';
+import type { MeshSnapshot } from '../kube/mesh-source.js';
+import { repositoryBaseMesh } from '../copilot/repository-base-mesh.js';
+import { loadBranchPolicyFiles } from './branch-policy-files.js';
 import { loadPolicyFiles } from './policy-files.js';
 import { renderReview, type RenderedReview } from './render-review.js';
 import { changeRef, type ReviewGerrit } from './review-gerrit.js';
@@ -50,6 +53,17 @@ function revisionOf(change: ChangeInfo, patchset: number): string | undefined {
   return Object.entries(change.revisions ?? {}).find(([, r]) => r._number === patchset)?.[0];
 }
 
+/**
+ * The mesh the patch set is diffed against (settings.base): the configured mesh, or the target branch's
+ * policy files read through Gerrit plus the configured mesh's workloads. Gerrit failing throws (retry).
+ */
+async function baseMesh(deps: ReviewBotDeps, id: string, revision: string, signal?: AbortSignal): Promise<MeshSnapshot> {
+  const configured = deps.copilot.mesh?.snapshot();
+  if (deps.settings.base === 'repository') return repositoryBaseMesh(await loadBranchPolicyFiles(deps.gerrit, id, revision, deps.settings.path, signal), configured);
+  if (configured === undefined) throw new AppError('not-configured', 'the review bot needs a mesh (--mesh or a cluster) to review against, or review.base: repository');
+  return configured;
+}
+
 /** Reads the change and builds its review (nothing is posted). */
 export async function buildPatchSetReview(deps: ReviewBotDeps, ref: PatchSetRef, signal?: AbortSignal): Promise<PatchSetReview> {
   const id = changeRef(ref.project, ref.change);
@@ -64,10 +78,9 @@ export async function buildPatchSetReview(deps: ReviewBotDeps, ref: PatchSetRef,
   const common = { project: ref.project, change: ref.change, patchset, revision, currentPatchset, status: change.status, alreadyPosted, labelAvailable };
   const files = await loadPolicyFiles(deps.gerrit, id, revision, deps.settings.path, signal);
   if (files.length === 0) return { ...common, files: [] };
-  const mesh = deps.copilot.mesh;
-  if (mesh === undefined) throw new AppError('not-configured', 'the review bot needs a mesh (--mesh or a cluster) to review against');
+  const base = await baseMesh(deps, id, revision, signal);
   const commitMessage = change.revisions?.[revision]?.commit?.message ?? change.subject;
-  const result = await reviewChange(deps.copilot, { base: mesh.snapshot(), files, useModel: deps.settings.useModel, commitMessage }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
+  const result = await reviewChange(deps.copilot, { base, files, useModel: deps.settings.useModel, commitMessage }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
   const rendered = renderReview(result, deps.settings, { labelAvailable, patchset });
   return { ...common, files: files.map((f) => f.path), result, rendered };
 }

@@ -18,6 +18,7 @@ export function reviewSettingsFrom(config: GicConfig, overrides: Partial<ReviewB
     maxComments: config.review.maxComments,
     pollIntervalMs: config.review.pollIntervalMs,
     useModel: config.review.useModel,
+    base: config.review.base,
     ...(config.gerrit.user !== undefined ? { account: config.gerrit.user } : {}),
     ...overrides,
   };

@@ -19,6 +19,11 @@ export interface ReviewBotSettings {
   /** Inline comments per review at most; the message says what was left out. */
   readonly maxComments: number;
   readonly notify: NotifyHandling;
+  /**
+   * The base of the access diff: `mesh` (the configured mesh with the changed files' parent versions) or
+   * `repository` (the target branch's policy files through Gerrit, plus the configured mesh's workloads).
+   */
+  readonly base: 'mesh' | 'repository';
   /** Add the model's note to the message (clearly marked) when a model is configured. */
   readonly useModel: boolean;
   /** How long a worker's claim on a patch set lasts before another worker may take it over. */
@@ -42,6 +47,7 @@ export const DEFAULT_REVIEW_SETTINGS = {
   maxComments: 50,
   notify: 'OWNER',
   useModel: false,
+  base: 'mesh',
   claimMs: 120_000,
   retryBaseMs: 2_000,
   retryMaxMs: 300_000,

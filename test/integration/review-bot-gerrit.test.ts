@@ -23,6 +23,7 @@ import { createGerritWebhookRoutes } from '../../src/http/gerrit-webhook-routes.
 import type { GicEnv } from '../../src/http/http-env.js';
 import { silentLogger } from '../../src/log.js';
 import type { IntakeResult } from '../../src/review/gerrit-event-intake.js';
+import { AppError } from '../../src/errors.js';
 import { sweepGrants } from '../../src/review/grant-sweeper.js';
 import { ReviewBot } from '../../src/review/review-bot.js';
 import { buildPatchSetReview, postPatchSetReview, type ReviewBotDeps } from '../../src/review/review-patch-set.js';
@@ -374,6 +375,41 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     const again = await runGic([...args, '--post'], { env });
     expect(jsonOf(again)).toMatchObject({ posted: false, reason: expect.stringContaining('already posted') });
     expect(await gicMessages(n, unlabelled)).toHaveLength(1);
+  });
+
+  it('review.base repository: the diff is against the target branch read through Gerrit, not the configured mesh; Gerrit down: retry, no vote', async () => {
+    // A project whose master has, besides the demo mesh, a DENY of DELETE on build-trigger that the
+    // configured (demo) mesh does not have; the patch set then grants DELETE in another file.
+    const repo = `review-base-${suffix}`;
+    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
+    const denyDelete = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: no-build-deletes\n  namespace: builds\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            methods: ["DELETE"]\n';
+    await client.createProject(repo, { create_empty_commit: true });
+    await merge(await commitFiles(repo, { ...demo, 'policies/35-no-build-deletes.yaml': denyDelete }, 'Add the demo mesh and a DENY of build deletes'), repo);
+    const n = await commitFiles(repo, { 'policies/30-builds.yaml': GRANT_DELETE }, 'Let CI delete builds');
+    const against = (base: 'mesh' | 'repository', gerrit: ReviewBotDeps['gerrit'] = client) => buildPatchSetReview({ copilot, gerrit, settings: { ...settings, project: repo, base } }, { project: repo, change: n, patchset: 2 });
+    const gainedMethods = (review: Awaited<ReturnType<typeof against>>): string => JSON.stringify(review.result?.diff);
+    const fromRepository = await against('repository');
+    const fromMesh = await against('mesh');
+    // Against the branch the DENY (in a file the patch set does not touch) keeps DELETE out: no access
+    // change. Against the configured demo mesh, which lacks that DENY, DELETE is gained.
+    expect(fromRepository.result?.diff.summary.granted).toBe(0);
+    expect(gainedMethods(fromRepository)).not.toContain('DELETE');
+    expect(gainedMethods(fromMesh)).toContain('DELETE');
+    expect(fromMesh.rendered?.input.message).toMatch(/\| gains \(DENY -> ALLOW\) \| builds\/build-trigger \|.*"DELETE"/);
+    expect(fromRepository.rendered?.input.message).not.toMatch(/\| gains[^\n]*"DELETE"/);
+    // Without a configured mesh the branch alone is the base (workloads come only from the configured mesh).
+    const meshless = await buildPatchSetReview({ copilot: { ...copilot, mesh: undefined }, gerrit: client, settings: { ...settings, project: repo, base: 'repository' } }, { project: repo, change: n, patchset: 2 });
+    expect(meshless.result).toBeDefined();
+    // Gerrit not answering while the branch is read: the review throws (the worker retries), nothing is posted.
+    const treeDown: ReviewBotDeps['gerrit'] = Object.assign(Object.create(client) as GerritClient, {
+      listTreePaths: () => Promise.reject(new AppError('unavailable', 'gerrit did not answer', { retryable: true })),
+    });
+    await expect(against('repository', treeDown)).rejects.toThrow(/did not answer/);
+    const worker = new ReviewWorker({ copilot, gerrit: treeDown, settings: { ...settings, project: repo, base: 'repository', retryBaseMs: 60_000, retryMaxMs: 60_000 } }, { logger: silentLogger, workerId: 'base-down' });
+    await store.enqueueReview({ project: repo, change: n, patchset: 2, revision: fromRepository.revision, source: 'poll' });
+    await worker.drain();
+    expect(await store.getReview({ project: repo, change: n, patchset: 2 })).toMatchObject({ state: 'pending', attempts: 1 });
+    expect(await gicMessages(n, repo)).toEqual([]);
   });
 
   it('a merged time-bound grant: its removal change is opened at expiry, once, linking the original change', async () => {
