@@ -2,9 +2,7 @@
 // nested groups, group resolution runs in a loop, and the Gerrit JVM is stopped and started again on the
 // same site and port while it runs. The client's retries (connection refused/reset, 503 while starting)
 // must carry every resolution through to the right answer.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { openSync, closeSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,54 +12,10 @@ import { LiveGroupSource } from '../../src/gerrit/live-group-source.js';
 import { resolveGroups } from '../../src/gerrit/resolve-group-directory.js';
 import { indexGroupDirectory } from '../../src/policy/resources/group-directory.js';
 import { startPeerOrSkip, type RunningPeer } from '../peers/peer.js';
+import { findGerritDaemon, killRestartedGerrit, startGerritDaemon, stopGerritDaemon } from '../peers/gerrit/gerrit-daemon.js';
 import { startGerrit, type GerritPeerInfo } from '../peers/gerrit/start-gerrit.js';
 
 const peer: RunningPeer<GerritPeerInfo> | undefined = await startPeerOrSkip('gerrit (dedicated, restarted)', startGerrit);
-
-interface Daemon {
-  readonly pid: number;
-  readonly args: string[];
-  readonly cwd: string;
-  readonly site: string;
-}
-
-/** The Gerrit JVM serving `url`: found by its site's httpd.listenUrl. */
-function findDaemon(url: string): Daemon {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let args: string[];
-    try {
-      args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter((a) => a !== '');
-    } catch {
-      continue;
-    }
-    const at = args.indexOf('-d');
-    if (!args.includes('daemon') || at < 0 || args[at + 1] === undefined) continue;
-    const site = args[at + 1] as string;
-    try {
-      if (readFileSync(join(site, 'etc', 'gerrit.config'), 'utf8').includes(`listenUrl = ${url}`)) {
-        return { pid: Number(entry), args, cwd: readlinkSync(`/proc/${entry}/cwd`), site };
-      }
-    } catch {
-      // not ours
-    }
-  }
-  throw new Error(`no Gerrit daemon found for ${url}`);
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2]?.startsWith('Z');
-  } catch {
-    return false;
-  }
-}
-
-async function waitGone(pid: number, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  if (alive(pid)) throw new Error(`Gerrit pid ${pid} did not exit`);
-}
 
 describe.skipIf(!peer)('Gerrit restart in the middle of a run', () => {
   let client: GerritClient;
@@ -96,19 +50,7 @@ describe.skipIf(!peer)('Gerrit restart in the middle of a run', () => {
 
   afterAll(async () => {
     await client?.close();
-    if (restarted !== undefined && restarted.exitCode === null && restarted.signalCode === null) {
-      restarted.kill('SIGTERM');
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => {
-          restarted?.kill('SIGKILL');
-          resolve();
-        }, 25_000);
-        restarted?.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+    await killRestartedGerrit(restarted);
     await peer?.stop();
   });
 
@@ -121,17 +63,11 @@ describe.skipIf(!peer)('Gerrit restart in the middle of a run', () => {
     let afterRestart = 0;
 
     const restart = async (): Promise<void> => {
-      const daemon = findDaemon(peer?.info.url ?? '');
+      const daemon = findGerritDaemon(peer?.info.url ?? '');
       restartAt = Date.now();
-      process.kill(daemon.pid, 'SIGTERM');
-      await waitGone(daemon.pid, 30_000);
+      await stopGerritDaemon(daemon);
       downAt = Date.now();
-      const log = openSync(join(dirname(daemon.site), 'gerrit-restarted.log'), 'a');
-      try {
-        restarted = spawn(daemon.args[0] as string, daemon.args.slice(1), { cwd: daemon.cwd, stdio: ['ignore', log, log] });
-      } finally {
-        closeSync(log);
-      }
+      restarted = startGerritDaemon(daemon);
       restartDone = true;
     };
 
