@@ -19,6 +19,10 @@
 //   parse-benchmarks.ts:   parseDocuments on the mesh and on 10,000 policies (no target)
 //   copilot-benchmarks.ts: prompt tokens of typical draft and explain tasks <= 4,000 (worst task);
 //                          review of one policy edit < 1 s (median, without a model)
+//   review-patch-set-benchmarks.ts: building the review bot's review of a patch set editing one policy
+//                          (policy files, validation, diff, offline dry-run, analyzers, rendering;
+//                          Gerrit in memory) with review.base mesh and repository: p95 < 2 s on the
+//                          demo mesh, < 5 s on the bench mesh (p50 reported)
 //   store-benchmarks.ts:   audit-log appends per second with the hash chain (one process, grouped,
 //                          two processes) and verification speed; targets in that file
 //   mcp-benchmarks.ts:     `gic serve` on the mesh, 50 concurrent clients calling policy_check_access
@@ -298,6 +302,16 @@ if (copilot?.results !== undefined) for (const r of copilot.results) record(r.na
 else if (existsSync(join(benchDir, 'copilot-benchmarks.ts'))) {
   record('copilot-prompt-tokens-worst-task', Number.NaN, 'tokens', { max: 4_000 });
   record('copilot-review-one-policy-edit-median', Number.NaN, 'ms', { max: 1_000 });
+}
+
+// The review bot's patch-set review (review-patch-set-benchmarks.ts): p50/p95 on the demo and bench meshes.
+const reviewBench = runScript('review-patch-set-benchmarks.ts', ['--seed', String(seed)]) as { results?: BenchResult[] } | undefined;
+if (reviewBench?.results !== undefined) for (const r of reviewBench.results) record(r.name, r.value, r.unit, r.target, r.details);
+else if (existsSync(join(benchDir, 'review-patch-set-benchmarks.ts'))) {
+  for (const base of ['mesh', 'repository']) {
+    record(`review-patch-set-demo-mesh-${base}-p95`, Number.NaN, 'ms', { max: 2_000 });
+    record(`review-patch-set-bench-mesh-${base}-p95`, Number.NaN, 'ms', { max: 5_000 });
+  }
 }
 
 // The MCP server under load (mcp-benchmarks.ts): calls/s, latency, memory after 100,000 calls.
