@@ -104,13 +104,14 @@ try {
   const demoDeps = depsOf(snapshotFromTexts(demoFiles, 1), 'files:examples/demo-mesh');
   for (const base of ['mesh', 'repository'] as const) await series('demo-mesh', demoDeps, demoEdit, base, demoRuns, 2_000);
 
-  // The bench mesh: one namespace file gets an extra ALLOW policy granting a CI principal POST.
+  // The bench mesh: one namespace file gets a DENY of POST /api/builds for a CI principal, which the
+  // namespace's broad ALLOWs let in before (so the diff has rows to find and witness).
   const generated = generateMesh(seed);
   const benchFiles = generated.sources.map((s) => ({ file: `policies/${s.file}`, text: s.text }));
   const target = benchFiles.find((f) => f.file.includes('/namespaces/') && f.text.includes('kind: AuthorizationPolicy'));
   if (target === undefined) throw new Error('the bench mesh has no namespace file with a policy');
   const namespace = /namespaces\/([^/]+)\.yaml$/.exec(target.file)?.[1] ?? 'default';
-  const extra = `\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: bench-ci-runner\n  namespace: ${namespace}\nspec:\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: ["bench.example.com/ns/ci/sa/runner"]\n      to:\n        - operation:\n            methods: ["POST"]\n            paths: ["/api/builds"]\n`;
+  const extra = `\n---\napiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: bench-ci-runner\n  namespace: ${namespace}\nspec:\n  action: DENY\n  rules:\n    - from:\n        - source:\n            principals: ["bench.example.com/ns/ci/sa/runner"]\n      to:\n        - operation:\n            methods: ["POST"]\n            paths: ["/api/builds"]\n`;
   const benchEdit: Repository = { branch: benchFiles, path: target.file, after: `${target.text.replace(/\n+$/, '')}\n${extra}` };
   progress(`bench mesh: ${benchFiles.length} files, ${generated.counts['authorizationPolicies']} policies; editing ${target.file}`);
   const benchDeps = depsOf(snapshotFromTexts(benchFiles, 1), 'files:bench-mesh');
