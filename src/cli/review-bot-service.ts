@@ -70,7 +70,7 @@ export async function openReviewBot(service: OpenedService, logger: Logger): Pro
   const routes = secret !== undefined ? [createGerritWebhookRoutes({ secret, receive: (event) => bot.receive(event), logger: log })] : [];
   return {
     routes,
-    describe: `${settings.project} ${settings.branch}:${settings.path}, label ${settings.label}, ${secret !== undefined ? 'webhook at /webhooks/gerrit and polling' : 'polling only (no GIC_REVIEW_WEBHOOK_SECRET)'}${leader !== undefined ? `, leader election on Lease ${config.review.leaseNamespace ?? ''}/gic-review-bot` : ''}`,
+    describe: `${settings.project} ${settings.branch}:${settings.path}, label ${settings.label}, base ${settings.base}, ${secret !== undefined ? 'webhook at /webhooks/gerrit and polling' : 'polling only (no GIC_REVIEW_WEBHOOK_SECRET)'}${leader !== undefined ? `, leader election on Lease ${config.review.leaseNamespace ?? ''}/gic-review-bot` : ''}`,
     start: () => {
       leader?.start();
       bot.start();
