@@ -408,8 +408,16 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     const worker = new ReviewWorker({ copilot, gerrit: treeDown, settings: { ...settings, project: repo, base: 'repository', retryBaseMs: 60_000, retryMaxMs: 60_000 } }, { logger: silentLogger, workerId: 'base-down' });
     await store.enqueueReview({ project: repo, change: n, patchset: 2, revision: fromRepository.revision, source: 'poll' });
     await worker.drain();
-    expect(await store.getReview({ project: repo, change: n, patchset: 2 })).toMatchObject({ state: 'pending', attempts: 1 });
+    const waiting = await store.getReview({ project: repo, change: n, patchset: 2 });
+    expect(waiting).toMatchObject({ state: 'pending', attempts: 1 });
     expect(await gicMessages(n, repo)).toEqual([]);
+    // Once due and Gerrit answers: reviewed against the branch, posted once.
+    clock.offset += Date.parse(waiting?.nextAttemptAt ?? '') - now().getTime() + 1_000;
+    await new ReviewWorker({ copilot, gerrit: client, settings: { ...settings, project: repo, base: 'repository' } }, { logger: silentLogger, workerId: 'base-up' }).drain();
+    expect(await store.getReview({ project: repo, change: n, patchset: 2 })).toMatchObject({ state: 'posted', attempts: 2 });
+    const posted = await gicMessages(n, repo);
+    expect(posted).toHaveLength(1);
+    expect(posted[0]?.message).not.toMatch(/\| gains[^\n]*"DELETE"/);
   });
 
   it('a merged time-bound grant: its removal change is opened at expiry, once, linking the original change', async () => {
