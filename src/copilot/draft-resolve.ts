@@ -47,6 +47,26 @@ function splitRef(value: string): [string | undefined, string] {
   return parts.length === 2 ? [parts[0], parts[1] as string] : [undefined, value.trim()];
 }
 
+type TargetRepair = { kind: 'one'; target: { namespace: string; workload: string } } | { kind: 'several'; options: string[] };
+
+/**
+ * Small models often write the caller's namespace as the target's ("ci/artifact-store" when the person
+ * wrote "let ci/build-runner GET artifact-store"). When that pair does not exist, the namespace exists,
+ * the person did not write the pair themselves, and the person's text names a workload called `name`:
+ * one such workload is the target, several are a question listing them. Never a workload the person
+ * did not name, never a guess between namespaces.
+ */
+function repairTargetNamespace(compiled: CompiledMesh, person: string, ns: string, name: string): TargetRepair | undefined {
+  if (!compiled.mesh.namespaces.has(ns) || mentionsExactly(person, `${ns}/${name}`)) return undefined;
+  const named = [...compiled.workloads.values()].filter((w) => w.name === name && !w.isWaypoint && (mentionsExactly(person, w.name) || mentionsExactly(person, `${w.namespace}/${w.name}`)));
+  if (named.length === 0) return undefined;
+  if (named.length === 1) {
+    const w = named[0] as NonNullable<(typeof named)[number]>;
+    return { kind: 'one', target: { namespace: w.namespace, workload: w.name } };
+  }
+  return { kind: 'several', options: named.map((w) => `${w.namespace}/${w.name}`).sort().slice(0, 8) };
+}
+
 export function resolveDraft(input: ResolveInput): ResolveOutput {
   const { extraction: e, compiled } = input;
   const questions: DraftQuestion[] = [];
@@ -63,7 +83,11 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
     questions.push(q('target.workload', 'Which workload should receive these requests?', input.candidateWorkloads));
   } else {
     const matches = [...compiled.workloads.values()].filter((w) => w.name === wName && (ns === undefined || ns === '' || w.namespace === ns) && !w.isWaypoint);
-    if (matches.length === 0) {
+    const repaired = matches.length === 0 && ns !== undefined && ns !== '' ? repairTargetNamespace(compiled, person, ns, wName) : undefined;
+    if (repaired?.kind === 'one') target = repaired.target;
+    else if (repaired?.kind === 'several') {
+      questions.push(q('target.workload', `There is no workload "${ns}/${wName}", and you named a workload "${wName}" that is in ${repaired.options.length} namespaces. Which one?`, repaired.options));
+    } else if (matches.length === 0) {
       const pool = [...compiled.workloads.keys()].filter((k) => ns === undefined || ns === '' || k.startsWith(`${ns}/`));
       const near = closestNames(ns !== undefined && ns !== '' ? `${ns}/${wName}` : wName, pool.length > 0 ? pool : compiled.workloads.keys());
       const nearByName = near.length > 0 ? near : closestNames(wName, [...compiled.workloads.values()].map((w) => `${w.namespace}/${w.name}`));

@@ -1,7 +1,8 @@
 // Properties of draft name resolution against arbitrary model output (what a confused or manipulated
 // model may return): it never throws; it proposes an intent only when there are no questions; every
 // intent it proposes is a valid Intent whose workload, namespaces, service accounts and groups exist
-// and were written by the person; a caller the person did not write is never in an intent.
+// and were written by the person; a caller the person did not write is never in an intent; a target
+// whose namespace was repaired keeps the workload name the model wrote.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -52,7 +53,8 @@ const plausible: fc.Arbitrary<DraftExtraction> = fc.record({
     ),
     { minLength: 1, maxLength: 2 },
   ),
-  namespace: fc.constantFrom('builds', ''),
+  // 'ci' and 'gerrit': the caller's namespace written as the target's (repaired only to a workload the person named).
+  namespace: fc.constantFrom('builds', '', 'ci', 'gerrit'),
   workload: fc.constantFrom('build-trigger', 'artifact-store'),
   methods: fc.constantFrom(['POST'], ['GET', 'HEAD'], []),
   paths: fc.constantFrom(['/api/builds'], []),
@@ -76,13 +78,15 @@ describe('draft resolution properties', () => {
     fc.assert(
       fc.property(answerAndText, ([e, text]) => {
         const r = resolveDraft({ extraction: e, personText: text, compiled, groupNames: GROUPS, now: NOW, candidateWorkloads: [], candidateGroups: [] });
-        coverage.note({ proposed: r.intent !== undefined, questioned: r.questions.length > 0 });
+        coverage.note({ proposed: r.intent !== undefined, questioned: r.questions.length > 0, repaired: r.intent !== undefined && e.namespace !== undefined && e.namespace !== '' && r.intent.target.namespace !== e.namespace });
         if (r.intent === undefined) return;
         expect(r.questions).toEqual([]);
         expect(IntentSchema.safeParse(r.intent).success).toBe(true);
         const t = normaliseText(text);
         const target = compiled.workloadsByNamespace.get(r.intent.target.namespace)?.get(r.intent.target.workload ?? '');
         expect(target).toBeDefined();
+        // A repaired target keeps the workload name the model wrote; only its namespace changes.
+        if (e.workload !== undefined && !e.workload.includes('/')) expect(r.intent.target.workload).toBe(e.workload);
         expect(mentionsExactly(t, r.intent.target.workload ?? '') || mentionsExactly(t, `${r.intent.target.namespace}/${r.intent.target.workload ?? ''}`)).toBe(true);
         for (const s of [...r.intent.subjects, ...(r.intent.except ?? [])]) {
           if ('gerritGroup' in s) expect(GROUPS.includes(s.gerritGroup) && mentionsExactly(t, s.gerritGroup)).toBe(true);
@@ -94,6 +98,6 @@ describe('draft resolution properties', () => {
       { numRuns: 400 },
     );
     // The property is not vacuous: a fair share of extractions resolve to an intent, and many ask.
-    coverage.expectShares({ proposed: 0.15, questioned: 0.2 }, 400);
+    coverage.expectShares({ proposed: 0.15, questioned: 0.2, repaired: 0.03 }, 400);
   });
 });
