@@ -114,4 +114,12 @@ describe('resolveDraft', () => {
       expect(r.questions).toEqual([{ field: 'target.workload', question: 'There is no workload "ci/artifact-store", and you named a workload "artifact-store" that is in 2 namespaces. Which one?', options: ['builds/artifact-store', 'reports/artifact-store'] }]);
     });
   });
+
+  it('asks about a port the person did not write, offering the numbers they wrote', async () => {
+    const r = await resolve({ ...base, who: [{ kind: 'namespace', name: 'docs' }], workload: 'artifact-store', methods: [], paths: [], ports: [9000] }, 'allow the docs namespace to connect to port 9100 of artifact-store');
+    expect(r.intent).toBeUndefined();
+    expect(r.questions).toEqual([{ field: 'operations.ports', question: 'You did not name port 9000. Which port?', options: ['9100'] }]);
+    const ok = await resolve({ ...base, who: [{ kind: 'namespace', name: 'docs' }], workload: 'artifact-store', methods: [], paths: [], ports: [9100] }, 'allow the docs namespace to connect to port 9100 of artifact-store');
+    expect(ok.intent?.operations).toEqual([{ ports: [9100] }]);
+  });
 });

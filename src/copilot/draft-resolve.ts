@@ -3,7 +3,8 @@
 // each service account against the mesh; a name that does not exist, or that fits several objects, is
 // a question with the closest existing names. Every caller and the target must also be something the
 // person wrote (name-mentions.ts): a model that adds a caller or switches the workload, e.g. because
-// an injected text told it to, gets a question back, not a proposal. Deterministic: same extraction,
+// an injected text told it to, gets a question back, not a proposal; so does a port number the person
+// did not write. Deterministic: same extraction,
 // same text, same clock -> same answer.
 import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
 import { type Intent, IntentSchema, type Subject } from '../policy/compile/intent.js';
@@ -179,6 +180,15 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
   const badPaths = paths.filter((p) => !p.startsWith('/') && p !== '*' && !p.startsWith('*'));
   if (badPaths.length > 0) questions.push(q('operations.paths', `Paths start with "/": which paths did you mean instead of ${badPaths.join(', ')}?`, badPaths.map((p) => `/${p}`)));
 
+  // Ports: a number the person did not write is the model's guess (it would narrow or widen the grant
+  // silently), so it is asked about, with the numbers the person did write.
+  const ports = e.ports ?? [];
+  const unwritten = ports.filter((p) => !new RegExp(`(^|[^0-9])${p}([^0-9]|$)`).test(input.personText));
+  if (unwritten.length > 0) {
+    const written = [...new Set([...input.personText.matchAll(/(?:^|[^0-9.:/])([1-9][0-9]{1,4})(?![0-9])/g)].map((m) => m[1] as string))].filter((n) => Number(n) <= 65535);
+    questions.push(q('operations.ports', `You did not name port ${unwritten.join(', ')}. Which port?`, written));
+  }
+
   // Time limit.
   let expires: string | undefined;
   const phrase = e.duration?.trim() || findExpiryPhrase(input.personText);
@@ -195,7 +205,7 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
   }
 
   if (questions.length > 0 || target === undefined || subjects.some((s) => s === undefined) || except.some((s) => s === undefined)) return { questions };
-  const operation = { ...(methods.length > 0 ? { methods } : {}), ...(paths.length > 0 ? { paths } : {}), ...(e.ports !== undefined && e.ports.length > 0 ? { ports: e.ports } : {}) };
+  const operation = { ...(methods.length > 0 ? { methods } : {}), ...(paths.length > 0 ? { paths } : {}), ...(ports.length > 0 ? { ports } : {}) };
   const candidate = {
     action: e.action,
     subjects: subjects as Subject[],

@@ -2,7 +2,7 @@
 // model may return): it never throws; it proposes an intent only when there are no questions; every
 // intent it proposes is a valid Intent whose workload, namespaces, service accounts and groups exist
 // and were written by the person; a caller the person did not write is never in an intent; a target
-// whose namespace was repaired keeps the workload name the model wrote.
+// whose namespace was repaired keeps the workload name the model wrote; every port was written by the person.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -94,6 +94,8 @@ describe('draft resolution properties', () => {
           if ('serviceAccount' in s) expect(compiled.mesh.workloads.some((w) => `${w.namespace}/${w.serviceAccount}` === s.serviceAccount) || compiled.mesh.serviceAccounts.some((a) => `${a.namespace}/${a.name}` === s.serviceAccount)).toBe(true);
           if ('anyone' in s) expect(/\b(anyone|everyone)\b/.test(text)).toBe(true);
         }
+        // Every port of the intent is a number the person wrote.
+        for (const port of (r.intent.operations ?? []).flatMap((o) => o.ports ?? [])) expect(new RegExp(`(^|[^0-9])${port}([^0-9]|$)`).test(text)).toBe(true);
       }),
       { numRuns: 400 },
     );
