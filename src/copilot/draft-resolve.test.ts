@@ -87,6 +87,14 @@ describe('resolveDraft', () => {
       expect(r.intent?.target).toEqual({ namespace: 'builds', workload: 'artifact-store' });
     });
 
+    it('does not repair when the model also invented methods or paths', async () => {
+      const r = await resolve({ ...ciTarget, methods: ['GET', 'PUT'], paths: ['/artifacts/*'] }, 'let ci/build-runner GET artifact-store');
+      expect(r.intent).toBeUndefined();
+      expect(r.questions[0]).toMatchObject({ field: 'target.workload', question: 'There is no workload "ci/artifact-store". Which one did you mean?' });
+      const written = await resolve({ ...ciTarget, methods: ['get'], paths: ['/artifacts/*'] }, 'let ci/build-runner GET /artifacts/* on artifact-store');
+      expect(written.intent?.target).toEqual({ namespace: 'builds', workload: 'artifact-store' });
+    });
+
     it('asks when the person did not write that workload', async () => {
       const r = await resolve(ciTarget, 'let ci/build-runner GET the store');
       expect(r.intent).toBeUndefined();

@@ -55,7 +55,8 @@ type TargetRepair = { kind: 'one'; target: { namespace: string; workload: string
  * wrote "let ci/build-runner GET artifact-store"). When that pair does not exist, the namespace exists,
  * the person did not write the pair themselves, and the person's text names a workload called `name`:
  * one such workload is the target, several are a question listing them. Never a workload the person
- * did not name, never a guess between namespaces.
+ * did not name, never a guess between namespaces, and only when the methods and paths are the
+ * person's own words (operationsWritten).
  */
 function repairTargetNamespace(compiled: CompiledMesh, person: string, ns: string, name: string): TargetRepair | undefined {
   if (!compiled.mesh.namespaces.has(ns) || mentionsExactly(person, `${ns}/${name}`)) return undefined;
@@ -66,6 +67,18 @@ function repairTargetNamespace(compiled: CompiledMesh, person: string, ns: strin
     return { kind: 'one', target: { namespace: w.namespace, workload: w.name } };
   }
   return { kind: 'several', options: named.map((w) => `${w.namespace}/${w.name}`).sort().slice(0, 8) };
+}
+
+/**
+ * Every method and path of the extraction is in the person's words. A model that got the target's
+ * namespace wrong is repaired only then: otherwise it may also have filled methods or paths from the
+ * workloads it was shown, and a repaired target would let that guess become a verified grant.
+ */
+function operationsWritten(e: DraftExtraction, personText: string): boolean {
+  const lower = personText.toLowerCase();
+  const methodsOk = (e.methods ?? []).every((m) => m.trim() === '' || new RegExp(`\\b${m.trim().toLowerCase().replace(/[^a-z]/g, '')}\\b`).test(lower));
+  const pathsOk = (e.paths ?? []).every((p) => p.trim() === '' || personText.includes(p.trim()));
+  return methodsOk && pathsOk;
 }
 
 export function resolveDraft(input: ResolveInput): ResolveOutput {
@@ -84,7 +97,7 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
     questions.push(q('target.workload', 'Which workload should receive these requests?', input.candidateWorkloads));
   } else {
     const matches = [...compiled.workloads.values()].filter((w) => w.name === wName && (ns === undefined || ns === '' || w.namespace === ns) && !w.isWaypoint);
-    const repaired = matches.length === 0 && ns !== undefined && ns !== '' ? repairTargetNamespace(compiled, person, ns, wName) : undefined;
+    const repaired = matches.length === 0 && ns !== undefined && ns !== '' && operationsWritten(e, input.personText) ? repairTargetNamespace(compiled, person, ns, wName) : undefined;
     if (repaired?.kind === 'one') target = repaired.target;
     else if (repaired?.kind === 'several') {
       questions.push(q('target.workload', `There is no workload "${ns}/${wName}", and you named a workload "${wName}" that is in ${repaired.options.length} namespaces. Which one?`, repaired.options));

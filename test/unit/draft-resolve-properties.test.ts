@@ -64,7 +64,7 @@ const plausible: fc.Arbitrary<DraftExtraction> = fc.record({
 const groundedText = (e: DraftExtraction): fc.Arbitrary<string> =>
   fc.array(word, { maxLength: 4 }).map((noise) => {
     const names = [...e.who.map((c) => c.name ?? c.kind), e.workload ?? '', e.namespace ?? ''].filter((n) => n !== '');
-    return `please let ${names.join(' and ')} ${noise.join(' ')} now`;
+    return `please let ${names.join(' and ')} ${[...(e.methods ?? []), ...(e.paths ?? [])].join(' ')} ${noise.join(' ')} now`;
   });
 const answerAndText = fc.oneof(
   { arbitrary: fc.tuple(extraction, personText), weight: 1 },
