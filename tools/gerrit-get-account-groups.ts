@@ -7,7 +7,8 @@ import { defineTool } from './define-tool.js';
 export const gerritGetAccountGroups = defineTool({
   name: 'gerrit_get_account_groups',
   title: "List an account's Gerrit groups",
-  description: 'List the Gerrit groups a person belongs to (directly or through subgroups), by username, email or account id. Use it to learn which group-based policies apply to someone.',
+  description:
+    'Use for "which groups is alice in?" or "what can alice reach?": lists the Gerrit groups one person belongs to (directly or through subgroups). Arguments: {"account":"alice"} (username, email or account id). Only reads.',
   toolset: 'gerrit',
   effect: 'read',
   access: 'read',

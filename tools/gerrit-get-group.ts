@@ -9,8 +9,7 @@ export const gerritGetGroup = defineTool({
   name: 'gerrit_get_group',
   title: 'Show a Gerrit group',
   description:
-    'Show one Gerrit group by name or UUID: owner, description, every member (resolved through subgroups), direct subgroups, and the AuthorizationPolicies of the mesh that grant or deny access by this group (groups claim). ' +
-    'Use it to answer "who is in X" or "what can group X reach".',
+    'Use for "who is in group X?" or "what can group X reach?": one Gerrit group with its owner, every member (through subgroups), subgroups and the mesh policies that name it. Arguments: {"group":"release-managers"}. Only reads.',
   toolset: 'gerrit',
   effect: 'read',
   access: 'read',

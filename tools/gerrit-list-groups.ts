@@ -8,7 +8,8 @@ import { defineTool } from './define-tool.js';
 export const gerritListGroups = defineTool({
   name: 'gerrit_list_groups',
   title: 'List Gerrit groups',
-  description: 'List the Gerrit groups (name, UUID, number of members counted through subgroups). Optional query: only groups whose name contains it. Use it to find the exact group name before naming a group in a policy.',
+  description:
+    'Use to find a group\'s exact name: lists Gerrit groups (name, UUID, member count), optionally only those whose name contains query. Arguments: {} or {"query":"release"}. For the members of one group use gerrit_get_group. Only reads.',
   toolset: 'gerrit',
   effect: 'read',
   access: 'read',

@@ -7,7 +7,8 @@ import { defineTool } from './define-tool.js';
 export const meshGetPolicy = defineTool({
   name: 'mesh_get_policy',
   title: 'Show a mesh policy',
-  description: 'Show one AuthorizationPolicy (or PeerAuthentication, RequestAuthentication) of the mesh as YAML, with its source file and line. Give namespace and name; kind is optional.',
+  description:
+    'Use to read one policy you know by name: its YAML (AuthorizationPolicy, PeerAuthentication or RequestAuthentication), source file and line. Arguments: {"namespace":"builds","name":"build-trigger-allow"}; kind is optional. Only reads.',
   toolset: 'mesh',
   effect: 'read',
   access: 'read',

@@ -9,8 +9,7 @@ export const meshListPolicies = defineTool({
   name: 'mesh_list_policies',
   title: 'List mesh policies',
   description:
-    'List the AuthorizationPolicies, PeerAuthentications and RequestAuthentications of the mesh, with action (or mTLS mode), what they select and the file and line they come from. ' +
-    'Filter by namespace, by kind, or by workload ("namespace/name": only the policies that apply to it). Paginated: pass nextCursor back as cursor.',
+    'Use for "which policies apply to workload Y?" or "list the policies in namespace N": AuthorizationPolicies, PeerAuthentications and RequestAuthentications with action (or mTLS mode), selector, file and line. Arguments: {"workload":"builds/artifact-store"} (always namespace/name), or {"namespace":"builds"}, optional kind. Paginated: pass nextCursor back as cursor. Only reads.',
   toolset: 'mesh',
   effect: 'read',
   access: 'read',

@@ -12,8 +12,7 @@ export const meshSummaryTool = defineTool({
   name: 'mesh_summary',
   title: 'Summarise the mesh',
   description:
-    'Overview of the Istio mesh gic serves: namespaces (sidecar, ambient or outside the mesh), every workload with its service account, mTLS mode and the AuthorizationPolicies that apply to it, ' +
-    'policy counts by action, and which workloads no policy protects. Start here to learn the names of namespaces and workloads before other tools.',
+    'Use to learn the names in the mesh: namespaces (sidecar, ambient or outside the mesh), every workload as namespace/name with its service account, mTLS mode and the AuthorizationPolicies on it, policy counts and unprotected workloads. Arguments: {}. Only reads.',
   toolset: 'mesh',
   effect: 'read',
   access: 'read',

@@ -13,9 +13,7 @@ export const policyCheckAccess = defineTool({
   name: 'policy_check_access',
   title: 'Check whether a request is allowed',
   description:
-    'Decide whether one request would be allowed by the Istio AuthorizationPolicies of the mesh: ALLOW, DENY, UNAUTHENTICATED or CONDITIONAL, with the deciding policies and a trace. ' +
-    'Give the destination workload (to.namespace, to.workload, to.port), the caller (from.namespace + from.workload, or from.principal), and for HTTP the method and path; a JWT as jwt.claims. ' +
-    'Use this for "can X reach Y?" questions. It only reads: nothing is changed.',
+    'Use for "can X reach Y?" or "is this request allowed?": decides one request against the mesh\'s AuthorizationPolicies (ALLOW, DENY, UNAUTHENTICATED or CONDITIONAL) with the deciding policies and a trace. Arguments: {"request":{"to":{"namespace":"builds","workload":"build-trigger","port":8080},"from":{"namespace":"ci","workload":"build-runner"},"method":"POST","path":"/api/builds"}}; a caller without identity is from {"plaintext":true,"ip":"10.0.0.1"}, a JWT is jwt.claims. Only reads.',
   toolset: 'policy',
   effect: 'read',
   access: 'read',

@@ -16,8 +16,7 @@ export const policyDiff = defineTool({
   name: 'policy_diff',
   title: 'Diff a policy change against the mesh',
   description:
-    'Compute exactly who gains or loses access if the given policy YAML were applied to the mesh: each change has the workload, the decision before and after, the matching requests and a witness request you can pass to policy_check_access. ' +
-    'Objects in the YAML replace mesh objects of the same kind/namespace/name; new ones are added. Also reports validation errors and new analyzer findings. Nothing is applied.',
+    'Use for "what would this policy change?": who gains or loses access if the given policy YAML were applied: per change the workload, decision before and after, the matching requests and a witness request for policy_check_access; plus validation errors and new findings. Arguments: {"yaml":"apiVersion: security.istio.io/v1 ..."}. YAML objects replace mesh objects of the same kind/namespace/name. Nothing is applied.',
   toolset: 'policy',
   effect: 'read',
   access: 'read',

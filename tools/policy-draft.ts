@@ -15,8 +15,7 @@ export const policyDraft = defineTool({
   name: 'policy_draft',
   title: 'Draft a policy from a request in words',
   description:
-    'Draft an AuthorizationPolicy from a request in plain words ("let release-managers trigger builds on build-trigger until Friday"). The in-cluster model extracts a structured intent; gic then verifies it like policy_propose. ' +
-    'If the request is ambiguous or names an unknown group, workload or namespace, it answers with questions instead (with the closest existing names); answer them by calling again with the same conversation id. Needs a configured model.',
+    'Use when the person asks in plain words for a new policy ("let release-managers trigger builds on build-trigger until Friday"): the in-cluster model extracts an intent and gic verifies it like policy_propose. Arguments: {"text":"<the request>"}. An ambiguous request or an unknown group, workload or namespace gets questions back (with the closest names); answer by calling again with the same conversation id. Needs a configured model. Nothing is applied.',
   toolset: 'policy',
   effect: 'read',
   access: 'propose',

@@ -15,8 +15,7 @@ export const policyExplain = defineTool({
   name: 'policy_explain',
   title: 'Explain a decision, a policy or a workload',
   description:
-    'Explain, from the engine\'s facts, one of: why a request is allowed or denied (give request, the policy_check_access shape), what an AuthorizationPolicy does (give policy "namespace/name"), or which policies protect a workload (give workload "namespace/name"). ' +
-    'Every fact names its policy and source line. Give exactly one of request, policy, workload.',
+    'Use for "why is this request denied/allowed?", "what does policy P do?" or "what protects workload W?": facts from the engine, each naming its policy and source line. Arguments: exactly one of {"request":{...same shape as policy_check_access...}}, {"policy":"namespace/name"}, {"workload":"namespace/name"}. Only reads.',
   toolset: 'policy',
   effect: 'read',
   access: 'read',

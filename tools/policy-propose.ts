@@ -10,9 +10,7 @@ export const policyPropose = defineTool({
   name: 'policy_propose',
   title: 'Propose a policy change',
   description:
-    'Turn a structured intent into an AuthorizationPolicy and verify it: schema and istiod validation, dry-run, the exact access diff (who gains or loses access) compared with the intent, and that the Gerrit groups exist. ' +
-    'Returns the YAML, verified true/false with blockers, and a proposal id for policy_submit_for_review. Example intent: {"action":"allow","subjects":[{"gerritGroup":"release-managers"}],"target":{"namespace":"builds","workload":"build-trigger"},"operations":[{"methods":["POST"],"paths":["/api/builds"]}]}. ' +
-    'Nothing is applied to the cluster.',
+    'Use when the person gives an exact intent to turn into an AuthorizationPolicy: gic writes the YAML and verifies it (schema, istiod rules, dry-run, the exact access diff against the intent, the Gerrit groups exist) and returns verified true/false with blockers and a proposal id. Arguments: {"intent":{"action":"allow","subjects":[{"gerritGroup":"release-managers"}],"target":{"namespace":"builds","workload":"build-trigger"},"operations":[{"methods":["POST"],"paths":["/api/builds"]}]}} (operations sit next to target, not inside it). Nothing is applied or submitted.',
   toolset: 'policy',
   effect: 'read',
   access: 'propose',

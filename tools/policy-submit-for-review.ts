@@ -12,8 +12,7 @@ export const policySubmitForReview = defineTool({
   name: 'policy_submit_for_review',
   title: 'Submit a proposal for review in Gerrit',
   description:
-    'Open a Gerrit change with a VERIFIED proposal (its id from policy_propose or policy_draft) in the policy repository, for people to review. Nothing is applied to a cluster. ' +
-    'The person is asked to confirm; if your client cannot ask, only call this after the person explicitly said yes, with confirm: true.',
+    'WRITES: opens a Gerrit change with a verified proposal (its id from policy_propose or policy_draft) for people to review. Call it only when the person explicitly asked to submit or open a change; proposing is not submitting. The person is asked to confirm; if your client cannot ask, call it only after the person said yes, with confirm: true. Nothing is applied to a cluster.',
   toolset: 'policy',
   effect: 'write',
   access: 'submit',

@@ -10,8 +10,7 @@ export const policyValidate = defineTool({
   name: 'policy_validate',
   title: 'Validate policy YAML',
   description:
-    'Validate AuthorizationPolicy, PeerAuthentication or RequestAuthentication YAML (one or more documents) the way the Kubernetes API server and istiod would: CRD schema, CEL rules and istiod webhook rules, each error with its field, line and a fix. ' +
-    'Use it on any policy YAML before proposing or submitting it.',
+    'Use for "is this YAML valid?" on AuthorizationPolicy, PeerAuthentication or RequestAuthentication YAML (one or more documents): checks it as the Kubernetes API server and istiod would (CRD schema, CEL and webhook rules), each error with field, line and fix. Arguments: {"yaml":"<the YAML text>"}. Only reads.',
   toolset: 'policy',
   effect: 'read',
   access: 'read',

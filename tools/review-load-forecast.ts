@@ -19,8 +19,7 @@ export const reviewLoadForecast = defineTool({
   name: 'review_load_forecast',
   title: 'Forecast review and build load',
   description:
-    'Predict review and build load for the coming days from Gerrit history: patch sets uploaded, review messages and submits per hour, and (when Prometheus is configured and workloads are named) request rates of build and review workloads in the mesh. ' +
-    'Returns expected totals per day with 80 % intervals, the busiest hours, the weekly trend, and how accurate the method was on held-back weeks (backtest). Use it for "how busy will reviews/CI be next week?". It only reads.',
+    'Use for "how busy will reviews/CI be next week?": predicts review and build load from Gerrit history (patch sets, review messages, submits per hour; with Prometheus, request rates of named workloads): daily totals with 80 % intervals, busiest hours, weekly trend and backtest accuracy. Only reads.',
   toolset: 'review',
   effect: 'read',
   access: 'read',

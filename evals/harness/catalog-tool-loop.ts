@@ -3,7 +3,8 @@
 // arguments are parsed and validated with the tool's own input schema, the handler runs against the
 // task's copilot (without a model, so tools never call the model themselves) and its text and value go
 // back to the model as the tool result. A call to an unknown tool or with invalid arguments is answered
-// with the error and recorded as not ok, as a front-end would.
+// with the error and recorded as not ok, as a front-end would. A task may offer only a subset of the
+// catalog (`input.tools`): a smaller prompt for small models, measured as its own task.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -60,14 +61,23 @@ async function callTool(deps: CopilotDeps, tool: ToolDefinition | undefined, nam
   }
 }
 
+/** The task's subset of the catalog, in catalog order; a name the catalog does not have is an error. */
+export function selectTools(catalog: readonly ToolDefinition[], names: readonly string[] | undefined): readonly ToolDefinition[] {
+  if (names === undefined) return catalog;
+  const unknown = names.filter((n) => !catalog.some((t) => t.name === n));
+  if (unknown.length > 0) throw new Error(`input.tools: no tool ${unknown.join(', ')} in the catalog (the tools are ${catalog.map((t) => t.name).join(', ')})`);
+  return catalog.filter((t) => names.includes(t.name));
+}
+
 export class CatalogToolLoop implements ToolLoop {
   constructor(private readonly tools: readonly ToolDefinition[] = allTools) {}
 
-  async run(deps: CopilotDeps, model: ChatModel, text: string, maxSteps: number): Promise<ToolTranscript> {
+  async run(deps: CopilotDeps, model: ChatModel, text: string, maxSteps: number, toolNames?: readonly string[]): Promise<ToolTranscript> {
     // The tools get the task's deps without a model: only the loop talks to it.
     const { model: _unused, ...toolDeps } = deps;
-    const byName = new Map(this.tools.map((t) => [t.name, t]));
-    const offered = this.tools.map(modelTool);
+    const tools = selectTools(this.tools, toolNames);
+    const byName = new Map(tools.map((t) => [t.name, t]));
+    const offered = tools.map(modelTool);
     const messages: ChatMessage[] = [
       { role: 'system', content: SYSTEM },
       { role: 'user', content: text },

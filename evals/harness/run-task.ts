@@ -72,7 +72,7 @@ export async function runTask(task: EvalTask, model: ChatModel, options: RunTask
           break;
         case 'tool-use':
           if (options.toolLoop === undefined) verdict = errored('no tool catalog: tool-use tasks need the MCP tools (tools/)');
-          else verdict = verifyToolUse(await options.toolLoop.run(deps, metered, input.text, input.maxSteps), task.expect, input.maxSteps);
+          else verdict = verifyToolUse(await options.toolLoop.run(deps, metered, input.text, input.maxSteps, input.tools), task.expect, input.maxSteps);
           break;
       }
     } catch (error) {

@@ -54,6 +54,11 @@ const ToolUseInputSchema = z.strictObject({
   text: z.string().min(1),
   /** Model turns allowed (each may call tools); the last must answer in text. */
   maxSteps: z.int().min(1).max(10).default(4),
+  /**
+   * Offer only these tools of the catalog (names as in tools/), for a task that measures a smaller
+   * per-task catalog; default the whole catalog. A name that is not in the catalog is an error.
+   */
+  tools: z.array(z.string().min(1)).min(1).optional(),
 });
 
 export const TaskInputSchema = z.discriminatedUnion('kind', [DraftInputSchema, ExplainInputSchema, ReviewInputSchema, ToolUseInputSchema]);

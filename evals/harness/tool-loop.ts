@@ -21,5 +21,6 @@ export interface ToolTranscript {
 }
 
 export interface ToolLoop {
-  run(deps: CopilotDeps, model: ChatModel, text: string, maxSteps: number): Promise<ToolTranscript>;
+  /** `toolNames`: offer only these tools (the task's `input.tools`); default all. */
+  run(deps: CopilotDeps, model: ChatModel, text: string, maxSteps: number, toolNames?: readonly string[]): Promise<ToolTranscript>;
 }

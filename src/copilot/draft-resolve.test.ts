@@ -71,4 +71,63 @@ describe('resolveDraft', () => {
     const r = await resolve({ ...base, questions: ['Which port?\u202E', 'Also this?'] }, 'let release-managers POST /api/builds on build-trigger');
     expect(r.questions).toEqual([{ field: 'request', question: 'Which port?', options: [] }]);
   });
+
+  describe("the caller's namespace written as the target's", () => {
+    const ciTarget: DraftExtraction = { action: 'allow', who: [{ kind: 'serviceAccount', name: 'ci/build-runner' }], namespace: 'ci', workload: 'artifact-store', methods: ['GET'] };
+
+    it('resolves to the one workload of that name the person wrote', async () => {
+      const r = await resolve(ciTarget, 'let ci/build-runner GET artifact-store');
+      expect(r.questions).toEqual([]);
+      expect(r.intent?.target).toEqual({ namespace: 'builds', workload: 'artifact-store' });
+      expect(r.intent?.subjects).toEqual([{ serviceAccount: 'ci/build-runner' }]);
+    });
+
+    it('also as one namespace/workload reference', async () => {
+      const r = await resolve({ ...ciTarget, namespace: undefined, workload: 'ci/artifact-store' } as DraftExtraction, 'let ci/build-runner GET builds/artifact-store');
+      expect(r.intent?.target).toEqual({ namespace: 'builds', workload: 'artifact-store' });
+    });
+
+    it('does not repair when the model also invented methods or paths', async () => {
+      const r = await resolve({ ...ciTarget, methods: ['GET', 'PUT'], paths: ['/artifacts/*'] }, 'let ci/build-runner GET artifact-store');
+      expect(r.intent).toBeUndefined();
+      expect(r.questions[0]).toMatchObject({ field: 'target.workload', question: 'There is no workload "ci/artifact-store". Which one did you mean?' });
+      const written = await resolve({ ...ciTarget, methods: ['get'], paths: ['/artifacts/*'] }, 'let ci/build-runner GET /artifacts/* on artifact-store');
+      expect(written.intent?.target).toEqual({ namespace: 'builds', workload: 'artifact-store' });
+    });
+
+    it('asks when the person did not write that workload', async () => {
+      const r = await resolve(ciTarget, 'let ci/build-runner GET the store');
+      expect(r.intent).toBeUndefined();
+      expect(r.questions[0]?.field).toBe('target.workload');
+    });
+
+    it('asks when the person wrote the pair that does not exist', async () => {
+      const r = await resolve(ciTarget, 'let ci/build-runner GET ci/artifact-store');
+      expect(r.intent).toBeUndefined();
+      expect(r.questions[0]).toMatchObject({ field: 'target.workload', question: 'There is no workload "ci/artifact-store". Which one did you mean?' });
+    });
+
+    it('asks about a namespace that does not exist instead of repairing it', async () => {
+      const r = await resolve({ ...ciTarget, namespace: 'bulids' }, 'let ci/build-runner GET artifact-store in bulids');
+      expect(r.intent).toBeUndefined();
+      expect(r.questions[0]?.field).toBe('target.namespace');
+    });
+
+    it('asks, listing the candidates, when the name is in several namespaces', async () => {
+      const base = (await copilotDeps()).mesh?.snapshot().mesh ?? (undefined as never);
+      const store = base.workloads.find((w) => w.name === 'artifact-store') ?? (undefined as never);
+      const twice = compiledMeshOf({ ...base, workloads: [...base.workloads, { ...store, namespace: 'reports' }] });
+      const r = resolveDraft({ extraction: ciTarget, personText: 'let ci/build-runner GET artifact-store', compiled: twice, groupNames: GROUPS, now: NOW, candidateWorkloads: [], candidateGroups: [] });
+      expect(r.intent).toBeUndefined();
+      expect(r.questions).toEqual([{ field: 'target.workload', question: 'There is no workload "ci/artifact-store", and you named a workload "artifact-store" that is in 2 namespaces. Which one?', options: ['builds/artifact-store', 'reports/artifact-store'] }]);
+    });
+  });
+
+  it('asks about a port the person did not write, offering the numbers they wrote', async () => {
+    const r = await resolve({ ...base, who: [{ kind: 'namespace', name: 'docs' }], workload: 'artifact-store', methods: [], paths: [], ports: [9000] }, 'allow the docs namespace to connect to port 9100 of artifact-store');
+    expect(r.intent).toBeUndefined();
+    expect(r.questions).toEqual([{ field: 'operations.ports', question: 'You did not name port 9000. Which port?', options: ['9100'] }]);
+    const ok = await resolve({ ...base, who: [{ kind: 'namespace', name: 'docs' }], workload: 'artifact-store', methods: [], paths: [], ports: [9100] }, 'allow the docs namespace to connect to port 9100 of artifact-store');
+    expect(ok.intent?.operations).toEqual([{ ports: [9100] }]);
+  });
 });

@@ -3,7 +3,8 @@
 // each service account against the mesh; a name that does not exist, or that fits several objects, is
 // a question with the closest existing names. Every caller and the target must also be something the
 // person wrote (name-mentions.ts): a model that adds a caller or switches the workload, e.g. because
-// an injected text told it to, gets a question back, not a proposal. Deterministic: same extraction,
+// an injected text told it to, gets a question back, not a proposal; so does a port number the person
+// did not write. Deterministic: same extraction,
 // same text, same clock -> same answer.
 import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
 import { type Intent, IntentSchema, type Subject } from '../policy/compile/intent.js';
@@ -47,6 +48,39 @@ function splitRef(value: string): [string | undefined, string] {
   return parts.length === 2 ? [parts[0], parts[1] as string] : [undefined, value.trim()];
 }
 
+type TargetRepair = { kind: 'one'; target: { namespace: string; workload: string } } | { kind: 'several'; options: string[] };
+
+/**
+ * Small models often write the caller's namespace as the target's ("ci/artifact-store" when the person
+ * wrote "let ci/build-runner GET artifact-store"). When that pair does not exist, the namespace exists,
+ * the person did not write the pair themselves, and the person's text names a workload called `name`:
+ * one such workload is the target, several are a question listing them. Never a workload the person
+ * did not name, never a guess between namespaces, and only when the methods and paths are the
+ * person's own words (operationsWritten).
+ */
+function repairTargetNamespace(compiled: CompiledMesh, person: string, ns: string, name: string): TargetRepair | undefined {
+  if (!compiled.mesh.namespaces.has(ns) || mentionsExactly(person, `${ns}/${name}`)) return undefined;
+  const named = [...compiled.workloads.values()].filter((w) => w.name === name && !w.isWaypoint && (mentionsExactly(person, w.name) || mentionsExactly(person, `${w.namespace}/${w.name}`)));
+  if (named.length === 0) return undefined;
+  if (named.length === 1) {
+    const w = named[0] as NonNullable<(typeof named)[number]>;
+    return { kind: 'one', target: { namespace: w.namespace, workload: w.name } };
+  }
+  return { kind: 'several', options: named.map((w) => `${w.namespace}/${w.name}`).sort().slice(0, 8) };
+}
+
+/**
+ * Every method and path of the extraction is in the person's words. A model that got the target's
+ * namespace wrong is repaired only then: otherwise it may also have filled methods or paths from the
+ * workloads it was shown, and a repaired target would let that guess become a verified grant.
+ */
+function operationsWritten(e: DraftExtraction, personText: string): boolean {
+  const lower = personText.toLowerCase();
+  const methodsOk = (e.methods ?? []).every((m) => m.trim() === '' || new RegExp(`\\b${m.trim().toLowerCase().replace(/[^a-z]/g, '')}\\b`).test(lower));
+  const pathsOk = (e.paths ?? []).every((p) => p.trim() === '' || personText.includes(p.trim()));
+  return methodsOk && pathsOk;
+}
+
 export function resolveDraft(input: ResolveInput): ResolveOutput {
   const { extraction: e, compiled } = input;
   const questions: DraftQuestion[] = [];
@@ -63,7 +97,11 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
     questions.push(q('target.workload', 'Which workload should receive these requests?', input.candidateWorkloads));
   } else {
     const matches = [...compiled.workloads.values()].filter((w) => w.name === wName && (ns === undefined || ns === '' || w.namespace === ns) && !w.isWaypoint);
-    if (matches.length === 0) {
+    const repaired = matches.length === 0 && ns !== undefined && ns !== '' && operationsWritten(e, input.personText) ? repairTargetNamespace(compiled, person, ns, wName) : undefined;
+    if (repaired?.kind === 'one') target = repaired.target;
+    else if (repaired?.kind === 'several') {
+      questions.push(q('target.workload', `There is no workload "${ns}/${wName}", and you named a workload "${wName}" that is in ${repaired.options.length} namespaces. Which one?`, repaired.options));
+    } else if (matches.length === 0) {
       const pool = [...compiled.workloads.keys()].filter((k) => ns === undefined || ns === '' || k.startsWith(`${ns}/`));
       const near = closestNames(ns !== undefined && ns !== '' ? `${ns}/${wName}` : wName, pool.length > 0 ? pool : compiled.workloads.keys());
       const nearByName = near.length > 0 ? near : closestNames(wName, [...compiled.workloads.values()].map((w) => `${w.namespace}/${w.name}`));
@@ -155,6 +193,15 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
   const badPaths = paths.filter((p) => !p.startsWith('/') && p !== '*' && !p.startsWith('*'));
   if (badPaths.length > 0) questions.push(q('operations.paths', `Paths start with "/": which paths did you mean instead of ${badPaths.join(', ')}?`, badPaths.map((p) => `/${p}`)));
 
+  // Ports: a number the person did not write is the model's guess (it would narrow or widen the grant
+  // silently), so it is asked about, with the numbers the person did write.
+  const ports = e.ports ?? [];
+  const unwritten = ports.filter((p) => !new RegExp(`(^|[^0-9])${p}([^0-9]|$)`).test(input.personText));
+  if (unwritten.length > 0) {
+    const written = [...new Set([...input.personText.matchAll(/(?:^|[^0-9.:/])([1-9][0-9]{1,4})(?![0-9])/g)].map((m) => m[1] as string))].filter((n) => Number(n) <= 65535);
+    questions.push(q('operations.ports', `You did not name port ${unwritten.join(', ')}. Which port?`, written));
+  }
+
   // Time limit.
   let expires: string | undefined;
   const phrase = e.duration?.trim() || findExpiryPhrase(input.personText);
@@ -171,7 +218,7 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
   }
 
   if (questions.length > 0 || target === undefined || subjects.some((s) => s === undefined) || except.some((s) => s === undefined)) return { questions };
-  const operation = { ...(methods.length > 0 ? { methods } : {}), ...(paths.length > 0 ? { paths } : {}), ...(e.ports !== undefined && e.ports.length > 0 ? { ports: e.ports } : {}) };
+  const operation = { ...(methods.length > 0 ? { methods } : {}), ...(paths.length > 0 ? { paths } : {}), ...(ports.length > 0 ? { ports } : {}) };
   const candidate = {
     action: e.action,
     subjects: subjects as Subject[],

@@ -1,7 +1,8 @@
 // Properties of draft name resolution against arbitrary model output (what a confused or manipulated
 // model may return): it never throws; it proposes an intent only when there are no questions; every
 // intent it proposes is a valid Intent whose workload, namespaces, service accounts and groups exist
-// and were written by the person; a caller the person did not write is never in an intent.
+// and were written by the person; a caller the person did not write is never in an intent; a target
+// whose namespace was repaired keeps the workload name the model wrote; every port was written by the person.
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -52,7 +53,8 @@ const plausible: fc.Arbitrary<DraftExtraction> = fc.record({
     ),
     { minLength: 1, maxLength: 2 },
   ),
-  namespace: fc.constantFrom('builds', ''),
+  // 'ci' and 'gerrit': the caller's namespace written as the target's (repaired only to a workload the person named).
+  namespace: fc.constantFrom('builds', '', 'ci', 'gerrit'),
   workload: fc.constantFrom('build-trigger', 'artifact-store'),
   methods: fc.constantFrom(['POST'], ['GET', 'HEAD'], []),
   paths: fc.constantFrom(['/api/builds'], []),
@@ -62,7 +64,7 @@ const plausible: fc.Arbitrary<DraftExtraction> = fc.record({
 const groundedText = (e: DraftExtraction): fc.Arbitrary<string> =>
   fc.array(word, { maxLength: 4 }).map((noise) => {
     const names = [...e.who.map((c) => c.name ?? c.kind), e.workload ?? '', e.namespace ?? ''].filter((n) => n !== '');
-    return `please let ${names.join(' and ')} ${noise.join(' ')} now`;
+    return `please let ${names.join(' and ')} ${[...(e.methods ?? []), ...(e.paths ?? [])].join(' ')} ${noise.join(' ')} now`;
   });
 const answerAndText = fc.oneof(
   { arbitrary: fc.tuple(extraction, personText), weight: 1 },
@@ -76,13 +78,15 @@ describe('draft resolution properties', () => {
     fc.assert(
       fc.property(answerAndText, ([e, text]) => {
         const r = resolveDraft({ extraction: e, personText: text, compiled, groupNames: GROUPS, now: NOW, candidateWorkloads: [], candidateGroups: [] });
-        coverage.note({ proposed: r.intent !== undefined, questioned: r.questions.length > 0 });
+        coverage.note({ proposed: r.intent !== undefined, questioned: r.questions.length > 0, repaired: r.intent !== undefined && e.namespace !== undefined && e.namespace !== '' && r.intent.target.namespace !== e.namespace });
         if (r.intent === undefined) return;
         expect(r.questions).toEqual([]);
         expect(IntentSchema.safeParse(r.intent).success).toBe(true);
         const t = normaliseText(text);
         const target = compiled.workloadsByNamespace.get(r.intent.target.namespace)?.get(r.intent.target.workload ?? '');
         expect(target).toBeDefined();
+        // A repaired target keeps the workload name the model wrote; only its namespace changes.
+        if (e.workload !== undefined && !e.workload.includes('/')) expect(r.intent.target.workload).toBe(e.workload);
         expect(mentionsExactly(t, r.intent.target.workload ?? '') || mentionsExactly(t, `${r.intent.target.namespace}/${r.intent.target.workload ?? ''}`)).toBe(true);
         for (const s of [...r.intent.subjects, ...(r.intent.except ?? [])]) {
           if ('gerritGroup' in s) expect(GROUPS.includes(s.gerritGroup) && mentionsExactly(t, s.gerritGroup)).toBe(true);
@@ -90,10 +94,12 @@ describe('draft resolution properties', () => {
           if ('serviceAccount' in s) expect(compiled.mesh.workloads.some((w) => `${w.namespace}/${w.serviceAccount}` === s.serviceAccount) || compiled.mesh.serviceAccounts.some((a) => `${a.namespace}/${a.name}` === s.serviceAccount)).toBe(true);
           if ('anyone' in s) expect(/\b(anyone|everyone)\b/.test(text)).toBe(true);
         }
+        // Every port of the intent is a number the person wrote.
+        for (const port of (r.intent.operations ?? []).flatMap((o) => o.ports ?? [])) expect(new RegExp(`(^|[^0-9])${port}([^0-9]|$)`).test(text)).toBe(true);
       }),
       { numRuns: 400 },
     );
     // The property is not vacuous: a fair share of extractions resolve to an intent, and many ask.
-    coverage.expectShares({ proposed: 0.15, questioned: 0.2 }, 400);
+    coverage.expectShares({ proposed: 0.15, questioned: 0.2, repaired: 0.03 }, 400);
   });
 });
