@@ -5,6 +5,7 @@
 // matches what its successor recorded), removed, inserted, reordered (rows renumbered: the hash still
 // matches another seq), malformed (a column that is not what gic writes), or a missing or different
 // chain head. The stores only read rows and the head in one consistent snapshot.
+import { AppError } from '../errors.js';
 import { AuditRowError, decodeAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { canonicalHash } from './canonical-json.js';
 import type { AuditBreakKind, AuditEntry, AuditEntryInput, AuditVerifyResult } from './store.js';
@@ -172,4 +173,32 @@ function seqThatMatches(entry: AuditEntry, k: number): number | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The sealed entries for `inputs`, chained after the log's last row, once the last row is where the
+ * chain head says it is (both stores call this inside the transaction that holds the tail). A log
+ * changed outside gic refuses appends (`store-chain-broken`) until `gic audit verify` is run.
+ */
+export function sealAfterTail(
+  head: AuditHead | undefined,
+  tail: { readonly seq: unknown; readonly hash: unknown; readonly time: unknown } | undefined,
+  inputs: readonly AuditEntryInput[],
+  now: Date,
+  where: string,
+): AuditEntry[] {
+  const tailSeq = tail === undefined ? 0 : rowSeq(tail.seq);
+  const tailHash = tail === undefined ? GENESIS_HASH : tail.hash;
+  if (head === undefined || tailSeq !== head.seq || tailHash !== head.hash) {
+    throw new AppError(
+      'store-chain-broken',
+      `the audit log in ${where} does not end where its chain head says (${head === undefined ? 'head record missing' : `head seq ${head.seq}`}, last row ${String(tail?.seq ?? 'none')}): it was changed outside gic; appending is refused until it is investigated (gic audit verify)`,
+    );
+  }
+  let previous: AuditTail | undefined = tail === undefined ? undefined : { seq: head.seq, hash: head.hash, time: String(tail.time) };
+  return inputs.map((input) => {
+    const entry = sealAuditEntry(previous, input, now);
+    previous = entry;
+    return entry;
+  });
 }

@@ -15,7 +15,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 import { AppError } from '../errors.js';
-import { GENESIS_HASH, sealAuditEntry, verifyAuditChain, type AuditHead, type AuditTail } from './audit-chain.js';
+import { sealAfterTail, verifyAuditChain, type AuditHead } from './audit-chain.js';
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { AUDIT_COLUMNS, auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
@@ -175,21 +175,7 @@ export class PostgresStore implements Store {
     const headRow = (await client.query(QUERIES.auditHeadForUpdate)).rows[0] as Row | undefined;
     const head = toHead(headRow);
     const tail = (await client.query(QUERIES.auditTail)).rows[0] as Row | undefined;
-    const tailSeq = tail === undefined ? 0 : rowSeq(tail['seq']);
-    const tailHash = tail === undefined ? GENESIS_HASH : tail['hash'];
-    if (head === undefined || tailSeq !== head.seq || tailHash !== head.hash) {
-      throw new AppError(
-        'store-chain-broken',
-        `the audit log in ${this.where} does not end where its chain head says (${head === undefined ? 'head record missing' : `head seq ${head.seq}`}, last row ${String(tail?.['seq'] ?? 'none')}): it was changed outside gic; appending is refused until it is investigated (gic audit verify)`,
-      );
-    }
-    let previous: AuditTail | undefined = tail === undefined ? undefined : { seq: head.seq, hash: head.hash, time: String(tail['time']) };
-    const now = this.clock();
-    const entries = inputs.map((input) => {
-      const entry = sealAuditEntry(previous, input, now);
-      previous = entry;
-      return entry;
-    });
+    const entries = sealAfterTail(head, tail === undefined ? undefined : { seq: tail['seq'], hash: tail['hash'], time: tail['time'] }, inputs, this.clock(), this.where);
     const width = AUDIT_COLUMNS.length;
     const values = entries.map((_, row) => `(${AUDIT_COLUMNS.map((_c, col) => `$${row * width + col + 1}`).join(', ')})`).join(', ');
     await client.query(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${values}`, entries.flatMap(auditRowValues));

@@ -14,7 +14,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { AppError } from '../errors.js';
-import { GENESIS_HASH, sealAuditEntry, verifyAuditChain, type AuditHead, type AuditTail } from './audit-chain.js';
+import { sealAfterTail, verifyAuditChain, type AuditHead } from './audit-chain.js';
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
@@ -175,22 +175,8 @@ export class SqliteStore implements Store {
   private appendGroup(inputs: readonly AuditEntryInput[]): AuditEntry[] {
     const head = this.readHead();
     const tail = this.get(QUERIES.auditTail);
-    const tailSeq = tail === undefined ? 0 : rowSeq(tail['seq']);
-    const tailHash = tail === undefined ? GENESIS_HASH : tail['hash'];
-    if (head === undefined || tailSeq !== head.seq || tailHash !== head.hash) {
-      throw new AppError(
-        'store-chain-broken',
-        `the audit log in ${this.file} does not end where its chain head says (${head === undefined ? 'head record missing' : `head seq ${head.seq}`}, last row ${String(tail?.['seq'] ?? 'none')}): it was changed outside gic; appending is refused until it is investigated (gic audit verify)`,
-      );
-    }
-    let previous: AuditTail | undefined = tail === undefined ? undefined : { seq: head.seq, hash: head.hash, time: String(tail['time']) };
-    const now = this.clock();
-    const entries = inputs.map((input) => {
-      const entry = sealAuditEntry(previous, input, now);
-      this.run(QUERIES.insertAudit, auditRowValues(entry));
-      previous = entry;
-      return entry;
-    });
+    const entries = sealAfterTail(head, tail === undefined ? undefined : { seq: tail['seq'], hash: tail['hash'], time: tail['time'] }, inputs, this.clock(), this.file);
+    for (const entry of entries) this.run(QUERIES.insertAudit, auditRowValues(entry));
     const last = entries.at(-1);
     if (last !== undefined) this.run(QUERIES.updateAuditHead, [last.seq, last.hash]);
     return entries;
