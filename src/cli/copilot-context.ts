@@ -5,6 +5,7 @@
 // repository, the clock, and who is asking (the local OS user). Closing releases every connection.
 import { userInfo } from 'node:os';
 
+import { closerStack } from './closer-stack.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { changeWriter } from '../copilot/change-writer.js';
 import { createCopilot, type Copilot } from '../copilot/copilot.js';
@@ -56,16 +57,8 @@ export function localActor(): string {
 
 export async function openCopilot(command: string, values: OptionValues, logger: Logger, needs: CopilotNeeds): Promise<OpenedCopilot> {
   const { config } = await loadConfig({ flags: values });
-  const closers: (() => Promise<void>)[] = [];
-  const close = async (): Promise<void> => {
-    for (const c of closers.reverse()) {
-      try {
-        await c();
-      } catch (error) {
-        logger.warn('could not close a connection', { error });
-      }
-    }
-  };
+  const closers = closerStack(logger);
+  const close = (): Promise<void> => closers.close();
   try {
     if (config.tracing.otlpEndpoint !== undefined) {
       // Tracing on (OTEL_EXPORTER_OTLP_ENDPOINT / --otlp-endpoint): the spans are flushed when the command closes.

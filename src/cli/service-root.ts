@@ -14,6 +14,7 @@ import { Registry } from 'prom-client';
 import { allTools } from '../../tools/index.js';
 import type { ToolDefinition } from '../../tools/define-tool.js';
 import { filterTools } from '../../tools/toolsets.js';
+import { closerStack } from './closer-stack.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { changeWriter } from '../copilot/change-writer.js';
 import { createCopilot, type Copilot } from '../copilot/copilot.js';
@@ -78,16 +79,8 @@ export async function openService(values: OptionValues, logger: Logger, options:
       throw error;
     }
   }
-  const closers: (() => Promise<void>)[] = [];
-  const close = async (): Promise<void> => {
-    for (const c of closers.reverse()) {
-      try {
-        await c();
-      } catch (error) {
-        logger.warn('could not close a connection', { error });
-      }
-    }
-  };
+  const closers = closerStack(logger);
+  const close = (): Promise<void> => closers.close();
   try {
     if (config.tracing.otlpEndpoint !== undefined) {
       // Tracing on: spans of every request and call go to the collector; closed (flushed) last.
