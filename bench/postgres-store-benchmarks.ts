@@ -19,31 +19,12 @@ import type { AuditEntryInput } from '../src/store/store.js';
 import { createTestDatabase } from '../test/peers/postgres/postgres-databases.js';
 import { startPostgres } from '../test/peers/postgres/start-postgres.js';
 import { runAppendWorkers } from '../test/support/run-append-workers.js';
-
-interface Target {
-  readonly min?: number;
-  readonly max?: number;
-}
-
-interface BenchResult {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target: Target | null;
-  readonly pass: boolean | null;
-  readonly details?: Record<string, unknown>;
-}
+import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
 const scale = Number(values.scale ?? 1);
-const progress = (m: string): void => void process.stderr.write(`[bench:postgres] ${m}\n`);
-const round = (x: number): number => Math.round(x * 100) / 100;
-const results: BenchResult[] = [];
-const record = (name: string, value: number, unit: string, target: Target | null, details?: Record<string, unknown>): void => {
-  const pass = target === null ? null : (target.min === undefined || value >= target.min) && (target.max === undefined || value < target.max);
-  results.push({ name, value: round(value), unit, target, pass, ...(details === undefined ? {} : { details }) });
-  progress(`${name}: ${round(value)} ${unit}${pass === null ? '' : pass ? ' (pass)' : ' (FAIL)'}`);
-};
+const { results, record, progress } = benchRecorder('bench:postgres');
+const round = roundFigure;
 const count = (n: number): number => Math.max(10, Math.round(n * scale));
 const rssMB = (): number => round(process.memoryUsage().rss / 1024 / 1024);
 

@@ -44,33 +44,14 @@ import { parseDocuments } from '../src/policy/parse/parse-documents.js';
 import type { ParsedDocument } from '../src/policy/parse/parsed-document.js';
 import { validateDocument } from '../src/policy/validate/validate-document.js';
 import { validateSources } from '../src/policy/validate/validate-sources.js';
+import { benchRecorder, type BenchResult, type Target } from './bench-results.js';
 import { generateMesh, generatePolicySources } from './generate-mesh.js';
 import { generateRequests } from './generate-requests.js';
 import { measureParseMesh, PARSE_MESH_TARGET_MS } from './parse-benchmarks.js';
 
-interface Target {
-  readonly max?: number;
-  readonly min?: number;
-}
-
-interface BenchResult {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target: Target | null;
-  readonly pass: boolean | null;
-  readonly details?: Record<string, unknown>;
-}
-
 const { values } = parseArgs({ options: { seed: { type: 'string' } } });
 const seed = Number(values.seed ?? 20261125);
-const progress = (message: string): void => void process.stderr.write(`[bench] ${message}\n`);
-const results: BenchResult[] = [];
-const record = (name: string, value: number, unit: string, target: Target | null, details?: Record<string, unknown>): void => {
-  const pass = target === null ? null : (target.max === undefined || value < target.max) && (target.min === undefined || value >= target.min);
-  results.push({ name, value: round(value), unit, target, pass, ...(details !== undefined ? { details } : {}) });
-  progress(`${name}: ${round(value)} ${unit}${pass === null ? '' : pass ? ' (pass)' : ' (FAIL)'}`);
-};
+const { results, record, progress } = benchRecorder('bench', 3);
 const ms = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e6;
 /** CPU time (user + system) of this process since `since`, in ms: robust when the machine is busy. */
 const cpuMs = (since: NodeJS.CpuUsage): number => {

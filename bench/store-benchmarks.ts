@@ -21,31 +21,12 @@ import { parseArgs } from 'node:util';
 import { openSqliteStore, type SqliteStore } from '../src/store/sqlite-store.js';
 import type { AuditEntryInput } from '../src/store/store.js';
 import { runAppendWorkers, type WriterSpec } from '../test/support/run-append-workers.js';
-
-interface Target {
-  readonly min?: number;
-  readonly max?: number;
-}
-
-interface BenchResult {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target: Target | null;
-  readonly pass: boolean | null;
-  readonly details?: Record<string, unknown>;
-}
+import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
 const scale = Number(values.scale ?? 1);
-const progress = (m: string): void => void process.stderr.write(`[bench:store] ${m}\n`);
-const round = (x: number): number => Math.round(x * 100) / 100;
-const results: BenchResult[] = [];
-const record = (name: string, value: number, unit: string, target: Target | null, details?: Record<string, unknown>): void => {
-  const pass = target === null ? null : (target.min === undefined || value >= target.min) && (target.max === undefined || value < target.max);
-  results.push({ name, value: round(value), unit, target, pass, ...(details === undefined ? {} : { details }) });
-  progress(`${name}: ${round(value)} ${unit}${pass === null ? '' : pass ? ' (pass)' : ' (FAIL)'}`);
-};
+const { results, record, progress } = benchRecorder('bench:store');
+const round = roundFigure;
 const count = (n: number): number => Math.max(10, Math.round(n * scale));
 
 /** A realistic entry: a proposal's evidence summary and one model use. */
