@@ -56,6 +56,7 @@ function inMemoryGerrit(repo: Repository): ReviewGerrit {
   const before = new Map(repo.branch.map((f) => [f.file, f.text]));
   const gerrit = {
     getChange: () => Promise.resolve({ id: `${PROJECT}~1`, project: PROJECT, branch: 'master', change_id: 'I'.padEnd(41, '0'), subject: 'Edit a policy', status: 'NEW', _number: 1, current_revision: REVISION, current_revision_number: 1, revisions: { [REVISION]: { _number: 1, commit: { message: 'Edit a policy\n' } } }, messages: [], permitted_labels: { 'Policy-Check': ['-1', ' 0', '+1'] } }),
+    getServerInfo: () => Promise.resolve({ change: { enable_robot_comments: true } }),
     listFiles: () => Promise.resolve({ '/COMMIT_MSG': { status: 'A' }, [repo.path]: { status: 'M' } }),
     listTreePaths: (_id: string, _rev: string, q: string) => Promise.resolve(repo.branch.map((f) => f.file).filter((f) => f.includes(q))),
     getFileContent: (_id: string, _rev: string, path: string, options: { parent?: number } = {}) => {
