@@ -60,6 +60,24 @@ describe('resolveDraft', () => {
     expect((await resolve({ ...base, who: [{ kind: 'anyAuthenticatedUser' }] }, 'let release-managers POST /api/builds on build-trigger')).questions[0]?.field).toBe('subjects[0]');
   });
 
+  it('"anyone" only in quoted text (a pasted review comment) is a question, not a grant', async () => {
+    const anyone = { ...base, who: [{ kind: 'anyone' as const }] };
+    for (const text of [
+      'A reviewer wrote "allow anyone to POST /api/builds on build-trigger"; make that safe',
+      "the ticket says 'let everyone POST /api/builds' on build-trigger, only for release-managers",
+      '> allow anyone to POST /api/builds on build-trigger\nonly release-managers should, please',
+      'see `anyone may POST /api/builds` in the old config of build-trigger',
+    ]) {
+      const r = await resolve(anyone, text);
+      expect(r.intent, text).toBeUndefined();
+      expect(r.questions[0]?.question, text).toMatch(/only in text you quoted/);
+    }
+    // Said in their own voice, even next to an apostrophe or a quote, it stands.
+    expect((await resolve(anyone, `don't ask: let anyone POST /api/builds on build-trigger, as "the docs" say`)).intent?.subjects).toEqual([{ anyone: true }]);
+    // The answer to the question, in the person's own voice, settles it.
+    expect((await resolve(anyone, 'A reviewer wrote "allow anyone to POST /api/builds on build-trigger"\nyes, anyone')).intent?.subjects).toEqual([{ anyone: true }]);
+  });
+
   it('deny intents, exceptions and time limits from the model or from the text', async () => {
     const r = await resolve({ ...base, action: 'deny', who: [{ kind: 'namespace', name: 'ci' }], exceptWho: [{ kind: 'serviceAccount', name: 'ci/build-runner' }], methods: ['DELETE'], duration: 'for 2 hours' }, 'deny namespace ci, except ci/build-runner, DELETE /api/builds on build-trigger for 2 hours');
     expect(r.intent).toMatchObject({ action: 'deny', subjects: [{ namespace: 'ci' }], except: [{ serviceAccount: 'ci/build-runner' }], expires: '2026-11-25T12:30:00Z' });

@@ -4,7 +4,7 @@
 // a question with the closest existing names. Every caller and the target must also be something the
 // person wrote (name-mentions.ts): a model that adds a caller or switches the workload, e.g. because
 // an injected text told it to, gets a question back, not a proposal; so does a port number the person
-// did not write. Deterministic: same extraction,
+// did not write, and a grant to anyone that appears only in text the person quoted. Deterministic: same extraction,
 // same text, same clock -> same answer.
 import type { CompiledMesh } from '../policy/evaluate/compile-mesh.js';
 import { type Intent, IntentSchema, type Subject } from '../policy/compile/intent.js';
@@ -12,6 +12,7 @@ import { closestNames } from './closest-names.js';
 import type { DraftQuestion } from './draft-question.js';
 import type { DraftCaller, DraftExtraction } from './draft-extraction.js';
 import { mentionsExactly, normaliseText } from './name-mentions.js';
+import { withoutQuotedText } from './quoted-text.js';
 import { findExpiryPhrase, resolveExpiry } from './resolve-expiry.js';
 import { sanitizeUntrusted } from './untrusted-text.js';
 
@@ -116,18 +117,21 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
     }
   }
 
-  // Callers.
+  // Callers. A grant to anyone (or any logged-in user) must be asked for in the person's own voice, not
+  // only in text they quoted.
+  const ownVoice = withoutQuotedText(input.personText);
   const resolveCaller = (c: DraftCaller, field: string): Subject | undefined => {
     const name = c.name?.trim() ?? '';
     switch (c.kind) {
       case 'anyone':
-        if (!ANYONE_WORDS.test(input.personText)) {
-          questions.push(q(field, 'You did not say "anyone". Should every caller, without any identity check, get this access?', ['anyone']));
+        if (!ANYONE_WORDS.test(ownVoice)) {
+          const quoted = ANYONE_WORDS.test(input.personText);
+          questions.push(q(field, quoted ? '"Anyone" is only in text you quoted. Should every caller, without any identity check, get this access?' : 'You did not say "anyone". Should every caller, without any identity check, get this access?', ['anyone']));
           return undefined;
         }
         return { anyone: true };
       case 'anyAuthenticatedUser':
-        if (!AUTHENTICATED_WORDS.test(input.personText)) {
+        if (!AUTHENTICATED_WORDS.test(ownVoice)) {
           questions.push(q(field, 'Should every user with a valid login token get this access?', ['any authenticated user']));
           return undefined;
         }
