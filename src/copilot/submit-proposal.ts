@@ -11,6 +11,7 @@ import { auditedCall } from './audit-call.js';
 import { callStages } from './call-stages.js';
 import { changeIdFor, commitMessage, type ProposalEvidence } from './commit-message.js';
 import type { CallContext, CopilotDeps, PolicyRepo } from './deps.js';
+import { isGrantRemovalIntent } from './grant-removal.js';
 import { parseIntent } from './propose-policy.js';
 import { requireGerrit } from './require-deps.js';
 import { verifyIntent } from './verify-intent.js';
@@ -57,6 +58,7 @@ export async function submitProposal(deps: CopilotDeps, input: SubmitInput, ctx:
     const stage = callStages(ctx, 4);
     const proposal = await deps.store.getProposal(input.proposal);
     if (proposal === undefined) throw new AppError('not-found', `no proposal ${input.proposal} in the store`, { details: { proposal: input.proposal } });
+    if (isGrantRemovalIntent(proposal.intent)) throw new AppError('bad-request', `proposal ${proposal.id} removes an expired grant (${proposal.intent.policy}): the review bot's grant sweeper submits it, not submit`, { details: { proposal: proposal.id } });
     if (proposal.change !== undefined) {
       const files = deps.settings.policyRepo !== undefined ? [proposalPath(deps.settings.policyRepo, proposal)] : [];
       const result: SubmitResult = { change: proposal.change, files, proposal: proposal.id, alreadySubmitted: true };
