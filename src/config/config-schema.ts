@@ -73,6 +73,13 @@ export const ReviewSettingsSchema = z.strictObject({
    * Gerrit, plus the workloads and services of the configured mesh when there is one).
    */
   base: z.enum(['mesh', 'repository']).default('mesh'),
+  /**
+   * How mechanical fixes are posted as Gerrit fix suggestions: `auto` (robot comments where the server
+   * takes them, else `fix_suggestions` on the comments), `robot-comments`, `comments` (needs 3.10+ with
+   * the experiment GerritBackendFeature__allow_fix_suggestions_in_comments), or `text` (only written in
+   * the comment). A server that refuses them gets the review with the fix in the text.
+   */
+  fixSuggestions: z.enum(['auto', 'robot-comments', 'comments', 'text']).default('auto'),
   /** How often `gic serve` polls Gerrit for patch sets it missed (ms). */
   pollIntervalMs: z.number().int().min(1_000).default(60_000),
   /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */

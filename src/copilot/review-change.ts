@@ -9,6 +9,7 @@ import type { MeshSnapshot } from '../kube/mesh-source.js';
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
 import { diffCompiled, type DiffReport } from '../policy/diff/access-diff.js';
 import { compileMesh } from '../policy/evaluate/compile-mesh.js';
+import type { MechanicalEdit } from '../policy/fix/mechanical-edit.js';
 import type { MeshFinding } from '../policy/parse/mesh-finding.js';
 import { parseDocuments } from '../policy/parse/parse-documents.js';
 import type { ParsedDocument } from '../policy/parse/parsed-document.js';
@@ -28,6 +29,7 @@ import { documentKeys, patchMesh } from './patch-mesh.js';
 import { getPrompt, PROMPTS } from './prompt-catalog.js';
 import { renderPrompt } from './prompt-template.js';
 import { confinedNamespaces, reducedMesh } from './reduced-mesh.js';
+import { documentAt, documentNamed, type ReviewFix, ReviewFixes } from './review-fixes.js';
 
 export interface PolicyFileChange {
   /** Repository path of the file. */
@@ -52,6 +54,8 @@ export interface ReviewComment {
   readonly path: string;
   readonly line: number;
   readonly message: string;
+  /** The fix, when it is mechanical: the exact replacement in the file, proven by parsing the result. */
+  readonly fix?: ReviewFix;
 }
 
 export interface ReviewResult {
@@ -95,20 +99,23 @@ function offlineDryRun(validation: ValidateReport, after: { namespaces: Readonly
   return { results };
 }
 
-function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, findings: readonly ReportedFinding[], inputErrors: readonly InputError[], dryRun: DryRunReport): ReviewComment[] {
+function commentsFor(paths: ReadonlySet<string>, validation: ValidateReport, findings: readonly ReportedFinding[], inputErrors: readonly InputError[], dryRun: DryRunReport, fixes: ReviewFixes): ReviewComment[] {
   const out: ReviewComment[] = [];
   const lineOf = (source: string): number => Number(/:(\d+)$/.exec(source)?.[1] ?? 1);
+  const withFix = (comment: ReviewComment, fix: ReviewFix | undefined): ReviewComment => (fix === undefined ? comment : { ...comment, fix });
   for (const r of validation.resources) {
     const path = r.source.replace(/:\d+$/, '');
     if (!paths.has(path)) continue;
-    for (const e of r.errors) out.push({ path, line: e.line, message: `error ${e.rule}${e.field !== '' ? ` at ${e.field}` : ''}: ${e.message}` });
-    for (const w of r.warnings) out.push({ path, line: w.line, message: `warning ${w.rule}${w.field !== '' ? ` at ${w.field}` : ''}: ${w.message}` });
+    const fixOf = (edit: MechanicalEdit | undefined): ReviewFix | undefined => (edit === undefined ? undefined : fixes.fixFor(path, documentAt(lineOf(r.source)), edit));
+    for (const e of r.errors) out.push(withFix({ path, line: e.line, message: `error ${e.rule}${e.field !== '' ? ` at ${e.field}` : ''}: ${e.message}` }, fixOf(e.edit)));
+    for (const w of r.warnings) out.push(withFix({ path, line: w.line, message: `warning ${w.rule}${w.field !== '' ? ` at ${w.field}` : ''}: ${w.message}` }, fixOf(w.edit)));
   }
   for (const f of findings) {
     const path = f.source.replace(/:\d+$/, '');
     if (!paths.has(path)) continue;
     const witness = f.witness !== undefined ? `\nWitness (${f.witness.decision}): ${JSON.stringify(f.witness.request)}` : '';
-    out.push({ path, line: f.line, message: `${f.code} (${f.level}): ${f.message}${f.fix !== undefined ? `\nFix: ${f.fix}` : ''}${witness}` });
+    const fix = f.edit === undefined || f.resource === null ? undefined : fixes.fixFor(path, documentNamed(f.resource.kind, f.resource.namespace, f.resource.name), f.edit, f.fix);
+    out.push(withFix({ path, line: f.line, message: `${f.code} (${f.level}): ${f.message}${f.fix !== undefined ? `\nFix: ${f.fix}` : ''}${witness}` }, fix));
   }
   // Input errors that validation did not already put on that line (a document the engine could not read).
   for (const e of inputErrors) {
@@ -248,7 +255,8 @@ export async function computeReview(deps: CopilotDeps, input: ReviewInput, ctx: 
   // Fail closed: a changed file the engine could not read is never "nothing to vote on".
   const changedInputErrors = inputErrors.filter((e) => paths.has(e.file));
   const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 && changedInputErrors.length === 0 ? 0 : verified ? 1 : -1;
-  const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun);
+  const fixes = new ReviewFixes(new Map(input.files.flatMap((f) => (f.after === undefined ? [] : [[f.path, f.after] as const]))), afterDocs);
+  const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun, fixes);
   const s = diff.summary;
   const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
   const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };

@@ -33,6 +33,7 @@ import {
 } from './project-info.js';
 import { stripXssiPrefix } from './strip-xssi-prefix.js';
 import { RemoteInfoSchema, RemoteMapSchema, remoteInputBody, type RemoteInput } from './webhook-remote.js';
+import { type ServerInfo, ServerInfoSchema } from './server-info.js';
 
 const enc = encodeURIComponent;
 
@@ -89,6 +90,11 @@ export class GerritClient {
   /** `GET /config/server/version` */
   getServerVersion(options: Signal = {}): Promise<string> {
     return this.transport.json('GET', 'config/server/version', z.string(), options);
+  }
+
+  /** `GET /config/server/info` (the fields gic reads; see server-info.ts). */
+  getServerInfo(options: Signal = {}): Promise<ServerInfo> {
+    return this.transport.json('GET', 'config/server/info', ServerInfoSchema, options);
   }
 
   // ---- groups ----

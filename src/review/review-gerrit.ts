@@ -5,7 +5,7 @@ import type { GerritClient } from '../gerrit/gerrit-client.js';
 
 export type ReviewGerrit = Pick<
   GerritClient,
-  'getChange' | 'listFiles' | 'listTreePaths' | 'getFileContent' | 'getBranchFileContent' | 'setReview' | 'queryChanges' | 'createChange' | 'putEditFile' | 'deleteEditFile' | 'publishEdit' | 'listComments'
+  'getChange' | 'getServerInfo' | 'listFiles' | 'listTreePaths' | 'getFileContent' | 'getBranchFileContent' | 'setReview' | 'queryChanges' | 'createChange' | 'putEditFile' | 'deleteEditFile' | 'publishEdit' | 'listComments'
 >;
 
 /** `project~number`: the change id form the bot uses everywhere. */

@@ -13,6 +13,8 @@ import type { MeshSnapshot } from '../kube/mesh-source.js';
 import { repositoryBaseMesh } from '../copilot/repository-base-mesh.js';
 import { loadBranchPolicyFiles } from './branch-policy-files.js';
 import { loadPolicyFiles } from './policy-files.js';
+import { GerritApiError } from '../gerrit/gerrit-api-error.js';
+import { type FixSuggestionMode, fixSuggestionMode } from './fix-suggestion-mode.js';
 import { renderReview, type RenderedReview } from './render-review.js';
 import { changeRef, type ReviewGerrit } from './review-gerrit.js';
 import type { ReviewBotSettings } from './review-settings.js';
@@ -81,8 +83,34 @@ export async function buildPatchSetReview(deps: ReviewBotDeps, ref: PatchSetRef,
   const base = await baseMesh(deps, id, revision, signal);
   const commitMessage = change.revisions?.[revision]?.commit?.message ?? change.subject;
   const result = await reviewChange(deps.copilot, { base, files, useModel: deps.settings.useModel, commitMessage }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
-  const rendered = renderReview(result, deps.settings, { labelAvailable, patchset });
+  const fixSuggestions = result.comments.some((c) => c.fix !== undefined) ? await fixSuggestionMode(deps.gerrit, deps.settings.fixSuggestions, deps.copilot.clock().getTime(), signal) : 'text';
+  const rendered = renderReview(result, deps.settings, { labelAvailable, patchset, fixSuggestions });
   return { ...common, files: files.map((f) => f.path), result, rendered };
+}
+
+/** Gerrit's answer to fix suggestions it does not take: a bad request, or the failed check of a disabled feature. */
+function refusesFixes(error: unknown): boolean {
+  return GerritApiError.isGerritApiError(error) && (error.status === 400 || error.status === 405 || error.status === 422 || error.status === 500 || error.status === 501);
+}
+
+/**
+ * Posts the review with its fix suggestions; when Gerrit refuses them, posts it again without them (the
+ * fix stays in the comment text) unless the first post did land after all (a message with gic's tag on
+ * the patch set): `found` then. Returns how the fixes went out.
+ */
+async function postWithFixFallback(deps: ReviewBotDeps, review: PatchSetReview, rendered: RenderedReview, signal?: AbortSignal): Promise<FixSuggestionMode | 'text (refused)' | 'found'> {
+  const id = changeRef(review.project, review.change);
+  const options = signal === undefined ? {} : { signal };
+  try {
+    await deps.gerrit.setReview(id, review.revision, rendered.input, options);
+    return rendered.fixSuggestions;
+  } catch (error) {
+    if (rendered.textInput === undefined || !refusesFixes(error)) throw error;
+    const change = await deps.gerrit.getChange(id, { ...options, options: ['MESSAGES'] });
+    if ((change.messages ?? []).some((m) => m.tag === deps.settings.tag && m._revision_number === review.patchset)) return 'found';
+    await deps.gerrit.setReview(id, review.revision, rendered.textInput, options);
+    return 'text (refused)';
+  }
 }
 
 export type PatchSetOutcome = { readonly state: 'posted'; readonly vote: -1 | 0 | 1; readonly detail: string } | { readonly state: 'skipped'; readonly detail: string };
@@ -100,14 +128,15 @@ export async function postPatchSetReview(deps: ReviewBotDeps, review: PatchSetRe
   if (review.alreadyPosted) return { state: 'posted', vote: 0, detail: `gic had already posted its review on patch set ${review.patchset}` };
   const skip = skipReason(review);
   if (skip !== undefined || review.rendered === undefined) return { state: 'skipped', detail: skip ?? 'nothing to post' };
-  await deps.gerrit.setReview(changeRef(review.project, review.change), review.revision, review.rendered.input, signal === undefined ? {} : { signal });
+  const posted = await postWithFixFallback(deps, review, review.rendered, signal);
+  if (posted === 'found') return { state: 'posted', vote: 0, detail: `gic had already posted its review on patch set ${review.patchset}` };
   await deps.copilot.store.appendAudit({
     actor: 'bot:gic',
     action: 'review:post',
     inputsHash: inputsHash({ project: review.project, change: review.change, patchset: review.patchset, revision: review.revision }),
     outcome: 'ok',
     detail: `posted the review of ${review.project}~${review.change}/${review.patchset}: ${review.result?.summary ?? ''}`,
-    evidence: { change: `${review.project}~${review.change}`, patchset: review.patchset, vote: review.rendered.vote, label: deps.settings.label, labelAvailable: review.labelAvailable, comments: review.rendered.comments.length },
+    evidence: { change: `${review.project}~${review.change}`, patchset: review.patchset, vote: review.rendered.vote, label: deps.settings.label, labelAvailable: review.labelAvailable, comments: review.rendered.comments.length, fixSuggestions: posted },
   });
   return { state: 'posted', vote: review.rendered.vote, detail: review.result?.summary ?? 'posted' };
 }

@@ -19,6 +19,7 @@ export function reviewSettingsFrom(config: GicConfig, overrides: Partial<ReviewB
     pollIntervalMs: config.review.pollIntervalMs,
     useModel: config.review.useModel,
     base: config.review.base,
+    fixSuggestions: config.review.fixSuggestions,
     ...(config.gerrit.user !== undefined ? { account: config.gerrit.user } : {}),
     ...overrides,
   };

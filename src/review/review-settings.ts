@@ -3,6 +3,7 @@
 // as (its own comments are never reacted to), how many inline comments a review carries at most, and the
 // timings of the worker and the poller. Resolved by the composition root from GicConfig.
 import type { NotifyHandling } from '../gerrit/change-info.js';
+import type { FixSuggestionSetting } from './fix-suggestion-mode.js';
 
 export interface ReviewBotSettings {
   /** The Gerrit project of the policy repository. */
@@ -24,6 +25,8 @@ export interface ReviewBotSettings {
    * `repository` (the target branch's policy files through Gerrit, plus the configured mesh's workloads).
    */
   readonly base: 'mesh' | 'repository';
+  /** How mechanical fixes are posted as Gerrit fix suggestions (fix-suggestion-mode.ts). */
+  readonly fixSuggestions: FixSuggestionSetting;
   /** Add the model's note to the message (clearly marked) when a model is configured. */
   readonly useModel: boolean;
   /** How long a worker's claim on a patch set lasts before another worker may take it over. */
@@ -48,6 +51,7 @@ export const DEFAULT_REVIEW_SETTINGS = {
   notify: 'OWNER',
   useModel: false,
   base: 'mesh',
+  fixSuggestions: 'auto',
   claimMs: 120_000,
   retryBaseMs: 2_000,
   retryMaxMs: 300_000,

@@ -4,6 +4,7 @@
 // reviewed is not reviewed again). For CI systems that drive Gerrit and for trying the bot by hand.
 // Exit 3 when the vote is -1 (nothing verified), 5 when Gerrit or the cluster did not answer.
 import { AppError } from '../../errors.js';
+import type { GroupedComment } from '../../review/render-review.js';
 import type { PatchSetReview } from '../../review/review-patch-set.js';
 import type { Command } from '../command.js';
 import { COPILOT_OPTIONS, MESH_OPTION, POLICY_REPO_OPTIONS, REVIEW_OPTIONS } from '../copilot-options.js';
@@ -35,7 +36,10 @@ export interface ReviewCommandResult {
   readonly verified: boolean;
   readonly vote: -1 | 0 | 1;
   readonly label: { readonly name: string; readonly available: boolean };
-  readonly comments: readonly { readonly path: string; readonly line: number; readonly message: string }[];
+  /** Each with `fixes` where the fix is mechanical: Gerrit fix suggestions (a proven text replacement). */
+  readonly comments: readonly GroupedComment[];
+  /** How the fix suggestions are (or would be) posted: robot-comments, comments or text. */
+  readonly fixSuggestions: string;
   readonly message: string;
   readonly posted: boolean;
   /** Why nothing was posted (with --post), or why the bot would leave the patch set alone. */
@@ -55,6 +59,7 @@ function toResult(review: PatchSetReview, label: string, posted: boolean, reason
     vote: review.rendered?.vote ?? 0,
     label: { name: label, available: review.labelAvailable },
     comments: review.rendered?.comments ?? [],
+    fixSuggestions: review.rendered?.fixSuggestions ?? 'text',
     message: review.rendered?.message ?? 'the patch set touches no policy file',
     posted,
     ...(reason !== undefined ? { reason } : {}),
@@ -63,7 +68,12 @@ function toResult(review: PatchSetReview, label: string, posted: boolean, reason
 
 function render(result: ReviewCommandResult): string {
   const lines = [`${result.change}/${result.patchset}: ${result.posted ? 'posted' : 'not posted'}${result.reason !== undefined ? ` (${result.reason})` : ''}`, '', result.message, ''];
-  for (const c of result.comments) lines.push(`${c.path}:${c.line}: ${c.message.replace(/\n/g, '\n    ')}`);
+  for (const c of result.comments) {
+    lines.push(`${c.path}:${c.line}: ${c.message.replace(/\n/g, '\n    ')}`);
+    for (const fix of c.fixes ?? []) {
+      for (const r of fix.replacements) lines.push(`    Suggested fix (${fix.description}): ${r.path}:${r.range.start_line}:${r.range.start_character + 1}-${r.range.end_line}:${r.range.end_character + 1} -> ${JSON.stringify(r.replacement)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

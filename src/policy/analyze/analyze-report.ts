@@ -4,6 +4,7 @@
 // input rule id in `rule`, input warnings (duplicate objects) with their rule id as code; and the input
 // errors themselves under `inputErrors`. Thresholds: `failed` says whether any finding is at or above
 // the failure threshold; the output threshold filters what is listed. Pure.
+import type { MechanicalEdit } from '../fix/mechanical-edit.js';
 import { collectInputErrors, type InputError } from '../parse/input-errors.js';
 import type { MeshFinding } from '../parse/mesh-finding.js';
 import { MESH_RULES } from '../parse/mesh-finding.js';
@@ -29,6 +30,8 @@ export interface ReportedFinding {
   /** GIC600 only: the input rule (`yaml.syntax`, `mesh.unknown-kind`, ...). */
   readonly rule?: string;
   readonly fix?: string;
+  /** The fix as an edit of the document, when it is mechanical (src/policy/fix). */
+  readonly edit?: MechanicalEdit;
   readonly docs?: string;
   readonly witness?: Witness;
 }
@@ -74,7 +77,7 @@ export interface AnalyzeOptions extends AnalysisOptions {
 }
 
 function fromFinding(f: Finding): ReportedFinding {
-  return { code: f.code, level: f.level, resource: f.resource, field: f.field, source: f.source, message: f.message, refs: f.refs, line: f.line, fix: f.fix, docs: f.docs, ...(f.witness === undefined ? {} : { witness: f.witness }) };
+  return { code: f.code, level: f.level, resource: f.resource, field: f.field, source: f.source, message: f.message, refs: f.refs, line: f.line, fix: f.fix, ...(f.edit === undefined ? {} : { edit: f.edit }), docs: f.docs, ...(f.witness === undefined ? {} : { witness: f.witness }) };
 }
 
 function fromInput(f: MeshFinding): ReportedFinding {

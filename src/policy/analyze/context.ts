@@ -11,6 +11,7 @@ import type { MeshConfig } from '../resources/mesh-config.js';
 import type { GerritFacts } from './gerrit-facts.js';
 import type { AuthorizationPolicy, Gateway, Mesh, MeshObject, ObjectRef, PeerAuthentication, RequestAuthentication, Service, Workload } from '../resources/mesh.js';
 import type { IstiodFacts, ValidatedDocument } from './analysis-snapshot.js';
+import type { MechanicalEdit } from '../fix/mechanical-edit.js';
 import type { Finding, Witness } from './finding.js';
 import type { AttachedAuthorization, MeshIndex, PortProtocol, Selectable } from './mesh-index.js';
 import { type Code, docsOf, type Level, type MessageArgs, MESSAGES, renderMessage } from './messages.js';
@@ -25,6 +26,8 @@ export interface ReportInput<C extends Code> {
   /** What happens at runtime (appended to the message). */
   readonly effect: string;
   readonly fix: string;
+  /** The fix as an edit of the document, when it needs no judgement (src/policy/fix). */
+  readonly edit?: MechanicalEdit;
   readonly witness?: Witness;
   /** Overrides the catalog level (validation warnings of PeerAuthentication / RequestAuthentication). */
   readonly level?: Level;
@@ -246,6 +249,7 @@ export class AnalysisContext {
       line,
       message: input.effect === '' ? problem : `${problem}. ${input.effect}`,
       fix: input.fix,
+      ...(input.edit === undefined ? {} : { edit: input.edit }),
       refs: entry.refs,
       docs: docsOf(code),
       ...(input.witness === undefined ? {} : { witness: input.witness }),

@@ -1,9 +1,10 @@
 // A finding of an analyzer (the `gic analyze -o json` entry of docs/cli.md plus explanation fields):
 // the code and level from the catalog, the resource, field path and source line it concerns, what
 // happens at runtime, how to fix it, and, where one exists, a witness request in the `gic check` shape
-// with the decision it gets. Data only.
+// with the decision it gets, and the fix as a mechanical edit where it needs no judgement. Data only.
 import type { AccessRequest } from '../evaluate/access-request.js';
 import type { DecisionKind } from '../evaluate/decision.js';
+import type { MechanicalEdit } from '../fix/mechanical-edit.js';
 import type { ObjectRef } from '../resources/mesh.js';
 import type { Code, Level } from './messages.js';
 
@@ -32,6 +33,8 @@ export interface Finding {
   readonly message: string;
   /** How to fix it. */
   readonly fix: string;
+  /** The fix as an edit of the document, when it is mechanical (no judgement needed). */
+  readonly edit?: MechanicalEdit;
   readonly refs: readonly string[];
   readonly docs: string;
   readonly witness?: Witness;

@@ -39,4 +39,15 @@ describe('checkStructure', () => {
     checkStructure({ rule: [] }, AUTHORIZATION_POLICY_SPEC, [], out);
     expect(out.errors[0]?.message).toMatch(/use one of: rules,/);
   });
+  it('gives a misspelt field a rename edit, unless the field it means is set already or nothing is close', () => {
+    const edits = (spec: Record<string, unknown>): unknown[] => {
+      const out = new FindingCollector(() => 1);
+      checkStructure(spec, AUTHORIZATION_POLICY_SPEC, ['spec'], out);
+      return out.errors.map((e) => e.edit);
+    };
+    expect(edits({ rule: [] })).toEqual([{ kind: 'rename-key', field: 'spec.rule', key: 'rules' }]);
+    expect(edits({ Action: 'DENY' })).toEqual([{ kind: 'rename-key', field: 'spec.Action', key: 'action' }]);
+    expect(edits({ rule: [], rules: [] })).toEqual([undefined]);
+    expect(edits({ frobnicate: 1 })).toEqual([undefined]);
+  });
 });

@@ -3,7 +3,8 @@
 // lengths and patterns, item and property counts. `null` for a known, non-nullable field counts as absent
 // (the API server prunes it); `null` as a list item is a type error. Reports every problem; never throws.
 import type { CrdSchema } from './crd-schema.js';
-import type { PathSegment } from '../parse/field-path.js';
+import { formatFieldPath, type PathSegment } from '../parse/field-path.js';
+import { closest as nearMiss } from '../parse/near-miss.js';
 import type { FindingCollector, Path } from './finding-collector.js';
 import { jsonType } from './raw-value.js';
 
@@ -51,11 +52,15 @@ export function checkStructure(value: unknown, schema: CrdSchema, path: PathSegm
           path.pop();
         } else if (schema.preserveUnknownFields !== true) {
           const known = props === undefined ? [] : Object.keys(props);
+          // A near miss of exactly one known field that is not set already is a mechanical fix.
+          const meant = nearMiss(key, known);
+          const rename = meant !== undefined && record[meant] === undefined ? meant : undefined;
           out.add(
             'crd.unknown-field',
             [...path, key],
             `unknown field "${key}"${path.length > 0 ? '' : ' at the top level'}: the CRD does not define it.` +
-              (known.length > 0 ? ` Remove it or use one of: ${closest(key, known)}.` : ' Remove it.'),
+              (rename !== undefined ? ` Did you mean "${rename}"? Otherwise remove it or use one of: ${closest(key, known)}.` : known.length > 0 ? ` Remove it or use one of: ${closest(key, known)}.` : ' Remove it.'),
+            rename === undefined ? undefined : { kind: 'rename-key', field: formatFieldPath([...path, key]), key: rename },
           );
         } else {
           count++;

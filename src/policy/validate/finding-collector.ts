@@ -1,6 +1,7 @@
 // Accumulates the errors and warnings of one document: rule id, field path (cli.md form), source line and
 // message. Paths are kept as segments and formatted only when a finding is recorded, so validating a
 // clean policy allocates no strings.
+import type { MechanicalEdit } from '../fix/mechanical-edit.js';
 import { formatFieldPath, type PathSegment } from '../parse/field-path.js';
 import type { ValidationIssue } from './validate-report.js';
 import { RULES, type RuleId } from './rule-catalog.js';
@@ -22,9 +23,9 @@ export class FindingCollector {
   }
 
   /** Records a finding at its catalogued level. */
-  add(rule: RuleId, path: Path, message: string): void {
+  add(rule: RuleId, path: Path, message: string, edit?: MechanicalEdit): void {
     const field = formatFieldPath(path);
-    const issue: ValidationIssue = { rule, field, line: this.lineOf(field), message };
+    const issue: ValidationIssue = { rule, field, line: this.lineOf(field), message, ...(edit === undefined ? {} : { edit }) };
     if (RULES[rule].level === 'warning') this.warnings.push(issue);
     else this.errors.push(issue);
   }

@@ -2,12 +2,16 @@
 // with unreadable YAML), each with errors and warnings, plus summary counts. Types and zod schemas only.
 import { z } from 'zod';
 
-/** One finding: a stable rule id, the field path (cli.md form), its source line and a fix-it message. */
+import { MechanicalEditSchema } from '../fix/mechanical-edit.js';
+
+/** One finding: a stable rule id, the field path (cli.md form), its source line, a fix-it message, a mechanical edit. */
 export const ValidationIssueSchema = z.strictObject({
   rule: z.string(),
   field: z.string(),
   line: z.number().int(),
   message: z.string(),
+  /** The fix as an edit of the document, when it is mechanical (a misspelt field name). */
+  edit: MechanicalEditSchema.optional(),
 });
 export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
 

@@ -75,6 +75,7 @@ export const hostMismatch = defineAnalyzer({
             args: { host: h, why: `has no ":port" variant, but clients of ${workloadName(hit.w)} send "Host: ${sent}" (Service port ${hit.servicePort})` },
             effect: action === 'DENY' ? 'Requests whose Host carries the port slip past the DENY rule' : 'Requests whose Host carries the port do not match, and are denied when no other rule allows them',
             fix: `add "${name}:*" next to "${h}"`,
+            edit: { kind: 'insert-after', field: path, value: `${name}:*` },
             ...(witness === undefined ? {} : { witness }),
           });
         });

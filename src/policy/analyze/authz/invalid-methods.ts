@@ -40,6 +40,7 @@ export const invalidMethods = defineAnalyzer({
               args: { method: m, why: isCase ? 'is not upper case: methods are case-sensitive and clients send upper case' : 'is not an HTTP method' },
               effect: field === 'methods' ? 'The value never matches a request' : 'Excluding it excludes no request',
               fix: isCase ? `write "${upper}"` : `use one of ${METHODS.join(', ')} (gRPC calls are POST)`,
+              ...(isCase ? { edit: { kind: 'set-value' as const, field: path, value: upper } } : {}),
               ...(witness === undefined ? {} : { witness }),
             });
           });

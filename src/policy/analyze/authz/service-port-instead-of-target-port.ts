@@ -35,12 +35,14 @@ export const servicePortInsteadOfTargetPort = defineAnalyzer({
                   const request = { ...base, to: { ...base.to, port: target } };
                   witness = ctx.witness(request, action === 'ALLOW' ? 'DENY' : 'ALLOW', `a request on workload port ${target} (Service port ${port}) is not matched by the rule`);
                 }
+                const at = `spec.rules[${r}].to[${i}].operation.${field}[${j}]`;
                 ctx.report('GIC118', {
                   target: p,
-                  field: `spec.rules[${r}].to[${i}].operation.${field}[${j}]`,
+                  field: at,
                   args: { port, service: `${s.namespace}/${s.name}`, targetPort: target },
                   effect: 'Policies match the port the workload receives on, so this value never matches',
                   fix: `write "${target}"`,
+                  edit: { kind: 'set-value', field: at, value: String(target) },
                   ...(witness === undefined ? {} : { witness }),
                 });
                 return;

@@ -12,6 +12,7 @@ export function reportValidation(ctx: AnalysisContext, v: ValidatedDocument, err
       args: { kind: v.ref.kind, ref, detail: `${e.message} [${e.rule}]` },
       effect: 'kubectl apply fails (API server schema, CEL rule or istiod webhook), so the resource never takes effect; if it is already stored, istiod skips or misreads it',
       fix: `correct ${e.field === '' ? 'the resource' : e.field} as the message says, then check with gic validate`,
+      ...(e.edit === undefined ? {} : { edit: e.edit }),
     });
   }
   for (const w of v.result.warnings) {
@@ -21,6 +22,7 @@ export function reportValidation(ctx: AnalysisContext, v: ValidatedDocument, err
       args: { kind: v.ref.kind, ref, detail: `${w.message} [${w.rule}]` },
       effect: 'istiod accepts it with a warning: it takes effect, but not as it reads',
       fix: `change ${w.field === '' ? 'the resource' : w.field} as the warning suggests`,
+      ...(w.edit === undefined ? {} : { edit: w.edit }),
       level: 'warning',
     });
   }
