@@ -18,9 +18,15 @@ import type { ChatModel } from '../model/chat-model.js';
 import type { OptionValues } from './command.js';
 import { openStore } from './open-store.js';
 
+/**
+ * `required`: fail without --mesh or a cluster; `empty`: an empty mesh without either; `optional`: no
+ * mesh without either; `none`: no mesh.
+ */
+export type MeshNeed = 'required' | 'empty' | 'optional' | 'none';
+
 export interface CopilotNeeds {
-  /** `required`: fail without --mesh or a cluster; `empty`: an empty mesh without either; `none`: no mesh. */
-  readonly mesh: 'required' | 'empty' | 'none';
+  /** What the command needs of the mesh, or a function of the configuration that says it (gic review). */
+  readonly mesh: MeshNeed | ((config: LoadedConfig['config']) => MeshNeed);
   /** Gerrit's REST API for writing a change (submit). */
   readonly gerritWriter?: boolean;
   /** The model: `optional` (explain), `required` (draft: the use case refuses without one). */
@@ -69,8 +75,9 @@ export async function openCopilot(command: string, values: OptionValues, logger:
     const meshPaths = stringList(values['mesh']);
     const { loadKubeConfig } = await import('../kube/load-kube-config.js');
     const cluster = loadKubeConfig(config.cluster);
+    const meshNeed = typeof needs.mesh === 'function' ? needs.mesh(config) : needs.mesh;
     let mesh: MeshView | undefined;
-    if (needs.mesh !== 'none') {
+    if (meshNeed !== 'none' && !(meshNeed === 'optional' && meshPaths.length === 0 && cluster === undefined)) {
       let source: MeshSource | undefined;
       if (meshPaths.length > 0) {
         const { FileMeshSource } = await import('../kube/file-mesh-source.js');
@@ -78,7 +85,7 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       } else if (cluster !== undefined) {
         const [{ KubeGateway }, { LiveMeshSource }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/live-mesh-source.js')]);
         source = new LiveMeshSource(new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs }), { istioNamespace: config.cluster.istioNamespace, logger: logger.child({ adapter: 'kube' }), origin: cluster.origin });
-      } else if (needs.mesh === 'empty') {
+      } else if (meshNeed === 'empty') {
         const { FileMeshSource } = await import('../kube/file-mesh-source.js');
         source = new FileMeshSource([], { read: () => Promise.resolve([]) });
       } else {
@@ -90,7 +97,7 @@ export async function openCopilot(command: string, values: OptionValues, logger:
       mesh = source;
     }
     let dryRun: ServerDryRun | undefined;
-    if (cluster !== undefined && needs.mesh !== 'none') {
+    if (cluster !== undefined && meshNeed !== 'none') {
       const [{ KubeGateway }, { dryRunSourcesDetailed }] = await Promise.all([import('../kube/kube-gateway.js'), import('../kube/dry-run-resources.js')]);
       const gateway = new KubeGateway(cluster.kubeConfig, { timeoutMs: config.cluster.timeoutMs });
       const origin = cluster.origin;

@@ -50,21 +50,43 @@ export function commitMessage(proposal: ProposalRecord, changeId: string, intent
   if (e.policy !== undefined) lines.push(`Policy: AuthorizationPolicy ${e.policy.namespace}/${e.policy.name}`);
   if (e.policy?.extends !== undefined) lines.push(`Extends the existing policy ${e.policy.extends}.`);
   lines.push('');
-  const changes = e.diff?.changes ?? [];
-  const s = e.diff?.summary;
-  lines.push(`Access delta (exact, gic diff): ${s?.granted ?? 0} granted, ${s?.revoked ?? 0} revoked, ${s?.changed ?? 0} changed`);
-  for (const c of changes.slice(0, MAX_CHANGES)) lines.push(`- ${c.before} -> ${c.after}: ${oneLine(c.summary)}`);
-  if (changes.length > MAX_CHANGES) lines.push(`- ... and ${changes.length - MAX_CHANGES} more`);
+  lines.push(...accessDeltaLines(e));
   lines.push(`Unintended changes: ${e.unintended?.length ?? 0}`);
-  const v = e.validation?.summary;
-  lines.push(`Validation (CRD schema, istiod rules): ${v?.resources ?? 0} resource(s), ${v?.errors ?? 0} error(s), ${v?.warnings ?? 0} warning(s)`);
-  for (const r of e.dryRun?.results ?? []) lines.push(`Dry-run (${r.mode}): ${r.accepted ? 'accepted' : 'REJECTED'} ${r.kind} ${r.namespace}/${r.name}`);
-  const findings = e.findings ?? [];
-  lines.push(`Findings on the policy: ${findings.length === 0 ? 'none' : findings.map((f) => `${f.code} (${f.level})`).join(', ')}`);
+  lines.push(...checkLines(e));
   const groups = e.groups ?? [];
   if (groups.length > 0) lines.push(`Gerrit groups: ${groups.map((g) => `${g.name} ${g.status}`).join(', ')}`);
   if (e.expires !== undefined) lines.push(`Expires: ${e.expires} (annotation policy.gic/expires; the grant is removed then)`);
   if (e.mesh !== undefined) lines.push(`Verified against: ${oneLine(e.mesh.origin)} at ${e.mesh.resourceVersion}`);
   lines.push('', `Gic-Proposal: ${proposal.id}`, `Change-Id: ${changeId}`);
+  return commitText(lines);
+}
+
+/** The exact access delta of a proposal's evidence: the counts, then one line per change (at most 30). */
+export function accessDeltaLines(e: ProposalEvidence): string[] {
+  const changes = e.diff?.changes ?? [];
+  const s = e.diff?.summary;
+  const lines = [`Access delta (exact, gic diff): ${s?.granted ?? 0} granted, ${s?.revoked ?? 0} revoked, ${s?.changed ?? 0} changed`];
+  for (const c of changes.slice(0, MAX_CHANGES)) lines.push(`- ${c.before} -> ${c.after}: ${oneLine(c.summary)}`);
+  if (changes.length > MAX_CHANGES) lines.push(`- ... and ${changes.length - MAX_CHANGES} more`);
+  return lines;
+}
+
+/** Validation, dry-run and findings of a proposal's evidence. */
+export function checkLines(e: ProposalEvidence): string[] {
+  const v = e.validation?.summary;
+  const lines = [`Validation (CRD schema, istiod rules): ${v?.resources ?? 0} resource(s), ${v?.errors ?? 0} error(s), ${v?.warnings ?? 0} warning(s)`];
+  for (const r of e.dryRun?.results ?? []) lines.push(`Dry-run (${r.mode}): ${r.accepted ? 'accepted' : 'REJECTED'} ${r.kind} ${r.namespace}/${r.name}`);
+  const findings = e.findings ?? [];
+  lines.push(`Findings on the policy: ${findings.length === 0 ? 'none' : findings.map((f) => `${f.code} (${f.level})`).join(', ')}`);
+  return lines;
+}
+
+/** Untrusted text made one safe line (sanitized, whitespace collapsed). */
+export function commitLine(text: string): string {
+  return oneLine(text);
+}
+
+/** The message's lines joined, none starting with `#` (Gerrit strips those). */
+export function commitText(lines: readonly string[]): string {
   return lines.map(safeLine).join('\n');
 }

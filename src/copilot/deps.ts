@@ -46,6 +46,7 @@ export interface ChangeWriter {
   /** By `project~number` or `project~branch~Change-Id`. */
   getChange(id: string, options?: { readonly signal?: AbortSignal }): Promise<ChangeInfo>;
   putEditFile(id: string, path: string, content: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
+  deleteEditFile(id: string, path: string, options?: { readonly signal?: AbortSignal }): Promise<void>;
   publishEdit(id: string, notify?: NotifyHandling, options?: { readonly signal?: AbortSignal }): Promise<void>;
 }
 

@@ -16,7 +16,7 @@ import type { ParsedDocument } from '../policy/parse/parsed-document.js';
 import type { Mesh } from '../policy/resources/mesh.js';
 import { validateSources } from '../policy/validate/validate-sources.js';
 import type { ValidateReport } from '../policy/validate/validate-report.js';
-import { auditedCall, type ModelUses } from './audit-call.js';
+import { auditedCall, ModelUses } from './audit-call.js';
 import { callStages } from './call-stages.js';
 import { compiledMeshOf } from './compiled-mesh-cache.js';
 import type { CallContext, CopilotDeps } from './deps.js';
@@ -186,76 +186,84 @@ async function explainChange(deps: CopilotDeps, ctx: CallContext, review: Omit<R
 export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: CallContext): Promise<ReviewResult> {
   const hashed = { base: input.base.resourceVersion, files: input.files, useModel: input.useModel, commitMessage: input.commitMessage };
   return auditedCall(deps, ctx, 'review', hashed, async (models) => {
-    const stage = callStages(ctx, input.useModel === true ? 6 : 5);
-    const base = input.base;
-    const paths = new Set(input.files.map((f) => f.path));
-    stage('validate', 'parsing and validating the changed files');
-    const afterSources = input.files.flatMap((f) => (f.after === undefined ? [] : [{ file: f.path, text: f.after }]));
-    const validation = validateSources(afterSources);
-    const beforeDocs: ParsedDocument[] = [];
-    const afterDocs: ParsedDocument[] = [];
-    const parseFindings: MeshFinding[] = [];
-    for (const f of input.files) {
-      if (f.before !== undefined) beforeDocs.push(...parseDocuments(f.before, f.path).documents);
-      if (f.after !== undefined) {
-        const parsed = parseDocuments(f.after, f.path);
-        afterDocs.push(...parsed.documents);
-        parseFindings.push(...parsed.findings);
-      }
-    }
-    // The objects of the old versions, and of base documents read from the same paths, leave the mesh.
-    const baseSameFile = base.documents.filter((d) => paths.has(d.file));
-    const removed = new Set([...documentKeys(beforeDocs), ...documentKeys(baseSameFile)]);
-    const baseHasBefore = input.files.every((f) => f.before === undefined || baseSameFile.some((d) => d.file === f.path));
-
-    stage('diff', 'building the meshes before and after the change and diffing them');
-    const beforeMesh = baseHasBefore ? base.mesh : patchMesh(base.mesh, base.documents, removed, beforeDocs).mesh;
-    const changedKeys = new Set([...removed, ...documentKeys(afterDocs)]);
-    const afterPatched = patchMesh(base.mesh, base.documents, changedKeys, afterDocs);
-    // A change confined to a few namespaces is diffed on the part of the mesh that decides for them.
-    const confined = afterPatched.patched ? confinedNamespaces(base.mesh, changedKeys) : undefined;
-    const diff =
-      confined !== undefined
-        ? diffCompiled(compileMesh(reducedMesh(beforeMesh, confined)), compileMesh(reducedMesh(afterPatched.mesh, confined)))
-        : diffCompiled(compiledMeshOf(beforeMesh), compileMesh(afterPatched.mesh));
-
-    stage('analyze', 'running the analyzers on the changed policies');
-    const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
-    const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies, now: deps.clock() });
-    const key = (f: ReportedFinding): string => `${f.code}\0${f.resource === null ? '' : `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`}\0${f.field}\0${f.message}`;
-    const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies, now: deps.clock() }).map(key));
-    const newFindings = findings.filter((f) => !already.has(key(f)));
-
-    stage('dry-run', deps.dryRun !== undefined ? 'server-side dry-run against the cluster' : 'offline dry-run against the mesh');
-    const afterKeys = new Set([
-      ...afterPatched.mesh.authorizationPolicies.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
-      ...afterPatched.mesh.peerAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
-      ...afterPatched.mesh.requestAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
-    ]);
-    const dryRun = deps.dryRun !== undefined ? await deps.dryRun(afterSources, ctx.signal === undefined ? {} : { signal: ctx.signal }) : offlineDryRun(validation, { namespaces: afterPatched.mesh.namespaces, keys: afterKeys });
-
-    const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
-    const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
-    const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
-    // Fail closed: a changed file the engine could not read is never "nothing to vote on".
-    const changedInputErrors = inputErrors.filter((e) => paths.has(e.file));
-    const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 && changedInputErrors.length === 0 ? 0 : verified ? 1 : -1;
-    const fixes = new ReviewFixes(new Map(input.files.flatMap((f) => (f.after === undefined ? [] : [[f.path, f.after] as const]))), afterDocs);
-    const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun, fixes);
-    const s = diff.summary;
-    const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
-    const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
-    let explanation: ReviewResult['explanation'];
-    if (input.useModel === true && deps.model !== undefined) {
-      stage('model', 'asking the model for a note on the change');
-      explanation = await explainChange(deps, ctx, partial, input.commitMessage, models, afterPatched.mesh);
-    }
-    const result: ReviewResult = { ...partial, message: renderMessage(partial), ...(explanation !== undefined ? { explanation } : {}) };
+    const result = await computeReview(deps, input, ctx, models);
     return {
       value: result,
       outcome: 'ok',
-      detail: `reviewed ${paths.size} file(s): ${summary}`,
-      evidence: { files: [...paths], verified, vote, accessDelta: s, validationErrors: validation.summary.errors, findings: findings.map((f) => f.code), newFindings: newFindings.map((f) => f.code), dryRun: dryRun.results.map((r) => ({ mode: r.mode, accepted: r.accepted })) },
+      detail: `reviewed ${result.files.length} file(s): ${result.summary}`,
+      evidence: { files: result.files, verified: result.verified, vote: result.vote, accessDelta: result.diff.summary, validationErrors: result.validation.summary.errors, findings: result.findings.map((f) => f.code), newFindings: result.newFindings.map((f) => f.code), dryRun: result.dryRun.results.map((r) => ({ mode: r.mode, accepted: r.accepted })) },
     };
   });
+}
+
+/**
+ * The review without an audit entry of its own, for a use case that records it in its own entry (the
+ * removal of an expired grant is verified with it).
+ */
+export async function computeReview(deps: CopilotDeps, input: ReviewInput, ctx: CallContext, models: ModelUses = new ModelUses()): Promise<ReviewResult> {
+  const stage = callStages(ctx, input.useModel === true ? 6 : 5);
+  const base = input.base;
+  const paths = new Set(input.files.map((f) => f.path));
+  stage('validate', 'parsing and validating the changed files');
+  const afterSources = input.files.flatMap((f) => (f.after === undefined ? [] : [{ file: f.path, text: f.after }]));
+  const validation = validateSources(afterSources);
+  const beforeDocs: ParsedDocument[] = [];
+  const afterDocs: ParsedDocument[] = [];
+  const parseFindings: MeshFinding[] = [];
+  for (const f of input.files) {
+    if (f.before !== undefined) beforeDocs.push(...parseDocuments(f.before, f.path).documents);
+    if (f.after !== undefined) {
+      const parsed = parseDocuments(f.after, f.path);
+      afterDocs.push(...parsed.documents);
+      parseFindings.push(...parsed.findings);
+    }
+  }
+  // The objects of the old versions, and of base documents read from the same paths, leave the mesh.
+  const baseSameFile = base.documents.filter((d) => paths.has(d.file));
+  const removed = new Set([...documentKeys(beforeDocs), ...documentKeys(baseSameFile)]);
+  const baseHasBefore = input.files.every((f) => f.before === undefined || baseSameFile.some((d) => d.file === f.path));
+
+  stage('diff', 'building the meshes before and after the change and diffing them');
+  const beforeMesh = baseHasBefore ? base.mesh : patchMesh(base.mesh, base.documents, removed, beforeDocs).mesh;
+  const changedKeys = new Set([...removed, ...documentKeys(afterDocs)]);
+  const afterPatched = patchMesh(base.mesh, base.documents, changedKeys, afterDocs);
+  // A change confined to a few namespaces is diffed on the part of the mesh that decides for them.
+  const confined = afterPatched.patched ? confinedNamespaces(base.mesh, changedKeys) : undefined;
+  const diff =
+    confined !== undefined
+      ? diffCompiled(compileMesh(reducedMesh(beforeMesh, confined)), compileMesh(reducedMesh(afterPatched.mesh, confined)))
+      : diffCompiled(compiledMeshOf(beforeMesh), compileMesh(afterPatched.mesh));
+
+  stage('analyze', 'running the analyzers on the changed policies');
+  const changedPolicies = new Set([...documentKeys(afterDocs)].filter((k) => k.startsWith('AuthorizationPolicy/')).map((k) => k.slice('AuthorizationPolicy/'.length)));
+  const findings = analyzeFocused({ mesh: afterPatched.mesh, documents: afterDocs, policies: changedPolicies, now: deps.clock() });
+  const key = (f: ReportedFinding): string => `${f.code}\0${f.resource === null ? '' : `${f.resource.kind}/${f.resource.namespace}/${f.resource.name}`}\0${f.field}\0${f.message}`;
+  const already = new Set(analyzeFocused({ mesh: beforeMesh, documents: beforeDocs, policies: changedPolicies, now: deps.clock() }).map(key));
+  const newFindings = findings.filter((f) => !already.has(key(f)));
+
+  stage('dry-run', deps.dryRun !== undefined ? 'server-side dry-run against the cluster' : 'offline dry-run against the mesh');
+  const afterKeys = new Set([
+    ...afterPatched.mesh.authorizationPolicies.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+    ...afterPatched.mesh.peerAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+    ...afterPatched.mesh.requestAuthentications.map((p) => `${p.kind}/${p.namespace}/${p.name}`),
+  ]);
+  const dryRun = deps.dryRun !== undefined ? await deps.dryRun(afterSources, ctx.signal === undefined ? {} : { signal: ctx.signal }) : offlineDryRun(validation, { namespaces: afterPatched.mesh.namespaces, keys: afterKeys });
+
+  const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
+  const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
+  const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
+  // Fail closed: a changed file the engine could not read is never "nothing to vote on".
+  const changedInputErrors = inputErrors.filter((e) => paths.has(e.file));
+  const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 && changedInputErrors.length === 0 ? 0 : verified ? 1 : -1;
+  const fixes = new ReviewFixes(new Map(input.files.flatMap((f) => (f.after === undefined ? [] : [[f.path, f.after] as const]))), afterDocs);
+  const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun, fixes);
+  const s = diff.summary;
+  const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
+  const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
+  let explanation: ReviewResult['explanation'];
+  if (input.useModel === true && deps.model !== undefined) {
+    stage('model', 'asking the model for a note on the change');
+    explanation = await explainChange(deps, ctx, partial, input.commitMessage, models, afterPatched.mesh);
+  }
+  return { ...partial, message: renderMessage(partial), ...(explanation !== undefined ? { explanation } : {}) };
 }

@@ -6,15 +6,16 @@
 // idempotent: the change already opened for the proposal is returned (its Change-Id is derived from the
 // proposal), and a change left half-made by an interrupted submit is completed.
 import { AppError } from '../errors.js';
-import { GerritApiError } from '../gerrit/gerrit-api-error.js';
 import type { ProposalRecord } from '../store/store.js';
 import { auditedCall } from './audit-call.js';
 import { callStages } from './call-stages.js';
 import { changeIdFor, commitMessage, type ProposalEvidence } from './commit-message.js';
-import type { CallContext, ChangeWriter, CopilotDeps, PolicyRepo } from './deps.js';
+import type { CallContext, CopilotDeps, PolicyRepo } from './deps.js';
+import { isGrantRemovalIntent } from './grant-removal.js';
 import { parseIntent } from './propose-policy.js';
 import { requireGerrit } from './require-deps.js';
 import { verifyIntent } from './verify-intent.js';
+import { writeReviewChange } from './write-review-change.js';
 
 export interface SubmitInput {
   /** The proposal id (from propose or draft). */
@@ -52,42 +53,12 @@ function refuse(message: string, details: Record<string, unknown>): AppError {
   return new AppError('refused', message, { details });
 }
 
-function isNoChange(error: unknown): boolean {
-  return GerritApiError.isGerritApiError(error) && error.status === 409 && /no changes/i.test(error.body);
-}
-
-async function writeChange(gerrit: ChangeWriter, repo: PolicyRepo, proposal: ProposalRecord, path: string, changeId: string, signal: AbortSignal | undefined): Promise<{ number: number; reused: boolean }> {
-  const options = signal === undefined ? {} : { signal };
-  const message = commitMessage(proposal, changeId, parseIntent(proposal.intent));
-  let number: number;
-  let reused = false;
-  try {
-    const created = await gerrit.createChange({ project: repo.project, branch: repo.branch, subject: message, notify: 'OWNER_REVIEWERS' }, options);
-    number = created._number;
-  } catch (error) {
-    // 409 "A change with Change-Id ... already exists for this branch": an earlier submit opened it.
-    if (!(GerritApiError.isGerritApiError(error) && error.status === 409)) throw error;
-    const existing = await gerrit.getChange(`${repo.project}~${repo.branch}~${changeId}`, options);
-    number = existing._number;
-    reused = true;
-  }
-  const id = `${repo.project}~${number}`;
-  try {
-    await gerrit.putEditFile(id, path, proposal.yaml.endsWith('\n') ? proposal.yaml : `${proposal.yaml}\n`, options);
-  } catch (error) {
-    // The file already has this content (an earlier submit got that far): nothing to publish.
-    if (reused && isNoChange(error)) return { number, reused };
-    throw error;
-  }
-  await gerrit.publishEdit(id, 'NONE', options);
-  return { number, reused };
-}
-
 export async function submitProposal(deps: CopilotDeps, input: SubmitInput, ctx: CallContext): Promise<SubmitResult> {
   return auditedCall(deps, ctx, 'submit', input, async () => {
     const stage = callStages(ctx, 4);
     const proposal = await deps.store.getProposal(input.proposal);
     if (proposal === undefined) throw new AppError('not-found', `no proposal ${input.proposal} in the store`, { details: { proposal: input.proposal } });
+    if (isGrantRemovalIntent(proposal.intent)) throw new AppError('bad-request', `proposal ${proposal.id} removes an expired grant (${proposal.intent.policy}): the review bot's grant sweeper submits it, not submit`, { details: { proposal: proposal.id } });
     if (proposal.change !== undefined) {
       const files = deps.settings.policyRepo !== undefined ? [proposalPath(deps.settings.policyRepo, proposal)] : [];
       const result: SubmitResult = { change: proposal.change, files, proposal: proposal.id, alreadySubmitted: true };
@@ -107,7 +78,8 @@ export async function submitProposal(deps: CopilotDeps, input: SubmitInput, ctx:
       if (again.yaml !== proposal.yaml) throw refuse(`proposal ${proposal.id} compiles differently against the current mesh (${deps.mesh.origin}); propose it again`, { proposal: proposal.id });
     }
     stage('gerrit', `opening a change in ${repo.project} (${repo.branch})`);
-    const written = await writeChange(gerrit, repo, proposal, path, changeId, ctx.signal);
+    const message = commitMessage(proposal, changeId, parseIntent(proposal.intent));
+    const written = await writeReviewChange(gerrit, { project: repo.project, branch: repo.branch, message, changeId, path, content: proposal.yaml }, ctx.signal);
     const change: SubmittedChange = { project: repo.project, number: written.number, url: changeUrl(gerrit.baseUrl, repo.project, written.number), changeId };
     stage('store', 'recording the change with the proposal');
     await deps.store.markProposalSubmitted(proposal.id, change);

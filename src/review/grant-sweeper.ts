@@ -1,24 +1,40 @@
 // Expiring grants (issue 14 §4): learns the time-bound grants merged into the policy branch (from
 // merged changes since a cursor, so grants merged while gic was down are found too) and, once a grant
-// has expired at the injected clock, opens a change that removes it, linking the change that added it.
-// The removal change's Change-Id is derived from the grant, so a second sweep (another replica, a
-// restart before the ledger recorded it) finds the change instead of opening another; the ledger then
-// records it once. A grant that left the branch before it expired is marked gone.
-import { createHash, randomUUID } from 'node:crypto';
+// has expired at the injected clock, removes it through the copilot: a removal proposal verified by the
+// engine against the branch's policies (propose-grant-removal.ts: the file without the grant validates,
+// the access diff holds only revocations) and its submit (submit-grant-removal.ts: the change with the
+// evidence and the original change linked, audited). The Change-Id is derived from the grant, so a
+// second sweep (another replica, a restart before the ledger recorded it) finds the change instead of
+// opening another; the ledger then records it once. A removal the engine refuses (it would grant
+// access) is recorded in the ledger with the reason and left for a person; a grant that left the branch
+// before it expired is marked gone.
+import { randomUUID } from 'node:crypto';
 
+import { changeWriter } from '../copilot/change-writer.js';
+import type { CallContext, CopilotDeps } from '../copilot/deps.js';
+import { proposeGrantRemoval } from '../copilot/propose-grant-removal.js';
+import { repositoryBaseMesh } from '../copilot/repository-base-mesh.js';
+import { submitGrantRemoval } from '../copilot/submit-grant-removal.js';
 import { GerritApiError } from '../gerrit/gerrit-api-error.js';
+import type { MeshSnapshot } from '../kube/mesh-source.js';
 import type { Logger } from '../log.js';
 import type { TimeBoundGrant } from '../store/review-ledger.js';
+import { loadBranchHeadPolicyFiles } from './branch-head-policy-files.js';
 import { isPolicyFile } from './policy-files.js';
 import { gerritTime, parseGerritTime } from './gerrit-time.js';
 import { changeRef } from './review-gerrit.js';
 import type { ReviewBotDeps } from './review-patch-set.js';
 import { grantsInFile, withoutGrant } from './time-bound-grants.js';
 
+export { removalChangeId } from '../copilot/grant-removal.js';
+
 export interface SweepResult {
   readonly recorded: number;
-  readonly opened: readonly { readonly policy: string; readonly number: number; readonly url: string; readonly reused: boolean }[];
+  /** Removal changes opened (or found: `reused`), with the removal proposal in the store. */
+  readonly opened: readonly { readonly policy: string; readonly number: number; readonly url: string; readonly reused: boolean; readonly proposal: string }[];
   readonly gone: readonly string[];
+  /** Removals the engine refused (they would grant access, or not validate): left for a person. */
+  readonly refused: readonly { readonly policy: string; readonly proposal: string; readonly reason: string }[];
 }
 
 export interface SweepOptions {
@@ -28,11 +44,6 @@ export interface SweepOptions {
   readonly signal?: AbortSignal;
   /** Identifies this sweeper's claims on grants (default: a random id). */
   readonly sweeper?: string;
-}
-
-/** `I` + 40 hex digits, stable for (policy, expiry, project, branch). */
-export function removalChangeId(grant: Pick<TimeBoundGrant, 'policy' | 'expires' | 'project' | 'branch'>): string {
-  return `I${createHash('sha1').update(`gic-grant-removal\0${grant.policy}\0${new Date(grant.expires).toISOString()}\0${grant.project}\0${grant.branch}`).digest('hex')}`;
 }
 
 /** Records the time-bound grants of changes merged since the cursor; returns how many were recorded. */
@@ -66,57 +77,34 @@ export async function recordMergedGrants(deps: ReviewBotDeps, signal?: AbortSign
   return recorded;
 }
 
-function commitMessage(grant: TimeBoundGrant, changeId: string, baseUrl: string | undefined): string {
-  const [, namespace, name] = grant.policy.split('/');
-  const origin = grant.origin === undefined ? 'unknown' : baseUrl !== undefined ? `${baseUrl.replace(/\/+$/, '')}/c/${grant.origin.replace('~', '/+/')}` : grant.origin;
-  return [
-    `Remove expired grant ${namespace}/${name}`,
-    '',
-    `The time-bound grant AuthorizationPolicy ${namespace}/${name} (${grant.path}) expired at ${grant.expires}`,
-    `(annotation policy.gic/expires). gic opens this change to remove it.`,
-    '',
-    `Added by: ${origin}`,
-    '',
-    `Gic-Expired-Grant: ${grant.policy}`,
-    `Change-Id: ${changeId}`,
-  ].join('\n');
+const SWEEP_CONTEXT: CallContext = { actor: 'bot:gic', action: 'review:grant-removal' };
+
+/**
+ * The branch's policies with the grant's file as just read standing in for its path, plus the workloads
+ * of the configured mesh: what the removal is verified against.
+ */
+async function branchBase(deps: ReviewBotDeps, grant: TimeBoundGrant, text: string, signal?: AbortSignal): Promise<{ base: MeshSnapshot; origin: string }> {
+  const head = await loadBranchHeadPolicyFiles(deps.gerrit, grant.project, grant.branch, deps.settings.path, signal);
+  const files = [...head.files.filter((f) => f.file !== grant.path), { file: grant.path, text }];
+  const configured = deps.copilot.mesh;
+  const base = repositoryBaseMesh(files, configured?.snapshot());
+  return { base, origin: `gerrit:${grant.project}/${grant.branch} (the policy files at the branch head, listed from ${head.listedFrom})${configured !== undefined ? ` with the workloads of ${configured.origin}` : ''}` };
 }
 
-async function openRemoval(deps: ReviewBotDeps, grant: TimeBoundGrant, content: string, baseUrl: string | undefined, signal?: AbortSignal): Promise<{ number: number; reused: boolean }> {
-  const { gerrit } = deps;
-  const options = signal === undefined ? {} : { signal };
-  const changeId = removalChangeId(grant);
-  let number: number;
-  let reused = false;
-  try {
-    number = (await gerrit.createChange({ project: grant.project, branch: grant.branch, subject: commitMessage(grant, changeId, baseUrl), notify: 'OWNER_REVIEWERS' }, options))._number;
-  } catch (error) {
-    // 409: a change with this Change-Id exists on the branch (an earlier sweep opened it).
-    if (!(GerritApiError.isGerritApiError(error) && error.status === 409)) throw error;
-    const existing = await gerrit.queryChanges(`project:${grant.project} branch:${grant.branch} change:${changeId}`, options);
-    const first = existing.map((c) => c._number).sort((a, b) => a - b)[0];
-    if (first === undefined) throw error;
-    number = first;
-    reused = true;
-  }
-  const id = changeRef(grant.project, number);
-  try {
-    if (content === '') await gerrit.deleteEditFile(id, grant.path, options);
-    else await gerrit.putEditFile(id, grant.path, content, options);
-    await gerrit.publishEdit(id, 'NONE', options);
-  } catch (error) {
-    // An earlier sweep got as far as publishing: the change already removes the grant.
-    if (!(reused && GerritApiError.isGerritApiError(error) && error.status === 409)) throw error;
-  }
-  return { number, reused };
-}
-
-/** Opens the removal change of every grant expired at the clock (once per grant). */
+/**
+ * Opens the removal change of every grant expired at the clock (once per grant), through the copilot's
+ * removal proposal (verified by the engine, stored) and its submit (audited, the evidence in the commit
+ * message). A removal the engine refuses is recorded in the ledger with the reason and left for a person.
+ */
 export async function removeExpiredGrants(deps: ReviewBotDeps, options: SweepOptions = {}): Promise<SweepResult> {
-  const { gerrit, copilot } = deps;
+  const { gerrit } = deps;
   const signal = options.signal === undefined ? {} : { signal: options.signal };
-  const opened: { policy: string; number: number; url: string; reused: boolean }[] = [];
+  // The removal is written with the bot's own Gerrit account, through the copilot's change writer.
+  const copilot: CopilotDeps = { ...deps.copilot, gerrit: changeWriter(gerrit, options.baseUrl ?? '') };
+  const ctx = (action: string): CallContext => ({ ...SWEEP_CONTEXT, action, ...signal });
+  const opened: SweepResult['opened'][number][] = [];
   const gone: string[] = [];
+  const refused: SweepResult['refused'][number][] = [];
   const sweeper = options.sweeper ?? `sweeper-${randomUUID()}`;
   for (const grant of await copilot.store.listExpiredGrants(copilot.clock())) {
     // One sweeper per grant at a time (another replica, an overlapping sweep): Gerrit would take two changes.
@@ -134,13 +122,23 @@ export async function removeExpiredGrants(deps: ReviewBotDeps, options: SweepOpt
       gone.push(grant.policy);
       continue;
     }
-    const { number, reused } = await openRemoval(deps, grant, content, options.baseUrl, options.signal);
-    const url = options.baseUrl !== undefined ? `${options.baseUrl.replace(/\/+$/, '')}/c/${encodeURIComponent(grant.project)}/+/${number}` : `${grant.project}~${number}`;
+    const { base, origin } = await branchBase(deps, grant, text, options.signal);
+    const proposal = await proposeGrantRemoval(copilot, { grant, before: text, after: content, base, baseOrigin: origin, ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}) }, ctx('review:propose-grant-removal'));
+    if (!proposal.verified) {
+      const reason = proposal.blockers.join('; ');
+      await copilot.store.markGrant(grant.policy, grant.expires, { refused: reason });
+      options.logger?.warn(`left the expired grant ${grant.policy} for a person: gic refused to remove it (${reason})`, { proposal: proposal.proposal });
+      refused.push({ policy: grant.policy, proposal: proposal.proposal, reason });
+      continue;
+    }
+    const submitted = await submitGrantRemoval(copilot, { proposal: proposal.proposal }, ctx('review:submit-grant-removal'));
+    const { number, url } = submitted.change;
+    const reused = submitted.reused || submitted.alreadySubmitted;
     await copilot.store.markGrant(grant.policy, grant.expires, { removal: { number, url } });
-    options.logger?.info(`opened the removal of the expired grant ${grant.policy}: ${url}`, { reused });
-    opened.push({ policy: grant.policy, number, url, reused });
+    options.logger?.info(`opened the removal of the expired grant ${grant.policy}: ${url}`, { reused, proposal: proposal.proposal });
+    opened.push({ policy: grant.policy, number, url, reused, proposal: proposal.proposal });
   }
-  return { recorded: 0, opened, gone };
+  return { recorded: 0, opened, gone, refused };
 }
 
 /** One sweep: learn merged grants, then remove the expired ones. */

@@ -121,6 +121,35 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'time-bound grants: a removal the engine refused, with the reason',
+    // A removal that would grant access is refused and left for a person: state `removal-refused` with
+    // the reason in `detail`. SQLite cannot change a CHECK constraint in place, so the table is rebuilt
+    // (portable on both stores).
+    statements: [
+      `CREATE TABLE time_bound_grants_v3 (
+        policy TEXT NOT NULL,
+        expires TEXT NOT NULL,
+        project TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        path TEXT NOT NULL,
+        origin TEXT,
+        state TEXT NOT NULL CHECK (state IN ('active', 'removal-opened', 'removal-refused', 'gone')),
+        removal_number BIGINT,
+        removal_url TEXT,
+        claimed_by TEXT,
+        claimed_until TEXT,
+        detail TEXT,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (policy, expires)
+      )`,
+      `INSERT INTO time_bound_grants_v3 (policy, expires, project, branch, path, origin, state, removal_number, removal_url, claimed_by, claimed_until, updated_at)
+        SELECT policy, expires, project, branch, path, origin, state, removal_number, removal_url, claimed_by, claimed_until, updated_at FROM time_bound_grants`,
+      'DROP TABLE time_bound_grants',
+      'ALTER TABLE time_bound_grants_v3 RENAME TO time_bound_grants',
+    ],
+  },
 ];
 
 /** The schema version this build of gic writes. */

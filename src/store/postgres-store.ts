@@ -24,7 +24,7 @@ import { isConnectionFailure, isTransactionConflict, postgresError, redactUrl } 
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
 import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
 import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
-import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant } from './review-ledger.js';
+import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant, GrantUpdate } from './review-ledger.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
 
@@ -330,7 +330,7 @@ export class PostgresStore implements Store {
     await this.transaction('moving a cursor', 'BEGIN', (client) => client.query(LEDGER_QUERIES.upsertCursor, [name, value, this.clock().toISOString()]));
   }
 
-  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal'>): Promise<void> {
+  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal' | 'detail'>): Promise<void> {
     const expires = isoBound(grant.expires, 'expires');
     this.assertWritable('recording a time-bound grant');
     await this.transaction('recording a time-bound grant', 'BEGIN', async (client) => {
@@ -348,12 +348,17 @@ export class PostgresStore implements Store {
     return (await this.query('listing time-bound grants', LEDGER_QUERIES.allGrants)).map(decodeGrantRow);
   }
 
-  async markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean> {
+  async markGrant(policy: string, expires: string, update: GrantUpdate): Promise<boolean> {
     const at = isoBound(expires, 'expires');
     this.assertWritable('updating a time-bound grant');
     return this.transaction('updating a time-bound grant', 'BEGIN', async (client) => {
       const now = this.clock().toISOString();
-      const result = 'removal' in update ? await client.query(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now]) : await client.query(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
+      const result =
+        'removal' in update
+          ? await client.query(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now])
+          : 'refused' in update
+            ? await client.query(LEDGER_QUERIES.markGrantRefused, [policy, at, update.refused, now])
+            : await client.query(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
       return (result.rowCount ?? 0) > 0;
     });
   }

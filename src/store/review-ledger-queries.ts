@@ -4,7 +4,7 @@
 // one row only one UPDATE changes it, whatever the isolation level.
 
 const REVIEW_COLUMNS = 'project, change_number, patchset, revision, source, state, attempts, next_attempt_at, claimed_by, claimed_until, detail, vote, created_at, updated_at';
-const GRANT_COLUMNS = 'policy, expires, project, branch, path, origin, state, removal_number, removal_url';
+const GRANT_COLUMNS = 'policy, expires, project, branch, path, origin, state, removal_number, removal_url, detail';
 const CLAIMABLE = "((state = 'pending' AND next_attempt_at <= $1) OR (state = 'running' AND claimed_until < $1))";
 
 export const LEDGER_QUERIES = {
@@ -36,6 +36,8 @@ export const LEDGER_QUERIES = {
   /** One sweeper at a time opens a grant's removal: $1 policy, $2 expires, $3 sweeper, $4 claimed until, $5 now. */
   claimGrant: "UPDATE time_bound_grants SET claimed_by = $3, claimed_until = $4, updated_at = $5 WHERE policy = $1 AND expires = $2 AND state = 'active' AND (claimed_until IS NULL OR claimed_until < $5 OR claimed_by = $3)",
   markGrantGone: "UPDATE time_bound_grants SET state = 'gone', updated_at = $3 WHERE policy = $1 AND expires = $2 AND state = 'active'",
+  /** The engine refused the removal (it would grant access): left for a person, $3 the reason, $4 now. */
+  markGrantRefused: "UPDATE time_bound_grants SET state = 'removal-refused', detail = $3, updated_at = $4 WHERE policy = $1 AND expires = $2 AND state = 'active'",
 } as const;
 
 /** Ledger rows oldest first, filtered by whatever is given (the filter's values become parameters). */

@@ -33,6 +33,7 @@ export function decodeReviewRow(row: Row): ReviewLedgerEntry {
 export function decodeGrantRow(row: Row): TimeBoundGrant {
   const origin = optional(row['origin']);
   const removalNumber = row['removal_number'];
+  const detail = optional(row['detail']);
   return {
     policy: String(row['policy']),
     expires: String(row['expires']),
@@ -42,5 +43,6 @@ export function decodeGrantRow(row: Row): TimeBoundGrant {
     ...(origin !== undefined ? { origin } : {}),
     ...(removalNumber !== null && removalNumber !== undefined ? { removal: { number: num(removalNumber), url: String(row['removal_url']) } } : {}),
     state: String(row['state']) as TimeBoundGrant['state'],
+    ...(detail !== undefined ? { detail } : {}),
   };
 }

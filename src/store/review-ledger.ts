@@ -55,9 +55,17 @@ export interface TimeBoundGrant {
   readonly origin?: string;
   /** The change gic opened to remove it (set once). */
   readonly removal?: { readonly number: number; readonly url: string };
-  /** `gone`: the policy left the branch before it expired; nothing to remove. */
-  readonly state: 'active' | 'removal-opened' | 'gone';
+  /**
+   * `gone`: the policy left the branch before it expired; nothing to remove. `removal-refused`: the
+   * engine refused the removal (it would grant access, or the file would not validate): a person decides.
+   */
+  readonly state: 'active' | 'removal-opened' | 'removal-refused' | 'gone';
+  /** Why the removal was refused. */
+  readonly detail?: string;
 }
+
+/** What a sweep records about a grant: its removal change, that it is gone, or why its removal was refused. */
+export type GrantUpdate = { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true } | { readonly refused: string };
 
 export interface ReviewLedger {
   /** Queues a patch set once: false when the ledger already has it (a re-delivery, the poller again). */
@@ -80,7 +88,7 @@ export interface ReviewLedger {
   setCursor(name: string, value: string): Promise<void>;
 
   /** Records a grant (same policy and expiry again: no-op; a new expiry replaces an active record). */
-  recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal'>): Promise<void>;
+  recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal' | 'detail'>): Promise<void>;
   /** Active grants whose expiry is at or before `now`. */
   listExpiredGrants(now: Date): Promise<TimeBoundGrant[]>;
   listGrants(): Promise<TimeBoundGrant[]>;
@@ -89,6 +97,9 @@ export interface ReviewLedger {
    * refuse two changes with one Change-Id created at the same moment); false when another sweeper holds it.
    */
   claimGrant(policy: string, expires: string, sweeper: string, leaseMs: number): Promise<boolean>;
-  /** Marks a grant's removal opened (false: another process recorded one first) or the grant gone. */
-  markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean>;
+  /**
+   * Marks an active grant's removal opened (false: another process recorded one first), the grant gone,
+   * or its removal refused with the reason (it then stays for a person and is no longer listed as expired).
+   */
+  markGrant(policy: string, expires: string, update: GrantUpdate): Promise<boolean>;
 }

@@ -64,6 +64,26 @@ describe('SqliteStore', () => {
     db.close();
   });
 
+  it('migration 3 keeps the grants a store at schema 2 recorded, and then takes a refused removal', async () => {
+    const db = new DatabaseSync(join(root, STORE_FILE));
+    db.exec('CREATE TABLE schema_migrations (version INTEGER NOT NULL PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    for (const m of MIGRATIONS.filter((x) => x.version <= 2)) {
+      for (const statement of m.statements) db.exec(statement);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, '2026-12-01T00:00:00.000Z');
+    }
+    db.prepare("INSERT INTO time_bound_grants (policy, expires, project, branch, path, origin, state, removal_number, removal_url, updated_at) VALUES (?, ?, 'p', 'master', ?, 'p~3', ?, ?, ?, ?)").run('AuthorizationPolicy/builds/a', '2026-12-08T00:00:00.000Z', 'policies/a.yaml', 'removal-opened', 9, 'u', '2026-12-08T00:00:01.000Z');
+    db.prepare("INSERT INTO time_bound_grants (policy, expires, project, branch, path, origin, state, updated_at) VALUES (?, ?, 'p', 'master', ?, 'p~4', 'active', ?)").run('AuthorizationPolicy/builds/b', '2026-12-09T00:00:00.000Z', 'policies/b.yaml', '2026-12-01T00:00:00.000Z');
+    db.close();
+    const store = await openSqliteStore({ dataDir: root });
+    expect(await store.listGrants()).toEqual([
+      { policy: 'AuthorizationPolicy/builds/a', expires: '2026-12-08T00:00:00.000Z', project: 'p', branch: 'master', path: 'policies/a.yaml', origin: 'p~3', removal: { number: 9, url: 'u' }, state: 'removal-opened' },
+      { policy: 'AuthorizationPolicy/builds/b', expires: '2026-12-09T00:00:00.000Z', project: 'p', branch: 'master', path: 'policies/b.yaml', origin: 'p~4', state: 'active' },
+    ]);
+    expect(await store.markGrant('AuthorizationPolicy/builds/b', '2026-12-09T00:00:00.000Z', { refused: 'it would grant access' })).toBe(true);
+    expect((await store.listGrants())[1]).toMatchObject({ state: 'removal-refused', detail: 'it would grant access' });
+    await store.close();
+  });
+
   it('opens read-only without creating anything, and refuses writes', async () => {
     const missing = join(root, 'nothing-here');
     const error = await failure(openSqliteStore({ dataDir: missing, readOnly: true }));

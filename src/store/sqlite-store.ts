@@ -22,7 +22,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migra
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
 import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
 import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
-import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant } from './review-ledger.js';
+import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant, GrantUpdate } from './review-ledger.js';
 import { isSqliteBusy, SQLITE, sqliteCode, sqliteMessage, toSqliteParameters } from './sqlite-sql.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
@@ -319,7 +319,7 @@ export class SqliteStore implements Store {
     await this.write('moving a cursor', () => this.run(LEDGER_QUERIES.upsertCursor, [name, value, this.clock().toISOString()]));
   }
 
-  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal'>): Promise<void> {
+  async recordGrant(grant: Omit<TimeBoundGrant, 'state' | 'removal' | 'detail'>): Promise<void> {
     const expires = isoBound(grant.expires, 'expires');
     await this.write('recording a time-bound grant', () => {
       const now = this.clock().toISOString();
@@ -344,11 +344,16 @@ export class SqliteStore implements Store {
     });
   }
 
-  async markGrant(policy: string, expires: string, update: { readonly removal: { readonly number: number; readonly url: string } } | { readonly gone: true }): Promise<boolean> {
+  async markGrant(policy: string, expires: string, update: GrantUpdate): Promise<boolean> {
     const at = isoBound(expires, 'expires');
     return this.write('updating a time-bound grant', () => {
       const now = this.clock().toISOString();
-      const result = 'removal' in update ? this.run(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now]) : this.run(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
+      const result =
+        'removal' in update
+          ? this.run(LEDGER_QUERIES.markGrantRemoval, [policy, at, update.removal.number, update.removal.url, now])
+          : 'refused' in update
+            ? this.run(LEDGER_QUERIES.markGrantRefused, [policy, at, update.refused, now])
+            : this.run(LEDGER_QUERIES.markGrantGone, [policy, at, now]);
       return result.changes > 0;
     });
   }

@@ -139,5 +139,19 @@ export function describeReviewLedgerConformance(name: string, factory: LedgerFac
         expect(await a.markGrant(other.policy, '2026-12-20T00:00:00Z', { gone: true })).toBe(true);
         await expect(a.recordGrant({ ...grant, expires: 'tomorrow' })).rejects.toMatchObject({ code: 'bad-request' });
       }));
+
+    it('a refused removal stays with its reason for a person: no longer listed as expired, never claimed again', () =>
+      withLedger(async ({ stores: [a, b] }) => {
+        const grant = { policy: 'AuthorizationPolicy/builds/freeze', project: 'p', branch: 'master', path: 'policies/builds/freeze.yaml', expires: '2026-12-08T00:00:00Z', origin: 'p~4' };
+        await a.recordGrant(grant);
+        expect(await a.claimGrant(grant.policy, grant.expires, 's1', 60_000)).toBe(true);
+        const reason = 'removing it would grant access: 1 request(s) gain access';
+        expect(await a.markGrant(grant.policy, grant.expires, { refused: reason })).toBe(true);
+        expect(await b.markGrant(grant.policy, grant.expires, { refused: 'again' })).toBe(false);
+        expect(await b.markGrant(grant.policy, grant.expires, { removal: { number: 1, url: 'u' } })).toBe(false);
+        expect(await b.listExpiredGrants(new Date('2027-01-01T00:00:00Z'))).toEqual([]);
+        expect(await b.claimGrant(grant.policy, grant.expires, 's2', 60_000)).toBe(false);
+        expect(await b.listGrants()).toEqual([{ ...grant, expires: '2026-12-08T00:00:00.000Z', state: 'removal-refused', detail: reason }]);
+      }));
   });
 }

@@ -5,7 +5,8 @@
 // re-delivery, a worker that died after posting, and two workers on one store post nothing twice; the
 // poller catches up patch sets whose webhook was lost; superseded patch sets are skipped; gic's own
 // comments are ignored; a project without the label gets no vote and a note (through `gic review`);
-// a merged time-bound grant gets its removal change at expiry (injected clock), once.
+// a merged time-bound grant gets its removal change at expiry (injected clock), once, through the
+// copilot (evidence in the commit message, audited); a removal that would grant access is refused.
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,9 @@ const SCHEMA_ERROR = BUILDS.replace('methods: ["PUT"]', 'methods: ["PUT"]\n     
 const MESH_WIDE = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny-debug\n  namespace: istio-system\nspec:\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            paths: ["/debug/*"]\n';
 const timeBound = (name: string, expires: string): string =>
   `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: ${name}\n  namespace: builds\n  annotations:\n    policy.gic/expires: "${expires}"\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: ALLOW\n  rules:\n    - from:\n        - source:\n            principals: ["mesh.example.com/ns/ci/sa/build-runner"]\n      to:\n        - operation:\n            methods: ["GET"]\n`;
+
+const timeBoundDeny = (name: string, expires: string): string =>
+  `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: ${name}\n  namespace: builds\n  annotations:\n    policy.gic/expires: "${expires}"\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            methods: ["POST"]\n`;
 
 /** The wall clock shifted by an offset the test moves: the copilot (GIC125, grant expiry) and the store read it. */
 const clock = { offset: 0 };
@@ -440,6 +444,20 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     const change = await client.getChange(id(removal.number), { options: ['CURRENT_REVISION', 'CURRENT_COMMIT'] });
     const commit = change.revisions?.[change.current_revision ?? '']?.commit?.message ?? '';
     expect(commit).toContain(`Added by: ${peer?.info.url.replace(/\/+$/, '')}/c/${project}/+/${n}`);
+    // Through the copilot: the evidence the engine computed before writing, the footers, and the audit.
+    expect(commit).toMatch(/^Remove expired grant builds\/temp-grant$/m);
+    expect(commit).toContain(`Intent: remove the expired grant builds/temp-grant (expired at ${new Date(expires).toISOString()}, added by change ${project}~${n})`);
+    expect(commit).toMatch(/^Access delta \(exact, gic diff\): 0 granted, \d+ revoked, 0 changed$/m);
+    expect(commit).toMatch(/^Validation \(CRD schema, istiod rules\): \d+ resource\(s\), 0 error\(s\)/m);
+    expect(commit).toMatch(/^Verified against: gerrit:review-[^ ]+\/master \(the policy files at the branch head/m);
+    expect(commit).toContain('Gic-Expired-Grant: AuthorizationPolicy/builds/temp-grant');
+    expect(commit).toContain(`Gic-Proposal: ${removal.proposal}`);
+    const proposal = await store.getProposal(removal.proposal);
+    expect(proposal).toMatchObject({ verified: true, yaml: '', createdBy: 'bot:gic', intent: { kind: 'remove-expired-grant', policy: 'AuthorizationPolicy/builds/temp-grant', deleteFile: true, origin: `${project}~${n}` }, change: { number: removal.number } });
+    const audit = await store.listAudit();
+    expect(audit.filter((e) => e.action === 'review:propose-grant-removal' && e.evidence?.['proposal'] === removal.proposal)).toMatchObject([{ actor: 'bot:gic', outcome: 'ok', evidence: { verified: true, deleteFile: true } }]);
+    expect(audit.filter((e) => e.action === 'review:submit-grant-removal' && e.evidence?.['proposal'] === removal.proposal)).toMatchObject([{ actor: 'bot:gic', outcome: 'ok', evidence: { policy: 'AuthorizationPolicy/builds/temp-grant', change: { number: removal.number }, verified: true } }]);
+    expect((await store.verifyAudit()).ok).toBe(true);
     // Again, and from a store that never recorded it (another replica, a lost ledger): no second change.
     expect((await sweepGrants(deps, { baseUrl: peer?.info.url ?? '' })).opened).toEqual([]);
     const fresh = await openSqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'gic-review-fresh-')), clock: now, synchronous: 'normal' });
@@ -451,5 +469,32 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     }
     const open = await client.queryChanges(`project:${project} status:open message:"Gic-Expired-Grant"`);
     expect(open).toHaveLength(1);
+    expect(open[0]?._number).toBe(removal.number);
+  });
+
+  it('an expired time-bound DENY: removing it would grant access, so gic refuses, writes nothing and leaves it for a person (ledger, audit)', async () => {
+    leader.value = false;
+    const expires = new Date(now().getTime() + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const n = await commitFiles(project, { 'policies/builds/build-freeze.yaml': timeBoundDeny('build-freeze', expires) }, 'Freeze build triggers for an hour');
+    await merge(n);
+    const deps: ReviewBotDeps = { copilot, gerrit: client, settings };
+    await sweepGrants(deps, { baseUrl: peer?.info.url ?? '' });
+    clock.offset = Date.parse(expires) + 1_000 - Date.now();
+    const changesBefore = (await client.queryChanges(`project:${project}`, { limit: 500 })).length;
+    const swept = await sweepGrants(deps, { baseUrl: peer?.info.url ?? '' });
+    expect(swept.opened.filter((o) => o.policy === 'AuthorizationPolicy/builds/build-freeze')).toEqual([]);
+    const refusal = swept.refused.find((r) => r.policy === 'AuthorizationPolicy/builds/build-freeze');
+    expect(refusal?.reason).toMatch(/removing builds\/build-freeze would grant access \(\d+ change\(s\) gain access: DENY -> ALLOW on builds\/build-trigger/);
+    // Nothing written to Gerrit.
+    expect((await client.queryChanges(`project:${project}`, { limit: 500 })).length).toBe(changesBefore);
+    // Recorded in the ledger with the reason, and not tried again.
+    const grant = (await store.listGrants()).find((g) => g.policy === 'AuthorizationPolicy/builds/build-freeze');
+    expect(grant).toMatchObject({ state: 'removal-refused', detail: refusal?.reason, origin: `${project}~${n}` });
+    expect((await sweepGrants(deps, { baseUrl: peer?.info.url ?? '' })).refused).toEqual([]);
+    // The proposal is stored unverified with the evidence; the refusal is audited.
+    expect(await store.getProposal(refusal?.proposal ?? '')).toMatchObject({ verified: false, intent: { kind: 'remove-expired-grant', deleteFile: true }, evidence: { blockers: [refusal?.reason] } });
+    const audit = await store.listAudit();
+    expect(audit.filter((e) => e.action === 'review:propose-grant-removal' && e.evidence?.['proposal'] === refusal?.proposal)).toMatchObject([{ actor: 'bot:gic', outcome: 'refused', detail: expect.stringContaining('would grant access') }]);
+    expect(audit.some((e) => e.action === 'review:submit-grant-removal' && e.evidence?.['policy'] === 'AuthorizationPolicy/builds/build-freeze')).toBe(false);
   });
 });

@@ -99,7 +99,8 @@ export const reviewCommand: Command = {
       import('../../gerrit/gerrit-client.js'),
       import('../../review/review-patch-set.js'),
     ]);
-    const opened = await openCopilot('review', values, logger, { mesh: 'required', strictDryRun: true });
+    // With review.base repository the branch's policy files are the base: a mesh (for the workloads) is optional.
+    const opened = await openCopilot('review', values, logger, { mesh: (config) => (config.review.base === 'repository' ? 'optional' : 'required'), strictDryRun: true });
     const { config } = opened;
     const settings = reviewSettingsFrom(config);
     const ref = parseChangeArg(positionals[0] as string, settings.project);
