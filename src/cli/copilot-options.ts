@@ -32,6 +32,7 @@ export const REVIEW_OPTIONS: OptionSpecs = {
   'review-label': { type: 'string', valueName: 'LABEL', description: 'label the review bot votes on (env GIC_REVIEW_LABEL, default Policy-Check)' },
   'review-base': { type: 'string', valueName: 'mesh|repository', description: "what a patch set is diffed against: mesh (the configured mesh, default) or repository (the target branch's policy files through Gerrit) (env GIC_REVIEW_BASE)" },
   'review-fix-suggestions': { type: 'string', valueName: 'auto|robot-comments|comments|text', description: 'how mechanical fixes are posted: auto (robot comments where the server takes them, else fix_suggestions on comments), robot-comments, comments, text (env GIC_REVIEW_FIX_SUGGESTIONS)' },
+  'review-fail-on': { type: 'string', valueName: 'error|warning|info', description: 'lowest level of a finding the patch set introduces that votes -1 (env GIC_REVIEW_FAIL_ON, default error)' },
   'review-max-comments': { type: 'string', valueName: 'N', description: 'inline comments per review at most (env GIC_REVIEW_MAX_COMMENTS, default 50)' },
 };
 

@@ -80,6 +80,12 @@ export const ReviewSettingsSchema = z.strictObject({
    * the comment). A server that refuses them gets the review with the fix in the text.
    */
   fixSuggestions: z.enum(['auto', 'robot-comments', 'comments', 'text']).default('auto'),
+  /**
+   * The lowest level of a finding a patch set introduces that makes the review vote -1: `error` (the
+   * default: warnings such as an over-broad grant, GIC119, are reported but do not block), `warning` or
+   * `info`.
+   */
+  failOn: z.enum(['error', 'warning', 'info']).default('error'),
   /** How often `gic serve` polls Gerrit for patch sets it missed (ms). */
   pollIntervalMs: z.number().int().min(1_000).default(60_000),
   /** Shared secret of `POST /webhooks/gerrit` (header X-Gic-Webhook-Secret or ?secret=). Secret. */

@@ -47,6 +47,20 @@ describe('review a change (use case)', () => {
     expect(result.vote).toBe(-1);
   });
 
+  it('an allow-all grant (GIC119, a warning) votes +1 by default, and -1 with failOn warning, saying why', async () => {
+    const allowAll = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: open-build-trigger\n  namespace: builds\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  rules:\n    - {}\n';
+    const path = join(DEMO_MESH, '31-open.yaml');
+    const deps = await copilotDeps();
+    const base = deps.mesh!.snapshot();
+    const byDefault = await reviewChange(deps, { base, files: [{ path, after: allowAll }] }, ctx);
+    expect(byDefault.newFindings.map((f) => f.code)).toContain('GIC119');
+    expect(byDefault.diff.summary.granted).toBeGreaterThan(0);
+    expect(byDefault).toMatchObject({ verified: true, vote: 1, blockers: [] });
+    const strict = await reviewChange(deps, { base, files: [{ path, after: allowAll }], failOn: 'warning' }, ctx);
+    expect(strict).toMatchObject({ verified: false, vote: -1 });
+    expect(strict.blockers).toEqual([expect.stringMatching(/^findings introduced at or above warning: .*GIC119 \(warning\)/)]);
+  });
+
   it('a new file in another path and a deleted policy are both diffed', async () => {
     const added = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny-uploads\n  namespace: builds\nspec:\n  selector:\n    matchLabels:\n      app: artifact-store\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            paths: ["/uploads/*"]\n';
     const { result } = await review(added, null, 'policies/builds/deny-uploads.yaml');

@@ -7,6 +7,7 @@
 import type { DryRunIssue, DryRunReport, DryRunResult } from '../kube/dry-run-result.js';
 import type { MeshSnapshot } from '../kube/mesh-source.js';
 import type { ReportedFinding } from '../policy/analyze/analyze-report.js';
+import { type Level, LEVEL_RANK } from '../policy/analyze/messages.js';
 import { diffCompiled, type DiffReport } from '../policy/diff/access-diff.js';
 import { compileMesh } from '../policy/evaluate/compile-mesh.js';
 import type { MechanicalEdit } from '../policy/fix/mechanical-edit.js';
@@ -48,6 +49,8 @@ export interface ReviewInput {
   readonly useModel?: boolean;
   /** The change's commit message (untrusted): the model sees it as data, next to the facts. */
   readonly commitMessage?: string;
+  /** The lowest level of a finding the change introduces that blocks verification; default `error`. */
+  readonly failOn?: Level;
 }
 
 export interface ReviewComment {
@@ -69,8 +72,10 @@ export interface ReviewResult {
   readonly dryRun: DryRunReport;
   /** Input errors of the base mesh and of the changed files as built. */
   readonly inputErrors: readonly InputError[];
-  /** Validation, dry-run, analyzers (no new error) and input all pass. */
+  /** Validation, dry-run, analyzers (no new finding at or above `failOn`) and input all pass. */
   readonly verified: boolean;
+  /** Why it is not verified (empty when it is). */
+  readonly blockers: readonly string[];
   /** +1 verified, -1 not, 0 when the change touches no Istio security resource. */
   readonly vote: -1 | 0 | 1;
   readonly comments: readonly ReviewComment[];
@@ -184,7 +189,7 @@ async function explainChange(deps: CopilotDeps, ctx: CallContext, review: Omit<R
 }
 
 export async function reviewChange(deps: CopilotDeps, input: ReviewInput, ctx: CallContext): Promise<ReviewResult> {
-  const hashed = { base: input.base.resourceVersion, files: input.files, useModel: input.useModel, commitMessage: input.commitMessage };
+  const hashed = { base: input.base.resourceVersion, files: input.files, useModel: input.useModel, commitMessage: input.commitMessage, failOn: input.failOn };
   return auditedCall(deps, ctx, 'review', hashed, async (models) => {
     const result = await computeReview(deps, input, ctx, models);
     return {
@@ -251,7 +256,15 @@ export async function computeReview(deps: CopilotDeps, input: ReviewInput, ctx: 
 
   const inputErrors = [...inputErrorsOf(base.findings), ...inputErrorsOf([...parseFindings, ...afterPatched.findings])];
   const touchesSecurity = validation.resources.some((r) => r.kind !== '') || [...removed].some((k) => /^(AuthorizationPolicy|PeerAuthentication|RequestAuthentication)\//.test(k));
-  const verified = validation.summary.errors === 0 && dryRun.results.every((r) => r.accepted) && !newFindings.some((f) => f.level === 'error') && inputErrors.length === 0;
+  const failOn = input.failOn ?? 'error';
+  const blockingFindings = newFindings.filter((f) => LEVEL_RANK[f.level] >= LEVEL_RANK[failOn]);
+  const blockers = [
+    ...(validation.summary.errors > 0 ? [`${validation.summary.errors} validation error(s)`] : []),
+    ...(dryRun.results.some((r) => !r.accepted) ? [`the dry-run rejects ${dryRun.results.filter((r) => !r.accepted).length} resource(s)`] : []),
+    ...(blockingFindings.length > 0 ? [`findings introduced at or above ${failOn}: ${[...new Set(blockingFindings.map((f) => `${f.code} (${f.level})`))].join(', ')}`] : []),
+    ...(inputErrors.length > 0 ? [`${inputErrors.length} input error(s): the engine could not read part of the input`] : []),
+  ];
+  const verified = blockers.length === 0;
   // Fail closed: a changed file the engine could not read is never "nothing to vote on".
   const changedInputErrors = inputErrors.filter((e) => paths.has(e.file));
   const vote: -1 | 0 | 1 = !touchesSecurity && validation.summary.errors === 0 && changedInputErrors.length === 0 ? 0 : verified ? 1 : -1;
@@ -259,7 +272,7 @@ export async function computeReview(deps: CopilotDeps, input: ReviewInput, ctx: 
   const comments = commentsFor(paths, validation, findings, changedInputErrors, dryRun, fixes);
   const s = diff.summary;
   const summary = `${verified ? 'verified' : 'not verified'}: ${s.granted} granted, ${s.revoked} revoked, ${s.changed} changed; ${validation.summary.errors} validation error(s); ${findings.length} finding(s)`;
-  const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, vote, comments, summary };
+  const partial = { files: [...paths], validation, diff, findings, newFindings, dryRun, inputErrors, verified, blockers, vote, comments, summary };
   let explanation: ReviewResult['explanation'];
   if (input.useModel === true && deps.model !== undefined) {
     stage('model', 'asking the model for a note on the change');

@@ -106,6 +106,12 @@ describe('rendering the review gic posts', () => {
     });
   });
 
+  it('says why a review is not verified', () => {
+    const r = renderReview(result({ verified: false, vote: -1, blockers: ['findings introduced at or above warning: GIC119 (warning)'] }), settings, { labelAvailable: true, patchset: 1 });
+    expect(r.message).toContain('Not verified because: findings introduced at or above warning: GIC119 (warning)');
+    expect(renderReview(result({ blockers: [] }), settings, { labelAvailable: true, patchset: 1 }).message).not.toContain('Not verified because');
+  });
+
   it('marks the model note as such', () => {
     const r = renderReview(result({ explanation: { text: 'CI may now delete builds.', by: 'model' } }), settings, { labelAvailable: true, patchset: 1 });
     expect(r.message).toContain('--- Note written by the in-cluster model (not a verdict; the facts above decide) ---\nCI may now delete builds.');

@@ -82,7 +82,7 @@ export async function buildPatchSetReview(deps: ReviewBotDeps, ref: PatchSetRef,
   if (files.length === 0) return { ...common, files: [] };
   const base = await baseMesh(deps, id, revision, signal);
   const commitMessage = change.revisions?.[revision]?.commit?.message ?? change.subject;
-  const result = await reviewChange(deps.copilot, { base, files, useModel: deps.settings.useModel, commitMessage }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
+  const result = await reviewChange(deps.copilot, { base, files, useModel: deps.settings.useModel, commitMessage, failOn: deps.settings.failOn }, { ...BOT_CONTEXT, ...(signal !== undefined ? { signal } : {}) });
   const fixSuggestions = result.comments.some((c) => c.fix !== undefined) ? await fixSuggestionMode(deps.gerrit, deps.settings.fixSuggestions, deps.copilot.clock().getTime(), signal) : 'text';
   const rendered = renderReview(result, deps.settings, { labelAvailable, patchset, fixSuggestions });
   return { ...common, files: files.map((f) => f.path), result, rendered };

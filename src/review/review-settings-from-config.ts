@@ -20,6 +20,7 @@ export function reviewSettingsFrom(config: GicConfig, overrides: Partial<ReviewB
     useModel: config.review.useModel,
     base: config.review.base,
     fixSuggestions: config.review.fixSuggestions,
+    failOn: config.review.failOn,
     ...(config.gerrit.user !== undefined ? { account: config.gerrit.user } : {}),
     ...overrides,
   };

@@ -25,6 +25,8 @@ export interface ReviewBotSettings {
    * `repository` (the target branch's policy files through Gerrit, plus the configured mesh's workloads).
    */
   readonly base: 'mesh' | 'repository';
+  /** The lowest level of a finding the patch set introduces that votes -1 (default error). */
+  readonly failOn: 'error' | 'warning' | 'info';
   /** How mechanical fixes are posted as Gerrit fix suggestions (fix-suggestion-mode.ts). */
   readonly fixSuggestions: FixSuggestionSetting;
   /** Add the model's note to the message (clearly marked) when a model is configured. */
@@ -52,6 +54,7 @@ export const DEFAULT_REVIEW_SETTINGS = {
   useModel: false,
   base: 'mesh',
   fixSuggestions: 'auto',
+  failOn: 'error',
   claimMs: 120_000,
   retryBaseMs: 2_000,
   retryMaxMs: 300_000,
