@@ -34,6 +34,8 @@ export interface ReviewCommandResult {
   readonly dryRun?: unknown;
   readonly inputErrors?: unknown;
   readonly verified: boolean;
+  /** Why the review is not verified (empty when it is). */
+  readonly blockers: readonly string[];
   readonly vote: -1 | 0 | 1;
   readonly label: { readonly name: string; readonly available: boolean };
   /** Each with `fixes` where the fix is mechanical: Gerrit fix suggestions (a proven text replacement). */
@@ -56,6 +58,7 @@ function toResult(review: PatchSetReview, label: string, posted: boolean, reason
     files: review.files,
     ...(r !== undefined ? { validation: r.validation, diff: r.diff, findings: r.findings, newFindings: r.newFindings, dryRun: r.dryRun, inputErrors: r.inputErrors } : {}),
     verified: r?.verified ?? false,
+    blockers: r?.blockers ?? [],
     vote: review.rendered?.vote ?? 0,
     label: { name: label, available: review.labelAvailable },
     comments: review.rendered?.comments ?? [],
