@@ -34,7 +34,15 @@ export function documentAt(line: number): DocumentMatch {
   return (d) => d.source.line === line;
 }
 
+/**
+ * Fixes computed per review at most: each costs a parse of its file, and a review only posts a capped
+ * number of comments (a hostile patch set with thousands of findings gets the rest as text).
+ */
+export const MAX_FIXES_PER_REVIEW = 100;
+
 export class ReviewFixes {
+  private computed = 0;
+
   constructor(
     /** The changed files' new text by path. */
     private readonly texts: ReadonlyMap<string, string>,
@@ -46,7 +54,8 @@ export class ReviewFixes {
   fixFor(path: string, match: DocumentMatch, edit: MechanicalEdit, description?: string): ReviewFix | undefined {
     const text = this.texts.get(path);
     const candidates = this.documents.filter((d) => d.file === path && match(d));
-    if (text === undefined || candidates.length !== 1) return undefined;
+    if (text === undefined || candidates.length !== 1 || this.computed >= MAX_FIXES_PER_REVIEW) return undefined;
+    this.computed++;
     const replacement = sourceReplacement(text, path, candidates[0]!.index, edit);
     if (replacement === undefined) return undefined;
     return { description: description ?? describeEdit(edit), replacements: [{ path, ...replacement }] };

@@ -3,11 +3,12 @@
 // The node is found with the yaml library's source ranges; quoting style, indentation and comments are
 // kept. No replacement is returned unless it is proven: the file with the replacement applied is parsed
 // again by gic's own reader and must give exactly the edited document, every other document unchanged and
-// no new parse problem. Pure.
+// no new parse problem. Pure (the last file read is remembered, so several fixes in one file parse it once).
 import { isMap, isPair, isScalar, isSeq, type Node, parseAllDocuments, Scalar } from 'yaml';
 
 import { parseFieldPath } from '../parse/field-path.js';
 import { parseDocuments } from '../parse/parse-documents.js';
+import type { ParseResult } from '../parse/parsed-document.js';
 import { applyEditToValue, type MechanicalEdit } from './mechanical-edit.js';
 import { sameJson } from './same-json.js';
 
@@ -50,6 +51,14 @@ function documentNodes(text: string): Node[] {
     visit(doc.contents, 0);
   }
   return out;
+}
+
+/** The last file read: a review asks for several fixes in one file in a row. */
+let lastRead: { readonly text: string; readonly file: string; readonly nodes: Node[]; readonly before: ParseResult } | undefined;
+
+function readOnce(text: string, file: string): { nodes: Node[]; before: ParseResult } {
+  if (lastRead?.text !== text || lastRead.file !== file) lastRead = { text, file, nodes: documentNodes(text), before: parseDocuments(text, file) };
+  return lastRead;
 }
 
 /** The node at `path` under `root` and the pair holding it when it is a map value. */
@@ -159,11 +168,11 @@ function textEdits(text: string, document: Node, edit: MechanicalEdit): TextEdit
  * counted), proven by parsing the result; undefined when the edit cannot be made or proven.
  */
 export function sourceReplacement(text: string, file: string, index: number, edit: MechanicalEdit): SourceReplacement | undefined {
-  const document = documentNodes(text)[index];
+  const { nodes, before } = readOnce(text, file);
+  const document = nodes[index];
   if (document === undefined) return undefined;
   const candidates = textEdits(text, document, edit);
   if (candidates.length === 0) return undefined;
-  const before = parseDocuments(text, file);
   const expected = before.documents[index] === undefined ? undefined : applyEditToValue(before.documents[index].value, edit);
   if (expected === undefined) return undefined;
   const proven = candidates.find((change) => {
