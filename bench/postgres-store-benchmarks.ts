@@ -7,15 +7,27 @@
 //   pg-append-three-replicas      three processes (replicas), 16 in flight each; chain verified and
 //                                 every acknowledged entry checked after                   >= 1,000 /s
 //   pg-verify                     verifyAudit over the whole log                           >= 10,000 /s
+//   pg-verify-large               verifyAudit (a fresh read-only store, as `gic audit verify`) over
+//                                 200,000 entries written straight into the tables        >= 10,000 /s
+//   pg-verify-large-heap-growth   the live heap while that verify runs again (a full GC every 50 ms),
+//                                 above the heap before it: the cursor keeps it bounded      < 64 MB
 //   pg-proposal-roundtrip-p99     saveProposal + getProposal, one after the other (p50 in details) < 20 ms
 // Each in-process figure carries CPU µs per operation and the process's RSS, the basis of the
 // production overlay's resource requests (deploy/overlays/production).
 // Usage: npx tsx bench/postgres-store-benchmarks.ts [--scale F]
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 
+import pg from 'pg';
+
+import { sealAuditEntry } from '../src/store/audit-chain.js';
+import { checkAuditEntryInput } from '../src/store/audit-entry-input-schema.js';
+import { AUDIT_COLUMNS, auditRowValues } from '../src/store/audit-row.js';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres-store.js';
-import type { AuditEntryInput } from '../src/store/store.js';
+import { QUERIES } from '../src/store/store-queries.js';
+import type { AuditEntry, AuditEntryInput, AuditVerifyResult } from '../src/store/store.js';
 import { createTestDatabase } from '../test/peers/postgres/postgres-databases.js';
 import { startPostgres } from '../test/peers/postgres/start-postgres.js';
 import { runAppendWorkers } from '../test/support/run-append-workers.js';
@@ -27,6 +39,10 @@ const { results, record, progress } = benchRecorder('bench:postgres');
 const round = roundFigure;
 const count = (n: number): number => Math.max(10, Math.round(n * scale));
 const rssMB = (): number => round(process.memoryUsage().rss / 1024 / 1024);
+const MB = 1024 * 1024;
+// A full collection before a heap baseline, so that garbage left by earlier benchmarks is not counted.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 
 function entry(i: number): AuditEntryInput {
   return {
@@ -39,6 +55,67 @@ function entry(i: number): AuditEntryInput {
     evidence: { proposal: `p-${i}`, verified: true, granted: ['release-managers may now POST /api/builds* on builds/build-trigger'], dryRun: { accepted: true, mode: 'server' } },
     durationMs: 40 + (i % 100),
   };
+}
+
+/**
+ * Writes `n` sealed entries straight into the tables of a migrated store (500-row INSERTs on one
+ * connection, no entry kept beyond its batch) and moves the chain head: a big, intact log, fast.
+ */
+async function writeLog(url: string, n: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const width = AUDIT_COLUMNS.length;
+    const now = new Date('2026-12-07T10:00:00.000Z');
+    let tail: AuditEntry | undefined;
+    for (let from = 0; from < n; from += 500) {
+      const batch: AuditEntry[] = [];
+      for (let i = from; i < Math.min(n, from + 500); i++) batch.push((tail = sealAuditEntry(tail, checkAuditEntryInput(entry(i)), now)));
+      const values = batch.map((_, row) => `(${AUDIT_COLUMNS.map((_c, col) => `$${row * width + col + 1}`).join(', ')})`).join(', ');
+      await client.query(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${values}`, batch.flatMap(auditRowValues));
+    }
+    if (tail !== undefined) await client.query(QUERIES.updateAuditHead, [tail.seq, tail.hash]);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * One verifyAudit while the heap is sampled every 5 ms. `live`: a full GC before each sample (every
+ * 50 ms), so the peak is what verification keeps, not garbage V8 has not collected yet (which is what
+ * the plain peak mostly is: V8 lets it pile up while the heap has room).
+ */
+async function verifyWatchingHeap(store: PostgresStore, live: boolean): Promise<{ result: AuditVerifyResult; seconds: number; cpuMicros: number; heapBeforeMB: number; heapPeakMB: number; heapGrowthMB: number; rssBeforeMB: number; rssGrowthMB: number }> {
+  collectGarbage();
+  const before = process.memoryUsage();
+  let peakHeap = before.heapUsed;
+  let peakRss = before.rss;
+  const sample = (): void => {
+    if (live) collectGarbage();
+    const now = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, now.heapUsed);
+    peakRss = Math.max(peakRss, now.rss);
+  };
+  const sampler = setInterval(sample, live ? 50 : 5);
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  try {
+    const result = await store.verifyAudit();
+    const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
+    return {
+      result,
+      seconds,
+      cpuMicros: used.user + used.system,
+      heapBeforeMB: round(before.heapUsed / MB),
+      heapPeakMB: round(peakHeap / MB),
+      heapGrowthMB: round((peakHeap - before.heapUsed) / MB),
+      rssBeforeMB: round(before.rss / MB),
+      rssGrowthMB: round((peakRss - before.rss) / MB),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
 }
 
 const peer = await startPostgres();
@@ -94,6 +171,31 @@ try {
   const acknowledged = reports.every((r) => r.seqs.length === n && r.seqs.every((seq, i) => entries[seq - 1]?.actor === `proc:${r.name}` && (entries[seq - 1]?.evidence as { i?: number } | undefined)?.i === i));
   const intact = check.ok && entries.length === 3 * n && acknowledged;
   record('pg-append-three-replicas', intact ? (3 * n) / (wallMs / 1000) : Number.NaN, 'appends/s', { min: 1_000 }, { processes: 3, appendsPerProcess: n, seconds: round(wallMs / 1000), perProcessPerSecond: reports.map((r) => round(n / (r.elapsedMs / 1000))), verified: check.ok });
+
+  // Verify on a big log: throughput, and the heap it takes (bounded: one FETCH page at a time).
+  const big = await createTestDatabase(peer.info, 'gic_bench');
+  await (await openPostgresStore({ url: big.url })).close();
+  const bigN = count(200_000);
+  progress(`pg-verify-large: writing ${bigN} entries`);
+  await writeLog(big.url, bigN);
+  const verifier = await openPostgresStore({ url: big.url, readOnly: true, poolSize: 1 });
+  progress(`pg-verify-large: verifying ${bigN} entries`);
+  const timed = await verifyWatchingHeap(verifier, false);
+  progress(`pg-verify-large: verifying again, a full GC every 50 ms (live heap)`);
+  const live = await verifyWatchingHeap(verifier, true);
+  await verifier.close();
+  const memory = {
+    liveHeapGrowthMB: live.heapGrowthMB,
+    heapBeforeMB: timed.heapBeforeMB,
+    heapPeakWithGarbageMB: timed.heapPeakMB,
+    rssBeforeMB: timed.rssBeforeMB,
+    rssGrowthMB: Math.max(timed.rssGrowthMB, live.rssGrowthMB),
+    fetchSize: 1_000,
+  };
+  const bigIntact = timed.result.ok && timed.result.entries === bigN && live.result.ok;
+  record('pg-verify-large', bigIntact ? bigN / timed.seconds : Number.NaN, 'entries/s', { min: 10_000 }, { entries: timed.result.entries, seconds: round(timed.seconds), cpuMicrosPerEntry: round(timed.cpuMicros / bigN), ...memory });
+  record('pg-verify-large-heap-growth', bigIntact ? live.heapGrowthMB : Number.NaN, 'MB', { max: 64 }, { entries: live.result.entries, ...memory });
+  await big.drop();
 } finally {
   await peer.stop();
 }

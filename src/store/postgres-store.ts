@@ -3,7 +3,8 @@
 // PostgreSQL's own is locking: migrations run under a transaction-scoped advisory lock so replicas that
 // start together apply each once; every audit append locks the chain head row (SELECT ... FOR UPDATE)
 // in READ COMMITTED, so appends from all replicas are serialized and the chain never forks; verify reads
-// the head and the rows in one REPEATABLE READ snapshot. Appends of one process are committed in groups
+// the head and the rows in one REPEATABLE READ snapshot, the rows page by page through a server-side
+// cursor (bounded memory however long the log). Appends of one process are committed in groups
 // (one transaction, one multi-row INSERT). The review bot's ledger uses the same portable statements
 // as SQLite; claiming locks the next claimable row with FOR UPDATE SKIP LOCKED, so workers of all
 // replicas take different rows at once without a leader. A transaction that lost a race (serialization failure,
@@ -15,7 +16,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 import { AppError } from '../errors.js';
-import { sealAfterTail, verifyAuditChain, type AuditHead } from './audit-chain.js';
+import { auditChainVerifier, sealAfterTail, type AuditHead } from './audit-chain.js';
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { AUDIT_COLUMNS, auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
@@ -45,10 +46,15 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** application_name shown in pg_stat_activity (default `gic`). */
   readonly applicationName?: string;
+  /** Audit rows fetched per round trip from the cursor verification reads through (default 1,000; 1-100,000). */
+  readonly verifyFetchSize?: number;
 }
 
 /** Key of the advisory lock held while migrations are applied (any constant shared by every gic). */
 const MIGRATION_LOCK_KEY = 0x67_69_63_01; // 'gic' 1
+
+/** Audit rows per FETCH while verifying: a page at a time is all the memory verification holds. */
+const VERIFY_FETCH_SIZE = 1_000;
 
 /** Entries committed in one transaction at most (12 parameters each, far below PostgreSQL's 65,535). */
 const MAX_GROUP = 256;
@@ -95,6 +101,7 @@ export class PostgresStore implements Store {
   private readonly clock: () => Date;
   private readonly newId: () => string;
   private readonly retryForMs: number;
+  private readonly verifyFetchSize: number;
   private readonly pendingAppends: PendingAppend[] = [];
   private appending: Promise<void> | undefined;
   private closed = false;
@@ -107,6 +114,10 @@ export class PostgresStore implements Store {
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.retryForMs = options.retryForMs ?? 30_000;
+    this.verifyFetchSize = options.verifyFetchSize ?? VERIFY_FETCH_SIZE;
+    if (!Number.isSafeInteger(this.verifyFetchSize) || this.verifyFetchSize < 1 || this.verifyFetchSize > 100_000) {
+      throw new AppError('internal', `verifyFetchSize must be a whole number from 1 to 100,000, not ${String(options.verifyFetchSize)}`);
+    }
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
@@ -201,11 +212,23 @@ export class PostgresStore implements Store {
     });
   }
 
+  /**
+   * Streams the log through the chain verifier with bounded memory: the head and the rows come from one
+   * REPEATABLE READ snapshot, the rows through a server-side cursor, `verifyFetchSize` rows per FETCH
+   * (each FETCH is its own statement, so the statement timeout applies per page, not to the whole log).
+   * A retried attempt (lost connection) starts over with a fresh verifier.
+   */
   async verifyAudit(): Promise<AuditVerifyResult> {
     return this.transaction('verifying the audit log', 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', async (client) => {
       const head = toHead((await client.query(QUERIES.auditHead)).rows[0] as Row | undefined);
-      const rows = (await client.query(QUERIES.auditAll)).rows as AuditRow[];
-      return verifyAuditChain(rows, head);
+      const verifier = auditChainVerifier(head);
+      await client.query(`DECLARE audit_rows NO SCROLL CURSOR FOR ${QUERIES.auditAll}`);
+      const fetch = `FETCH ${this.verifyFetchSize} FROM audit_rows`;
+      for (let page = (await client.query(fetch)).rows as AuditRow[]; page.length > 0; page = (await client.query(fetch)).rows as AuditRow[]) {
+        for (const row of page) verifier.push(row);
+      }
+      await client.query('CLOSE audit_rows');
+      return verifier.end();
     });
   }
 
