@@ -82,6 +82,17 @@ describe('gic analyze', () => {
       expect(res.locations[0]?.physicalLocation.artifactLocation.uri).toBe(fixture('authz-values.yaml'));
       expect(res.locations[0]?.physicalLocation.region.startLine).toBeGreaterThan(0);
     }
+    // The mechanical fix of the lower-case method, as a SARIF fix that rewrites exactly the value.
+    const withFixes = (r?.results ?? []) as unknown as { ruleId: string; locations: { physicalLocation: { region: { startLine: number } } }[]; fixes?: { description: { text: string }; artifactChanges: { artifactLocation: { uri: string }; replacements: { deletedRegion: { startLine: number; startColumn: number; endLine: number; endColumn: number }; insertedContent: { text: string } }[] }[] }[] }[];
+    const method = withFixes.find((x) => x.ruleId === 'GIC104' && x.fixes !== undefined);
+    const change = method?.fixes?.[0]?.artifactChanges[0];
+    expect(change?.artifactLocation.uri).toBe(fixture('authz-values.yaml'));
+    const region = change?.replacements[0]?.deletedRegion;
+    expect(region?.startLine).toBe(method?.locations[0]?.physicalLocation.region.startLine);
+    const line = readFileSync(fixture('authz-values.yaml'), 'utf8').split('\n')[(region?.startLine ?? 1) - 1] ?? '';
+    expect(line.slice((region?.startColumn ?? 1) - 1, (region?.endColumn ?? 1) - 1).toUpperCase()).toBe(change?.replacements[0]?.insertedContent.text.toUpperCase());
+    expect(change?.replacements[0]?.insertedContent.text).toMatch(/GET/);
+    expect(withFixes.filter((x) => x.fixes !== undefined).every((x) => ['GIC104', 'GIC105', 'GIC118', 'GIC100'].includes(x.ruleId))).toBe(true);
   });
 
   it('prints human text with the fix, the docs link and the level the witness proves', async () => {

@@ -71,7 +71,11 @@ export const analyzeCommand: Command = {
     for (const s of report.skipped) logger.debug('analyzer skipped: input missing', { analyzer: s.name, missing: s.missing });
     for (const failure of report.failures ?? []) logger.error('analyzer failed on a resource (a gic bug; its other findings stand)', { failure });
     if (format === 'json') writeJson(io, { ...report, inputErrors });
-    else if (format === 'sarif') writeJson(io, renderSarif(report, VERSION));
+    else if (format === 'sarif') {
+      const { documentNamed, ReviewFixes } = await import('../../copilot/review-fixes.js');
+      const fixes = new ReviewFixes(new Map(sources.map((s) => [s.file, s.text])), snapshot.documents);
+      writeJson(io, renderSarif(report, VERSION, (f) => (f.resource === null ? undefined : fixes.fixFor(f.source.slice(0, f.source.lastIndexOf(':')), documentNamed(f.resource.kind, f.resource.namespace, f.resource.name), f.edit!, f.fix))));
+    }
     else io.stdout(renderInputErrors(inputErrors, values) + renderAnalyzeReport(report, { mesh: paths }));
     // Accepted input errors still show as GIC600 findings but no longer decide the exit code.
     const counted = allowsInputErrors(values) ? { ...report, summary: { ...report.summary, errors: report.summary.errors - report.findings.filter((f) => f.code === INPUT_ERROR_CODE).length } } : report;
