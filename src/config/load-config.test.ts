@@ -30,6 +30,17 @@ describe('loadConfig', () => {
     await expect(loadConfig({ env: { GIC_REVIEW_BASE: 'branch' }, flags: {}, readFile })).rejects.toThrow(/review\.base/);
   });
 
+  it('review.fixSuggestions and review.failOn: defaults, environment, flags, anything else refused', async () => {
+    const defaults = (await loadConfig({ env: {}, flags: {}, readFile })).config.review;
+    expect([defaults.fixSuggestions, defaults.failOn]).toEqual(['auto', 'error']);
+    const fromEnv = (await loadConfig({ env: { GIC_REVIEW_FIX_SUGGESTIONS: 'text', GIC_REVIEW_FAIL_ON: 'warning' }, flags: {}, readFile })).config.review;
+    expect([fromEnv.fixSuggestions, fromEnv.failOn]).toEqual(['text', 'warning']);
+    const fromFlags = (await loadConfig({ env: { GIC_REVIEW_FIX_SUGGESTIONS: 'text' }, flags: { 'review-fix-suggestions': 'robot-comments', 'review-fail-on': 'info' }, readFile })).config.review;
+    expect([fromFlags.fixSuggestions, fromFlags.failOn]).toEqual(['robot-comments', 'info']);
+    await expect(loadConfig({ env: { GIC_REVIEW_FIX_SUGGESTIONS: 'robots' }, flags: {}, readFile })).rejects.toThrow(/review\.fixSuggestions/);
+    await expect(loadConfig({ env: { GIC_REVIEW_FAIL_ON: 'fatal' }, flags: {}, readFile })).rejects.toThrow(/review\.failOn/);
+  });
+
   it('layers defaults <- file (GIC_CONFIG) <- environment <- flags', async () => {
     const fileOnly = await loadConfig({ env: { GIC_CONFIG: 'gic.yaml' }, readFile });
     expect(fileOnly.file).toBe('gic.yaml');
