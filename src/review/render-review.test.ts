@@ -22,6 +22,7 @@ function result(extra: Partial<ReviewResult> = {}): ReviewResult {
     verified: true,
     vote: 1,
     comments: [],
+    blockers: [],
     summary: 'verified',
     message: '',
     ...extra,

@@ -117,7 +117,7 @@ export function renderReview(result: ReviewResult, settings: Pick<ReviewBotSetti
   lines.push(`Dry-run: ${result.dryRun.results.length === 0 ? 'nothing to dry-run' : rejected.length === 0 ? `accepted (${result.dryRun.results[0]?.mode ?? 'offline'})` : `${rejected.length} rejected (${rejected.map((r) => `${r.kind} ${r.namespace}/${r.name}`).join(', ')})`}`);
   const count = (level: string): number => result.findings.filter((f) => f.level === level).length;
   lines.push(`Findings: ${count('error')} error, ${count('warning')} warning, ${count('info')} info; introduced by this patch set: ${result.newFindings.length === 0 ? 'none' : result.newFindings.map((f) => `${f.code} (${f.level})`).join(', ')}`);
-  if (result.vote !== 0 && (result.blockers ?? []).length > 0) lines.push(`Not verified because: ${result.blockers.join('; ')}`);
+  if (result.vote !== 0 && result.blockers.length > 0) lines.push(`Not verified because: ${result.blockers.join('; ')}`);
   if (result.inputErrors.length > 0) lines.push(`Input errors: ${result.inputErrors.length} (the engine could not read part of the input, so nothing here is verified): ${result.inputErrors.slice(0, 5).map((e) => `${e.file}:${e.line} ${e.message}`).join('; ')}`);
   if (omitted > 0) lines.push(`Inline comments: ${kept.length} posted, ${omitted} more left out (run gic review for all of them).`);
   if (result.vote !== 0 && !options.labelAvailable) lines.push(`No vote: the label ${settings.label} does not exist on this change (or gic may not vote on it); the review would have voted ${result.vote > 0 ? '+1' : '-1'}.`);
