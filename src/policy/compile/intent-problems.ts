@@ -75,18 +75,31 @@ function sampleTarget(intent: Intent, mesh: Mesh): { workload: string; ports: re
 }
 
 /**
- * The issuer of a RequestAuthentication that can cover the target's namespace (root or its own), with
- * an audience that rule accepts (a sample token must be one the mesh would accept).
+ * A token the mesh would accept on the target workload: the first jwtRule of a RequestAuthentication
+ * that covers it (one selecting it in its namespace first, then its namespace-wide one, then the root
+ * namespace's), with an audience that rule accepts and sent where the rule reads tokens (its first
+ * `fromHeaders` header or `fromParams` parameter; else the Authorization header).
  */
-function sampleToken(intent: Intent, mesh: Mesh): { iss: string; aud?: string } {
+function sampleToken(intent: Intent, mesh: Mesh, workload: string): { iss: string; aud?: string; header?: string; param?: string } {
   const root = mesh.meshConfig.rootNamespace;
-  for (const r of mesh.requestAuthentications) {
-    if (r.namespace !== root && r.namespace !== intent.target.namespace) continue;
+  const labels = mesh.workloads.find((w) => w.namespace === intent.target.namespace && w.name === workload)?.labels;
+  const selects = (r: Mesh['requestAuthentications'][number]): boolean => {
+    const match = r.spec.selector?.matchLabels;
+    return match !== undefined && labels !== undefined && Object.entries(match).every(([k, v]) => labels[k] === v);
+  };
+  const wide = (r: Mesh['requestAuthentications'][number]): boolean => r.spec.selector?.matchLabels === undefined;
+  const ranked = [
+    ...mesh.requestAuthentications.filter((r) => r.namespace === intent.target.namespace && selects(r)),
+    ...mesh.requestAuthentications.filter((r) => r.namespace === intent.target.namespace && wide(r)),
+    ...mesh.requestAuthentications.filter((r) => r.namespace === root && r.namespace !== intent.target.namespace && (wide(r) || selects(r))),
+  ];
+  for (const r of ranked) {
     const rule = r.spec.jwtRules?.find((j) => typeof j.issuer === 'string' && j.issuer !== '');
-    if (rule?.issuer !== undefined) {
-      const aud = rule.audiences?.find((a) => typeof a === 'string' && a !== '');
-      return { iss: rule.issuer, ...(aud !== undefined ? { aud } : {}) };
-    }
+    if (rule?.issuer === undefined) continue;
+    const aud = rule.audiences?.find((a) => typeof a === 'string' && a !== '');
+    const header = rule.fromHeaders?.[0]?.name;
+    const param = header === undefined ? rule.fromParams?.[0] : undefined;
+    return { iss: rule.issuer, ...(aud !== undefined ? { aud } : {}), ...(header !== undefined ? { header } : {}), ...(param !== undefined ? { param } : {}) };
   }
   return { iss: 'https://issuer.gic.invalid' };
 }
@@ -108,7 +121,7 @@ export function intentSamples(intent: Intent, mesh: Mesh): AccessRequest[] {
         ...(http ? { method: pick(op.methods, 'GET'), path: samplePath(op.paths?.[0]) } : {}),
         ...(op.hosts !== undefined && op.hosts[0] !== undefined ? { host: op.hosts[0].replace(/\*/g, 'x') } : {}),
       };
-      Object.assign(request, sampleCaller(s, intent, mesh, td));
+      Object.assign(request, sampleCaller(s, intent, mesh, td, target.workload));
       out.push(request);
     }
   }
@@ -126,14 +139,14 @@ function samplePath(pattern: string | undefined): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 
-function sampleCaller(s: Subject, intent: Intent, mesh: Mesh, td: string): Partial<AccessRequest> {
+function sampleCaller(s: Subject, intent: Intent, mesh: Mesh, td: string, workload: string): Partial<AccessRequest> {
   const somePeer = { principal: `${td}/ns/gic-sample/sa/gic-sample` };
   if ('serviceAccount' in s) return { from: { principal: `${td}/ns/${s.serviceAccount.replace('/', '/sa/')}` } };
   if ('namespace' in s) return { from: { principal: `${td}/ns/${s.namespace}/sa/default` } };
   if ('gerritGroup' in s) {
     const value = intent.groupIds?.[s.gerritGroup] ?? s.gerritGroup;
-    return { from: somePeer, jwt: { ...sampleToken(intent, mesh), sub: 'gic-sample', claims: { [intent.groupsClaim ?? 'groups']: [value] } } };
+    return { from: somePeer, jwt: { ...sampleToken(intent, mesh, workload), sub: 'gic-sample', claims: { [intent.groupsClaim ?? 'groups']: [value] } } };
   }
-  if ('authenticatedUser' in s) return { from: somePeer, jwt: { ...sampleToken(intent, mesh), sub: 'gic-sample' } };
+  if ('authenticatedUser' in s) return { from: somePeer, jwt: { ...sampleToken(intent, mesh, workload), sub: 'gic-sample' } };
   return { from: somePeer };
 }

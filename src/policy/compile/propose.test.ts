@@ -3,7 +3,7 @@
 // mesh, a non-empty diff equal to the intent, sample requests deciding as asked, and no new analyzer
 // error; Gerrit groups decide only when a Gerrit source says they exist or not. Extending a policy
 // keeps its file's comments, and a policy about other callers and operations is never extended.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -29,6 +29,20 @@ const intent = (overrides: Partial<Intent> = {}): Intent =>
 function failed(proposal: Proposal): CheckName[] {
   return proposal.checks.filter((c) => c.ok === false).map((c) => c.name);
 }
+
+describe('propose: sample tokens the mesh accepts', () => {
+  const demoDir = join(import.meta.dirname, '../../../examples/demo-mesh');
+  const demoSources = readdirSync(demoDir).filter((f) => f.endsWith('.yaml')).map((f) => ({ file: f, text: readFileSync(join(demoDir, f), 'utf8') }));
+  const demo = parseMesh(demoSources).mesh;
+
+  it('a group grant verifies where the RequestAuthentication wants an audience or reads tokens from another header', () => {
+    // gerrit/gerrit: audiences ["gerrit"]; ci/ci-dashboard: the token in x-forwarded-access-token.
+    for (const target of [{ namespace: 'gerrit', workload: 'gerrit' }, { namespace: 'ci', workload: 'ci-dashboard' }]) {
+      const proposal = propose(intent({ subjects: [{ gerritGroup: 'release-managers' }], target, operations: [{ methods: ['GET'], paths: ['/a/projects/*'] }] }), demo, { sources: demoSources });
+      expect(failed(proposal), `${target.namespace}/${target.workload}`).toEqual([]);
+    }
+  });
+});
 
 describe('propose: what verified means', () => {
   it('verifies a valid intent on an existing workload whose diff is exactly the intent', () => {
