@@ -54,6 +54,20 @@ describe('mechanical fixes on the analyzer fixtures', () => {
     });
   }
 
+  it('gives no edit where the fix needs judgement: a Service port that maps to different workload ports', () => {
+    const deployment = (name: string, port: number): string =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${name}, namespace: web}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}, tier: web}}\n    spec: {containers: [{name: c, image: x, ports: [{containerPort: ${port}}]}]}\n`;
+    const service = (name: string, port: number): string => `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: web}\nspec: {selector: {app: ${name}}, ports: [{name: http, port: 80, targetPort: ${port}}]}\n`;
+    const policy = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: {name: tier, namespace: web}\nspec:\n  selector: {matchLabels: {tier: web}}\n  rules:\n  - to:\n    - operation: {ports: ["80"]}\n';
+    const text = ['apiVersion: v1\nkind: Namespace\nmetadata: {name: web, labels: {istio-injection: enabled}}\n', deployment('a', 8080), service('a', 8080), deployment('b', 9090), service('b', 9090), policy].join('---\n');
+    const gic118 = analyze('web.yaml', text).filter((f) => f.code === 'GIC118');
+    expect(gic118).toHaveLength(1);
+    expect(gic118[0]?.edit).toBeUndefined();
+    // The same with one workload: mechanical.
+    const one = ['apiVersion: v1\nkind: Namespace\nmetadata: {name: web, labels: {istio-injection: enabled}}\n', deployment('a', 8080), service('a', 8080), policy].join('---\n');
+    expect(analyze('web.yaml', one).find((f) => f.code === 'GIC118')?.edit).toEqual({ kind: 'set-value', field: 'spec.rules[0].to[0].operation.ports[0]', value: '8080' });
+  });
+
   it('covers every kind of mechanical fix the analyzers and validation give', () => {
     expect(new Set(fixed)).toEqual(new Set(['GIC100 rename-key', 'GIC104 set-value', 'GIC105 insert-after', 'GIC118 set-value']));
   });

@@ -49,5 +49,9 @@ describe('checkStructure', () => {
     expect(edits({ Action: 'DENY' })).toEqual([{ kind: 'rename-key', field: 'spec.Action', key: 'action' }]);
     expect(edits({ rule: [], rules: [] })).toEqual([undefined]);
     expect(edits({ frobnicate: 1 })).toEqual([undefined]);
+    // Two fields equally near: a person chooses.
+    const twoNear = new FindingCollector(() => 1);
+    checkStructure({ a: 1 }, { type: 'object', properties: { ab: { type: 'integer' }, ac: { type: 'integer' } } } as never, ['spec'], twoNear);
+    expect(twoNear.errors.map((e) => e.edit)).toEqual([undefined]);
   });
 });

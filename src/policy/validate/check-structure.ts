@@ -53,8 +53,8 @@ export function checkStructure(value: unknown, schema: CrdSchema, path: PathSegm
         } else if (schema.preserveUnknownFields !== true) {
           const known = props === undefined ? [] : Object.keys(props);
           // A near miss of exactly one known field that is not set already is a mechanical fix.
-          const meant = nearMiss(key, known);
-          const rename = meant !== undefined && record[meant] === undefined ? meant : undefined;
+          const near = known.filter((k) => nearMiss(key, [k]) !== undefined);
+          const rename = near.length === 1 && record[near[0]!] === undefined ? near[0] : undefined;
           out.add(
             'crd.unknown-field',
             [...path, key],

@@ -18,6 +18,8 @@ export const servicePortInsteadOfTargetPort = defineAnalyzer({
   analyze(ctx, p) {
     const action = p.spec.action ?? 'ALLOW';
     const workloads = ctx.workloadsOf(p);
+    const targetsOf = (w: (typeof workloads)[number], port: number): (number | undefined)[] =>
+      ctx.servicesFor(w).flatMap((s) => s.ports.filter((x) => x.port === port).map((sp) => targetPortOf(sp, targetOfWorkload(w, ctx.trustDomains[0] ?? 'cluster.local'))));
     (p.spec.rules ?? []).forEach((rule, r) => {
       (rule.to ?? []).forEach((t, i) => {
         for (const field of ['ports', 'notPorts'] as const) {
@@ -36,13 +38,16 @@ export const servicePortInsteadOfTargetPort = defineAnalyzer({
                   witness = ctx.witness(request, action === 'ALLOW' ? 'DENY' : 'ALLOW', `a request on workload port ${target} (Service port ${port}) is not matched by the rule`);
                 }
                 const at = `spec.rules[${r}].to[${i}].operation.${field}[${j}]`;
+                // Writing the workload port is mechanical only when every selected workload receives
+                // this Service port on that one workload port.
+                const mechanical = workloads.every((other) => targetsOf(other, port).every((t) => t === target) && targetsOf(other, port).length > 0);
                 ctx.report('GIC118', {
                   target: p,
                   field: at,
                   args: { port, service: `${s.namespace}/${s.name}`, targetPort: target },
                   effect: 'Policies match the port the workload receives on, so this value never matches',
                   fix: `write "${target}"`,
-                  edit: { kind: 'set-value', field: at, value: String(target) },
+                  ...(mechanical ? { edit: { kind: 'set-value' as const, field: at, value: String(target) } } : {}),
                   ...(witness === undefined ? {} : { witness }),
                 });
                 return;
