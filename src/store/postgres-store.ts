@@ -4,7 +4,8 @@
 // start together apply each once; every audit append locks the chain head row (SELECT ... FOR UPDATE)
 // in READ COMMITTED, so appends from all replicas are serialized and the chain never forks; verify reads
 // the head and the rows in one REPEATABLE READ snapshot, the rows page by page through a server-side
-// cursor (bounded memory however long the log). Appends of one process are committed in groups
+// cursor (bounded memory however long the log); iterateAudit (the export) streams the same way, on a
+// cursor of its own in one REPEATABLE READ snapshot. Appends of one process are committed in groups
 // (one transaction, one multi-row INSERT). The review bot's ledger uses the same portable statements
 // as SQLite; claiming locks the next claimable row with FOR UPDATE SKIP LOCKED, so workers of all
 // replicas take different rows at once without a leader. A transaction that lost a race (serialization failure,

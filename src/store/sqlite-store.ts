@@ -3,7 +3,8 @@
 // process's lock; every write in a BEGIN IMMEDIATE transaction that reads what it builds on (the chain
 // tail, the last turn) inside the transaction, retried with backoff on SQLITE_BUSY, so two processes on
 // one data directory never fork the audit chain or lose an entry. Migrations (migrations.ts) run at
-// open. Read-only opening (`gic audit verify|export`) never creates a file or directory. Times come from
+// open. Read-only opening (`gic audit verify|export`) never creates a file or directory. iterateAudit
+// (the export) reads on a read-only connection of its own, so its snapshot outlives awaits. Times come from
 // the injected clock. The work inside a transaction is synchronous, so calls interleaving in one
 // process cannot interleave inside a transaction; concurrent appends of one process are committed
 // together (group commit), so a busy server pays one fsync per group, not per entry.
