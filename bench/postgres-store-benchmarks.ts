@@ -11,6 +11,12 @@
 //                                 200,000 entries written straight into the tables        >= 10,000 /s
 //   pg-verify-large-heap-growth   the live heap while that verify runs again (a full GC every 50 ms),
 //                                 above the heap before it: the cursor keeps it bounded      < 64 MB
+//   pg-export-large               `gic audit export -o jsonl` (GIC_DATABASE_URL; verify, then the entries
+//                                 streamed through a cursor to stdout on /dev/null) of those 200,000
+//                                 entries, entries per second from start to end             >= 10,000 /s
+//   pg-export-large-heap-growth   the live heap while that export runs again (a full GC every 50 ms)
+//                                 above the heap before it (details: listAudit + one JSON document,
+//                                 the old way)                                               < 64 MB
 //   pg-proposal-roundtrip-p99     saveProposal + getProposal, one after the other (p50 in details) < 20 ms
 // Each in-process figure carries CPU µs per operation and the process's RSS, the basis of the
 // production overlay's resource requests (deploy/overlays/production).
@@ -31,6 +37,7 @@ import type { AuditEntry, AuditEntryInput, AuditVerifyResult } from '../src/stor
 import { createTestDatabase } from '../test/peers/postgres/postgres-databases.js';
 import { startPostgres } from '../test/peers/postgres/start-postgres.js';
 import { runAppendWorkers } from '../test/support/run-append-workers.js';
+import { measureExport } from './audit-export-measure.js';
 import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
@@ -195,6 +202,12 @@ try {
   const bigIntact = timed.result.ok && timed.result.entries === bigN && live.result.ok;
   record('pg-verify-large', bigIntact ? bigN / timed.seconds : Number.NaN, 'entries/s', { min: 10_000 }, { entries: timed.result.entries, seconds: round(timed.seconds), cpuMicrosPerEntry: round(timed.cpuMicros / bigN), ...memory });
   record('pg-verify-large-heap-growth', bigIntact ? live.heapGrowthMB : Number.NaN, 'MB', { max: 64 }, { entries: live.result.entries, ...memory });
+
+  // Export of the same log, as `gic audit export` runs it: throughput and the heap it takes.
+  progress(`pg-export-large: gic audit export -o jsonl of ${bigN} entries (timed, then the live heap), -o json, then listAudit for comparison`);
+  const exported = await measureExport(bigN, [], { GIC_DATABASE_URL: big.url }, () => openPostgresStore({ url: big.url, readOnly: true, poolSize: 1 }));
+  record('pg-export-large', exported.ok ? exported.entriesPerSecond : Number.NaN, 'entries/s', { min: 10_000 }, exported.details);
+  record('pg-export-large-heap-growth', exported.ok ? exported.liveHeapGrowthMB : Number.NaN, 'MB', { max: 64 }, exported.details);
   await big.drop();
 } finally {
   await peer.stop();

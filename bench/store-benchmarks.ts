@@ -9,6 +9,12 @@
 //   store-append-two-processes       two processes on one data dir, one after the other each, FULL (no target)
 //   store-append-two-processes-grouped  two processes, 16 in flight each, FULL           >= 1,000 /s
 //   store-verify                     verifyAudit over the whole log (entries per second)  >= 10,000 /s
+//   store-export-large               `gic audit export -o jsonl` (verify, then the entries streamed to
+//                                    stdout on /dev/null) of 200,000 entries written straight into the
+//                                    tables, entries per second from start to end       >= 10,000 /s
+//   store-export-large-heap-growth   the live heap while that export runs again (a full GC every 50 ms)
+//                                    above the heap before it: streamed, it stays bounded      < 64 MB
+//                                    (details: the live heap of listAudit + one JSON document, the old way)
 // Each in-process figure carries CPU µs per append. After the two-process runs, the chain is verified
 // and every acknowledged entry checked; a run that lost or forked anything records NaN (never passes).
 // Usage: npx tsx bench/store-benchmarks.ts [--scale F]   (F multiplies the entry counts; default 1)
@@ -16,11 +22,18 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 
-import { openSqliteStore, type SqliteStore } from '../src/store/sqlite-store.js';
-import type { AuditEntryInput } from '../src/store/store.js';
+import { sealAuditEntry } from '../src/store/audit-chain.js';
+import { checkAuditEntryInput } from '../src/store/audit-entry-input-schema.js';
+import { auditRowValues } from '../src/store/audit-row.js';
+import { toSqliteParameters } from '../src/store/sqlite-sql.js';
+import { openSqliteStore, STORE_FILE, type SqliteStore } from '../src/store/sqlite-store.js';
+import { QUERIES } from '../src/store/store-queries.js';
+import type { AuditEntry, AuditEntryInput } from '../src/store/store.js';
 import { runAppendWorkers, type WriterSpec } from '../test/support/run-append-workers.js';
+import { measureExport } from './audit-export-measure.js';
 import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
@@ -67,6 +80,28 @@ async function inProcess(name: string, n: number, inFlight: number, synchronous:
   return store;
 }
 
+/**
+ * A migrated store in a fresh data directory holding `n` sealed entries written straight into the
+ * tables (one transaction, no entry kept beyond its row) with the chain head moved: a big, intact log, fast.
+ */
+async function writeLog(n: number): Promise<string> {
+  const dataDir = freshDir();
+  await (await openSqliteStore({ dataDir, synchronous: 'normal' })).close();
+  const db = new DatabaseSync(join(dataDir, STORE_FILE));
+  try {
+    const insert = db.prepare(toSqliteParameters(QUERIES.insertAudit));
+    const now = new Date('2026-12-07T10:00:00.000Z');
+    let tail: AuditEntry | undefined;
+    db.exec('BEGIN');
+    for (let i = 0; i < n; i++) insert.run(...auditRowValues((tail = sealAuditEntry(tail, checkAuditEntryInput(entry(i)), now))));
+    if (tail !== undefined) db.prepare(toSqliteParameters(QUERIES.updateAuditHead)).run(tail.seq, tail.hash);
+    db.exec('COMMIT');
+  } finally {
+    db.close();
+  }
+  return dataDir;
+}
+
 async function twoProcesses(name: string, n: number, writers: readonly WriterSpec[], target: Target | null): Promise<void> {
   const dataDir = freshDir();
   progress(`${name}: ${writers.length} processes x ${n} appends (${writers.map((w) => w.inFlight ?? 1).join(', ')} in flight)`);
@@ -104,6 +139,15 @@ try {
     cpuMicrosPerEntry: round((verifyUsed.user + verifyUsed.system) / verified.entries),
   });
   await grouped.close();
+
+  // Export of a big log: throughput, and the heap it takes (bounded: streamed a page at a time).
+  const bigN = count(200_000);
+  progress(`store-export-large: writing ${bigN} entries`);
+  const bigDir = await writeLog(bigN);
+  progress(`store-export-large: gic audit export -o jsonl of ${bigN} entries (timed, then the live heap), -o json, then listAudit for comparison`);
+  const exported = await measureExport(bigN, ['--data-dir', bigDir], { GIC_DATABASE_URL: undefined, GIC_DATA_DIR: undefined }, () => openSqliteStore({ dataDir: bigDir, readOnly: true }));
+  record('store-export-large', exported.ok ? exported.entriesPerSecond : Number.NaN, 'entries/s', { min: 10_000 }, exported.details);
+  record('store-export-large-heap-growth', exported.ok ? exported.liveHeapGrowthMB : Number.NaN, 'MB', { max: 64 }, exported.details);
 
   await twoProcesses('store-append-two-processes', count(500), [{ name: 'a' }, { name: 'b' }], null);
   await twoProcesses('store-append-two-processes-grouped', count(5_000), [{ name: 'a', inFlight: 16 }, { name: 'b', inFlight: 16 }], { min: 1_000 });

@@ -2,6 +2,7 @@
 // that SQLite and PostgreSQL hold the same columns: the JSON fields (`models`, `evidence`) are stored as
 // their canonical JSON text. Decoding checks every column's type and format, because a row read back may
 // have been edited outside gic: a failure names the column (the verifier reports it as `malformed`).
+import { AppError } from '../errors.js';
 import { AUDIT_OUTCOMES, SHA256_HEX } from './audit-entry-input-schema.js';
 import { canonicalJson } from './canonical-json.js';
 import type { AuditEntry, AuditOutcome, ModelUse } from './store.js';
@@ -93,6 +94,27 @@ export function decodeAuditRow(row: AuditRow): AuditEntry {
     ...(evidence === undefined ? {} : { evidence }),
     ...(durationMs === undefined ? {} : { durationMs }),
   };
+}
+
+/**
+ * The entry a row read for listing or export holds; a malformed row is `store-corrupt`, naming the entry,
+ * the store (`where`) and the column (the same error for listAudit and iterateAudit on every store).
+ */
+export function decodeStoredAuditRow(row: AuditRow, where: string): AuditEntry {
+  try {
+    return decodeAuditRow(row);
+  } catch (error) {
+    if (error instanceof AuditRowError) throw new AppError('store-corrupt', `audit entry ${String(row.seq)} in ${where} is malformed: ${error.message} (gic audit verify)`, { cause: error });
+    throw error;
+  }
+}
+
+/** Rows per page of a streamed read of the log (iterateAudit, PostgreSQL verify): 1 to 100,000. */
+export function checkAuditPageSize(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 100_000) {
+    throw new AppError('internal', `${name} must be a whole number from 1 to 100,000, not ${String(value)}`);
+  }
+  return value;
 }
 
 function text(row: AuditRow, column: keyof AuditRow): string {

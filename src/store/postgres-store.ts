@@ -4,7 +4,8 @@
 // start together apply each once; every audit append locks the chain head row (SELECT ... FOR UPDATE)
 // in READ COMMITTED, so appends from all replicas are serialized and the chain never forks; verify reads
 // the head and the rows in one REPEATABLE READ snapshot, the rows page by page through a server-side
-// cursor (bounded memory however long the log). Appends of one process are committed in groups
+// cursor (bounded memory however long the log); iterateAudit (the export) streams the same way, on a
+// cursor of its own in one REPEATABLE READ snapshot. Appends of one process are committed in groups
 // (one transaction, one multi-row INSERT). The review bot's ledger uses the same portable statements
 // as SQLite; claiming locks the next claimable row with FOR UPDATE SKIP LOCKED, so workers of all
 // replicas take different rows at once without a leader. A transaction that lost a race (serialization failure,
@@ -18,7 +19,7 @@ import pg from 'pg';
 import { AppError } from '../errors.js';
 import { auditChainVerifier, sealAfterTail, type AuditHead } from './audit-chain.js';
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
-import { AUDIT_COLUMNS, auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
+import { AUDIT_COLUMNS, auditRowValues, checkAuditPageSize, decodeStoredAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { isConnectionFailure, isTransactionConflict, postgresError, redactUrl } from './postgres-errors.js';
@@ -27,7 +28,7 @@ import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
 import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
 import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant, GrantUpdate } from './review-ledger.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
-import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
+import type { AuditEntry, AuditEntryInput, AuditRange, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (sslmode etc. as node-postgres reads them). */
@@ -46,7 +47,7 @@ export interface PostgresStoreOptions {
   readonly statementTimeoutMs?: number;
   /** application_name shown in pg_stat_activity (default `gic`). */
   readonly applicationName?: string;
-  /** Audit rows fetched per round trip from the cursor verification reads through (default 1,000; 1-100,000). */
+  /** Audit rows fetched per round trip from the cursors verification and iterateAudit read through (default 1,000; 1-100,000). */
   readonly verifyFetchSize?: number;
 }
 
@@ -114,10 +115,7 @@ export class PostgresStore implements Store {
     this.clock = options.clock ?? (() => new Date());
     this.newId = options.newId ?? randomUUID;
     this.retryForMs = options.retryForMs ?? 30_000;
-    this.verifyFetchSize = options.verifyFetchSize ?? VERIFY_FETCH_SIZE;
-    if (!Number.isSafeInteger(this.verifyFetchSize) || this.verifyFetchSize < 1 || this.verifyFetchSize > 100_000) {
-      throw new AppError('internal', `verifyFetchSize must be a whole number from 1 to 100,000, not ${String(options.verifyFetchSize)}`);
-    }
+    this.verifyFetchSize = checkAuditPageSize(options.verifyFetchSize ?? VERIFY_FETCH_SIZE, 'verifyFetchSize');
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
@@ -195,21 +193,68 @@ export class PostgresStore implements Store {
     return entries;
   }
 
-  async listAudit(range: { readonly since?: string; readonly until?: string } = {}): Promise<AuditEntry[]> {
-    const bounds = {
-      ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
-      ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
-    };
-    const query = auditRangeQuery(bounds);
+  async listAudit(range: AuditRange = {}): Promise<AuditEntry[]> {
+    const query = auditRangeQuery(auditBounds(range));
     const rows = await this.query('listing the audit log', query.sql, query.params);
-    return rows.map((row) => {
+    return rows.map((row) => decodeStoredAuditRow(row as unknown as AuditRow, this.where));
+  }
+
+  iterateAudit(range: AuditRange & { readonly pageSize?: number } = {}): AsyncIterable<AuditEntry> {
+    return this.streamAudit(range);
+  }
+
+  /**
+   * iterateAudit: one REPEATABLE READ READ ONLY transaction on one pooled connection, the rows through a
+   * server-side cursor, `pageSize` rows per FETCH (the statement timeout applies per page). Opening it
+   * (up to the first page) is retried like any read; a failure after entries were handed out is
+   * reported, never retried (the caller has already used them). The connection is held while the caller
+   * iterates and is given back when the iteration ends, fails or is stopped early.
+   */
+  private async *streamAudit(range: AuditRange & { readonly pageSize?: number }): AsyncGenerator<AuditEntry, void, undefined> {
+    this.assertOpen();
+    const query = auditRangeQuery(auditBounds(range));
+    const pageSize = checkAuditPageSize(range.pageSize ?? this.verifyFetchSize, 'pageSize');
+    const what = 'exporting the audit log';
+    const fetch = `FETCH ${pageSize} FROM audit_export`;
+    let client: pg.PoolClient | undefined;
+    let broken: unknown;
+    const open = async (): Promise<AuditRow[]> => {
+      const connection = await this.pool.connect();
+      client = connection;
       try {
-        return decodeAuditRow(row as unknown as AuditRow);
+        await connection.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await connection.query(`DECLARE audit_export NO SCROLL CURSOR FOR ${query.sql}`, query.params);
+        return (await connection.query(fetch)).rows as AuditRow[];
       } catch (error) {
-        if (error instanceof AuditRowError) throw new AppError('store-corrupt', `audit entry ${String(row['seq'])} in ${this.where} is malformed: ${error.message} (gic audit verify)`, { cause: error });
+        client = undefined;
+        const lost = isConnectionFailure(error);
+        if (!lost) await connection.query('ROLLBACK').catch(() => undefined);
+        connection.release(lost ? (error as Error) : undefined);
         throw error;
       }
-    });
+    };
+    let page = await this.retrying(what, open, () => true);
+    let finished = false;
+    try {
+      while (page.length > 0) {
+        for (const row of page) yield decodeStoredAuditRow(row, this.where);
+        this.assertOpen();
+        try {
+          page = (await client!.query(fetch)).rows as AuditRow[];
+        } catch (error) {
+          if (isConnectionFailure(error)) broken = error;
+          throw postgresError(error, this.where, what);
+        }
+      }
+      finished = true;
+    } finally {
+      const connection = client!;
+      if (broken === undefined) {
+        // Read only: COMMIT and ROLLBACK end it alike; CLOSE is implied.
+        await connection.query(finished ? 'COMMIT' : 'ROLLBACK').catch((error: unknown) => (broken = error));
+      }
+      connection.release(broken instanceof Error ? broken : broken === undefined ? undefined : true);
+    }
   }
 
   /**
@@ -507,6 +552,14 @@ function toHead(row: Row | undefined): AuditHead | undefined {
 
 function newerSchema(where: string, version: number): AppError {
   return new AppError('store-incompatible', `${where} has schema version ${version}, newer than this gic knows (${LATEST_SCHEMA_VERSION}): use a newer gic`);
+}
+
+/** The range's bounds, normalized (a bound that is not a time is `bad-request`). */
+function auditBounds(range: AuditRange): { since?: string; until?: string } {
+  return {
+    ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
+    ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
+  };
 }
 
 /** An ISO 8601 time bound, normalized to the stored form (UTC, milliseconds). */

@@ -3,7 +3,8 @@
 // process's lock; every write in a BEGIN IMMEDIATE transaction that reads what it builds on (the chain
 // tail, the last turn) inside the transaction, retried with backoff on SQLITE_BUSY, so two processes on
 // one data directory never fork the audit chain or lose an entry. Migrations (migrations.ts) run at
-// open. Read-only opening (`gic audit verify|export`) never creates a file or directory. Times come from
+// open. Read-only opening (`gic audit verify|export`) never creates a file or directory. iterateAudit
+// (the export) reads on a read-only connection of its own, so its snapshot outlives awaits. Times come from
 // the injected clock. The work inside a transaction is synchronous, so calls interleaving in one
 // process cannot interleave inside a transaction; concurrent appends of one process are committed
 // together (group commit), so a busy server pays one fsync per group, not per entry.
@@ -16,7 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError } from '../errors.js';
 import { sealAfterTail, verifyAuditChain, type AuditHead } from './audit-chain.js';
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
-import { auditRowValues, decodeAuditRow, AuditRowError, rowSeq, type AuditRow } from './audit-row.js';
+import { auditRowValues, checkAuditPageSize, decodeStoredAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
@@ -25,7 +26,7 @@ import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
 import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant, GrantUpdate } from './review-ledger.js';
 import { isSqliteBusy, SQLITE, sqliteCode, sqliteMessage, toSqliteParameters } from './sqlite-sql.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
-import type { AuditEntry, AuditEntryInput, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
+import type { AuditEntry, AuditEntryInput, AuditRange, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
 
 /** The database file inside the data directory. */
 export const STORE_FILE = 'gic.db';
@@ -74,6 +75,9 @@ interface PendingAppend {
 /** Entries committed in one transaction at most. */
 const MAX_GROUP = 256;
 
+/** Audit rows stepped at a time by iterateAudit (all the raw rows it holds). */
+const DEFAULT_PAGE_SIZE = 1_000;
+
 export class SqliteStore implements Store {
   readonly file: string;
   readonly readOnly: boolean;
@@ -82,6 +86,9 @@ export class SqliteStore implements Store {
   private readonly newId: () => string;
   private readonly retryForMs: number;
   private readonly synchronous: 'full' | 'normal';
+  private readonly busyTimeoutMs: number;
+  /** The connections of iterateAudit calls in progress (closed with the store). */
+  private readonly snapshots = new Set<DatabaseSync>();
   private readonly statements = new Map<string, StatementSync>();
   private readonly pendingAppends: PendingAppend[] = [];
   /** The running drain of pendingAppends, if any. */
@@ -97,6 +104,7 @@ export class SqliteStore implements Store {
     this.retryForMs = options.retryForMs ?? 30_000;
     this.synchronous = options.synchronous ?? 'full';
     const timeout = options.busyTimeoutMs ?? 5_000;
+    this.busyTimeoutMs = timeout;
     if (this.readOnly) {
       if (!existsSync(file)) {
         throw new AppError('input-unreadable', `no gic store at ${file}: nothing was recorded in this data directory yet, or --data-dir / GIC_DATA_DIR names another one`);
@@ -182,22 +190,58 @@ export class SqliteStore implements Store {
     return entries;
   }
 
-  async listAudit(range: { readonly since?: string; readonly until?: string } = {}): Promise<AuditEntry[]> {
-    const bounds = {
-      ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
-      ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
-    };
-    const query = auditRangeQuery(bounds);
-    return this.read('listing the audit log', () =>
-      this.all(query.sql, query.params).map((row) => {
-        try {
-          return decodeAuditRow(row as unknown as AuditRow);
-        } catch (error) {
-          if (error instanceof AuditRowError) throw new AppError('store-corrupt', `audit entry ${String(row['seq'])} in ${this.file} is malformed: ${error.message} (gic audit verify)`, { cause: error });
-          throw error;
+  async listAudit(range: AuditRange = {}): Promise<AuditEntry[]> {
+    const query = auditRangeQuery(auditBounds(range));
+    return this.read('listing the audit log', () => this.all(query.sql, query.params).map((row) => decodeStoredAuditRow(row as unknown as AuditRow, this.file)));
+  }
+
+  iterateAudit(range: AuditRange & { readonly pageSize?: number } = {}): AsyncIterable<AuditEntry> {
+    return this.streamAudit(range);
+  }
+
+  /**
+   * iterateAudit: a read transaction on a connection of its own (read-only, to the same file), so the
+   * snapshot stays consistent while the caller iterates and this store's own transactions (appends on
+   * the main connection) go on meanwhile. The statement iterator is stepped `pageSize` rows at a time;
+   * the connection is closed when the iteration ends, fails or is stopped early (or the store closes).
+   */
+  private async *streamAudit(range: AuditRange & { readonly pageSize?: number }): AsyncGenerator<AuditEntry, void, undefined> {
+    this.assertOpen();
+    const query = auditRangeQuery(auditBounds(range));
+    const pageSize = checkAuditPageSize(range.pageSize ?? DEFAULT_PAGE_SIZE, 'pageSize');
+    const what = 'exporting the audit log';
+    const db = openDatabase(this.file, { readOnly: true, timeout: this.busyTimeoutMs });
+    this.snapshots.add(db);
+    try {
+      let rows: Iterator<unknown> | undefined;
+      const nextPage = (): AuditRow[] => {
+        const page: AuditRow[] = [];
+        for (let step = rows!.next(); step.done !== true; step = rows!.next()) {
+          page.push(step.value as AuditRow);
+          if (page.length === pageSize) break;
         }
-      }),
-    );
+        return page;
+      };
+      // The snapshot is taken by the first step: retried while another process holds a lock SQLite needs.
+      let page = await this.retrying(what, () => {
+        if (db.isTransaction) db.exec('ROLLBACK');
+        db.exec('BEGIN');
+        rows = db.prepare(toSqliteParameters(query.sql)).iterate(...query.params);
+        return nextPage();
+      });
+      while (page.length > 0) {
+        for (const row of page) yield decodeStoredAuditRow(row, this.file);
+        this.assertOpen();
+        try {
+          page = nextPage();
+        } catch (error) {
+          throw storeError(error, this.file, what);
+        }
+      }
+    } finally {
+      this.snapshots.delete(db);
+      if (db.isOpen) db.close();
+    }
   }
 
   async verifyAudit(): Promise<AuditVerifyResult> {
@@ -369,6 +413,8 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.statements.clear();
+    for (const snapshot of this.snapshots) if (snapshot.isOpen) snapshot.close();
+    this.snapshots.clear();
     if (this.db.isOpen) this.db.close();
   }
 
@@ -499,6 +545,14 @@ function storeError(error: unknown, file: string, what: string): unknown {
 
 function newerSchema(file: string, version: number): AppError {
   return new AppError('store-incompatible', `${file} has schema version ${version}, newer than this gic knows (${LATEST_SCHEMA_VERSION}): use a newer gic`);
+}
+
+/** The range's bounds, normalized (a bound that is not a time is `bad-request`). */
+function auditBounds(range: AuditRange): { since?: string; until?: string } {
+  return {
+    ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
+    ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
+  };
 }
 
 /** An ISO 8601 time bound, normalized to the stored form (UTC, milliseconds). */

@@ -43,6 +43,12 @@ export interface AuditEntry extends AuditEntryInput {
   readonly hash: string;
 }
 
+/** A time range of the audit log: both ends inclusive, ISO 8601 with any zone; absent: unbounded. */
+export interface AuditRange {
+  readonly since?: string;
+  readonly until?: string;
+}
+
 /** How the chain was broken at the first bad entry (docs/audit-log.md "What verify detects"). */
 export type AuditBreakKind = 'edited' | 'removed' | 'inserted' | 'reordered' | 'malformed' | 'head';
 
@@ -105,8 +111,19 @@ export interface Store extends ReviewLedger {
    * (`store-chain-broken`) to continue a log whose end was changed outside gic.
    */
   appendAudit(entry: AuditEntryInput): Promise<AuditEntry>;
-  /** Entries in seq order, optionally bounded by time (inclusive; ISO 8601, any zone). */
-  listAudit(range?: { readonly since?: string; readonly until?: string }): Promise<AuditEntry[]>;
+  /**
+   * Entries in seq order, optionally bounded by time (inclusive; ISO 8601, any zone), all in memory: for
+   * small logs and tests. A reader of the whole log (an export) uses iterateAudit.
+   */
+  listAudit(range?: AuditRange): Promise<AuditEntry[]>;
+  /**
+   * The same entries as listAudit, streamed: read from one consistent snapshot a page at a time
+   * (`pageSize` rows, default 1,000), so memory stays bounded however long the log. Nothing is read
+   * until the iteration starts; errors (a bad bound `bad-request`, a malformed row `store-corrupt` with
+   * listAudit's message, `store-closed`) come from the iteration. Iterate to the end or stop early with
+   * `break` (the snapshot is released either way) before closing the store.
+   */
+  iterateAudit(range?: AuditRange & { readonly pageSize?: number }): AsyncIterable<AuditEntry>;
   /** Verifies the whole chain against its head in one consistent snapshot (docs/audit-log.md). */
   verifyAudit(): Promise<AuditVerifyResult>;
 

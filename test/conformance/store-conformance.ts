@@ -2,7 +2,8 @@
 // as a function over a store factory so that SQLite (sqlite-store-conformance.test.ts) and PostgreSQL
 // (issue 17) run the same tests. It covers the audit chain (seq, links, hashes an auditor can recompute
 // with the documented encoding, clock and monotonic times, refusal of malformed entries, appends that
-// interleave in one process), verification of tampering done in the database behind the store's back
+// interleave in one process), the streamed read of the log (iterateAudit: the same entries as listAudit
+// across page boundaries, time bounds, one snapshot, early stops that release it), verification of tampering done in the database behind the store's back
 // (through the harness's `tamper`, which runs portable SQL on a separate connection), proposals and
 // conversations. Not a test file itself: a *.test.ts calls describeStoreConformance.
 import { createHash } from 'node:crypto';
@@ -57,6 +58,12 @@ export function independentHash(entry: AuditEntry): string {
   const sorted = (value: unknown): unknown =>
     Array.isArray(value) ? value.map(sorted) : value !== null && typeof value === 'object' ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value;
   return sha(JSON.stringify(sorted(body)));
+}
+
+async function collect(entries: AsyncIterable<AuditEntry>): Promise<AuditEntry[]> {
+  const all: AuditEntry[] = [];
+  for await (const entry of entries) all.push(entry);
+  return all;
 }
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
@@ -195,6 +202,89 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
           await store.close();
           expect((await rejection(store.appendAudit(auditInput(1)))).code).toBe('store-closed');
           expect((await rejection(store.verifyAudit())).code).toBe('store-closed');
+          expect((await rejection(collect(store.iterateAudit()))).code).toBe('store-closed');
+        }));
+    });
+
+    describe('audit log streamed (iterateAudit)', () => {
+      it('streams exactly what listAudit returns, in seq order, whatever the page size', () =>
+        withStore(async (h, clock) => {
+          expect(await collect(h.store.iterateAudit())).toEqual([]);
+          const entries = await filled(h, clock, 25);
+          expect(await h.store.listAudit()).toEqual(entries);
+          // 1 and 7: a page boundary everywhere / mid-log; 5 and 25: the last page exactly full; 26: one short page.
+          for (const pageSize of [1, 5, 7, 25, 26]) expect(await collect(h.store.iterateAudit({ pageSize }))).toEqual(entries);
+          expect(await collect(h.store.iterateAudit())).toEqual(entries);
+        }));
+
+      it('bounds by time like listAudit (inclusive at both ends), across pages', () =>
+        withStore(async (h, clock) => {
+          const entries = await filled(h, clock, 12);
+          const ranges = [
+            { since: entries[1]!.time, until: entries[3]!.time },
+            { since: '2026-12-07T10:00:04+00:00' },
+            { until: entries[8]!.time },
+            { since: '2026-12-07T11:00:00+01:00', until: '2026-12-07T10:00:06.500Z' },
+            { until: '2026-12-07T09:59:59.999Z' },
+            { since: '2026-12-08T00:00:00Z' },
+          ];
+          for (const range of ranges) {
+            const listed = await h.store.listAudit(range);
+            for (const pageSize of [1, 2, 3, 1000]) expect(await collect(h.store.iterateAudit({ ...range, pageSize }))).toEqual(listed);
+          }
+          expect((await collect(h.store.iterateAudit({ since: entries[1]!.time, until: entries[3]!.time, pageSize: 2 }))).map((e) => e.seq)).toEqual([2, 3, 4]);
+          expect((await rejection(collect(h.store.iterateAudit({ since: 'yesterday' })))).code).toBe('bad-request');
+          expect((await rejection(collect(h.store.iterateAudit({ until: '2026-13-01' })))).code).toBe('bad-request');
+        }));
+
+      it('reads one snapshot: entries appended while it iterates are not seen', () =>
+        withStore(async (h, clock) => {
+          const entries = await filled(h, clock, 10);
+          const seen: AuditEntry[] = [];
+          for await (const entry of h.store.iterateAudit({ pageSize: 3 })) {
+            seen.push(entry);
+            // Appended (on another connection of the same store) after the first page was read.
+            if (entry.seq === 2) for (let i = 11; i <= 15; i++) await h.store.appendAudit(auditInput(i));
+          }
+          expect(seen).toEqual(entries);
+          expect((await collect(h.store.iterateAudit({ pageSize: 3 }))).map((e) => e.seq)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+        }));
+
+      it('releases its snapshot when the caller stops early: appends, reads and close go on', () =>
+        withStore(async (h, clock) => {
+          await filled(h, clock, 10);
+          // More early stops than any connection pool holds: a snapshot that was not released would hang here.
+          for (let round = 0; round < 12; round++) {
+            for await (const entry of h.store.iterateAudit({ pageSize: 4 })) if (entry.seq === 5) break;
+          }
+          expect((await h.store.appendAudit(auditInput(11))).seq).toBe(11);
+          expect(await collect(h.store.iterateAudit({ pageSize: 4 }))).toEqual(await h.store.listAudit());
+          expect(await h.store.verifyAudit()).toMatchObject({ ok: true, entries: 11 });
+        }));
+
+      it('fails on a malformed row with the error listAudit gives (store-corrupt, the entry and the column)', () =>
+        withStore(async (h, clock) => {
+          await filled(h, clock, 6);
+          await h.tamper("UPDATE audit_log SET evidence = '{not json' WHERE seq = 5");
+          const listed = await rejection(h.store.listAudit());
+          expect(listed.code).toBe('store-corrupt');
+          expect(listed.message).toContain('audit entry 5');
+          expect(listed.message).toContain('evidence');
+          const seen: number[] = [];
+          const streamed = await rejection(
+            (async () => {
+              for await (const entry of h.store.iterateAudit({ pageSize: 2 })) seen.push(entry.seq);
+            })(),
+          );
+          expect([streamed.code, streamed.message]).toEqual([listed.code, listed.message]);
+          expect(seen).toEqual([1, 2, 3, 4]);
+          // A range that leaves the row out is read.
+          expect((await collect(h.store.iterateAudit({ until: '2026-12-07T10:00:03.000Z' }))).map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+        }));
+
+      it('refuses a page size that is not a whole number from 1 to 100,000', () =>
+        withStore(async ({ store }) => {
+          for (const pageSize of [0, -1, 1.5, 100_001, Number.NaN]) expect((await rejection(collect(store.iterateAudit({ pageSize })))).code).toBe('internal');
         }));
     });
 

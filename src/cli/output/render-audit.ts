@@ -1,6 +1,7 @@
 // Human text for `gic audit verify` and `gic audit export`: whether the chain holds (and where it broke),
 // the head to keep outside the store, and for an export one block per entry that answers the SOC 2
 // questions (who did what, when, with which outcome, on which evidence and review, with which model).
+// The export renders in parts (heading with counts, then one block per entry) so it can be streamed.
 import type { AuditEntry, AuditVerifyResult } from '../../store/store.js';
 
 export function renderVerify(result: AuditVerifyResult): string {
@@ -28,29 +29,62 @@ export interface AuditExportView {
 }
 
 export function renderExport(view: AuditExportView): string {
+  const tally = exportTally();
+  for (const entry of view.entries) tally.add(entry);
+  return renderExportHeading(view, tally) + view.entries.map(renderExportEntry).join('');
+}
+
+/** Counts of exported entries by outcome and by actor, gathered one entry at a time (a streamed export). */
+export interface ExportTally {
+  readonly entries: number;
+  readonly outcomes: ReadonlyMap<string, number>;
+  readonly actors: ReadonlyMap<string, number>;
+  add(entry: AuditEntry): void;
+}
+
+export function exportTally(): ExportTally {
+  const outcomes = new Map<string, number>();
+  const actors = new Map<string, number>();
+  let entries = 0;
+  return {
+    get entries() {
+      return entries;
+    },
+    outcomes,
+    actors,
+    add(entry) {
+      entries++;
+      outcomes.set(entry.outcome, (outcomes.get(entry.outcome) ?? 0) + 1);
+      actors.set(entry.actor, (actors.get(entry.actor) ?? 0) + 1);
+    },
+  };
+}
+
+/** The export's first lines: range, verdict and head, then the counts of the entries that follow. */
+export function renderExportHeading(view: Omit<AuditExportView, 'entries'>, tally: ExportTally): string {
   const range = view.since === null && view.until === null ? 'all entries' : `${view.since ?? 'the start'} to ${view.until ?? 'now'}`;
   const lines = [`gic audit export: ${range} (exported ${view.exportedAt})`, ...renderVerify(view.verify).trimEnd().split('\n'), ''];
-  const outcomes = tally(view.entries.map((e) => e.outcome));
-  const actors = tally(view.entries.map((e) => e.actor));
-  lines.push(`${count(view.entries.length, 'entry', 'entries')} in range${view.entries.length === 0 ? '' : `: ${outcomes}; by ${actors}`}`);
-  for (const entry of view.entries) {
-    lines.push('');
-    lines.push(`#${entry.seq}  ${entry.time}  ${entry.actor}  ${entry.action}  ${entry.outcome}${entry.durationMs === undefined ? '' : `  ${Math.round(entry.durationMs)} ms`}`);
-    if (entry.detail !== undefined && entry.detail !== '') lines.push(`    ${oneLine(entry.detail, 300)}`);
-    for (const [key, value] of Object.entries(entry.evidence ?? {})) lines.push(`    ${key}: ${oneLine(typeof value === 'string' ? value : JSON.stringify(value), 300)}`);
-    for (const m of entry.models ?? []) {
-      const tokens = m.promptTokens === undefined ? '' : `, ${m.promptTokens}${m.completionTokens === undefined ? '' : `+${m.completionTokens}`} tokens`;
-      lines.push(`    model: ${m.model} at ${m.endpoint} (prompt ${m.promptId} v${m.promptVersion}${tokens})`);
-    }
-    lines.push(`    inputs sha256 ${entry.inputsHash}`);
-    lines.push(`    entry  sha256 ${entry.hash}`);
-  }
+  lines.push(`${count(tally.entries, 'entry', 'entries')} in range${tally.entries === 0 ? '' : `: ${ranked(tally.outcomes)}; by ${ranked(tally.actors)}`}`);
   return `${lines.join('\n')}\n`;
 }
 
-function tally(values: readonly string[]): string {
-  const counts = new Map<string, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+/** One entry's block, preceded by an empty line. */
+export function renderExportEntry(entry: AuditEntry): string {
+  const lines = [''];
+  lines.push(`#${entry.seq}  ${entry.time}  ${entry.actor}  ${entry.action}  ${entry.outcome}${entry.durationMs === undefined ? '' : `  ${Math.round(entry.durationMs)} ms`}`);
+  if (entry.detail !== undefined && entry.detail !== '') lines.push(`    ${oneLine(entry.detail, 300)}`);
+  for (const [key, value] of Object.entries(entry.evidence ?? {})) lines.push(`    ${key}: ${oneLine(typeof value === 'string' ? value : JSON.stringify(value), 300)}`);
+  for (const m of entry.models ?? []) {
+    const tokens = m.promptTokens === undefined ? '' : `, ${m.promptTokens}${m.completionTokens === undefined ? '' : `+${m.completionTokens}`} tokens`;
+    lines.push(`    model: ${m.model} at ${m.endpoint} (prompt ${m.promptId} v${m.promptVersion}${tokens})`);
+  }
+  lines.push(`    inputs sha256 ${entry.inputsHash}`);
+  lines.push(`    entry  sha256 ${entry.hash}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** `value n, value n`, most frequent first. */
+function ranked(counts: ReadonlyMap<string, number>): string {
   return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v, n]) => `${v} ${n}`).join(', ');
 }
 
