@@ -21,6 +21,11 @@ const ANYONE_WORDS = /\b(anyone|anybody|everyone|everybody|all callers|any calle
 const AUTHENTICATED_WORDS = /\b(logged[- ]in|signed[- ]in|authenticated|any (?:logged[- ]in )?users?|all users|with a (?:valid )?token|any employee|everyone with a login)\b/i;
 const MAX_MODEL_QUESTIONS = 3;
 
+/** `word` as a whole word of `text`, ignoring case. */
+function wordIn(text: string, word: string): boolean {
+  return new RegExp(`(^|[^A-Za-z])${word}([^A-Za-z]|$)`, 'i').test(text);
+}
+
 export interface ResolveInput {
   readonly extraction: DraftExtraction;
   /** Everything the person wrote in this conversation (their turns only). */
@@ -196,6 +201,13 @@ export function resolveDraft(input: ResolveInput): ResolveOutput {
   const paths = (e.paths ?? []).map((p) => p.trim()).filter((p) => p !== '');
   const badPaths = paths.filter((p) => !p.startsWith('/') && p !== '*' && !p.startsWith('*'));
   if (badPaths.length > 0) questions.push(q('operations.paths', `Paths start with "/": which paths did you mean instead of ${badPaths.join(', ')}?`, badPaths.map((p) => `/${p}`)));
+  // A method or path found only in text the person quoted (a pasted comment telling the model what to
+  // grant) is not their request: asked about, never granted.
+  const onlyQuoted = [
+    ...methods.filter((m) => HTTP_METHODS.has(m) && wordIn(input.personText, m) && !wordIn(ownVoice, m)),
+    ...paths.filter((p) => input.personText.includes(p) && !ownVoice.includes(p)),
+  ];
+  if (onlyQuoted.length > 0) questions.push(q('operations', `${onlyQuoted.join(', ')} ${onlyQuoted.length === 1 ? 'is' : 'are'} only in text you quoted. Which methods and paths do you want?`, []));
 
   // Ports: a number the person did not write is the model's guess (it would narrow or widen the grant
   // silently), so it is asked about, with the numbers the person did write.
