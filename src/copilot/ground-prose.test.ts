@@ -11,6 +11,13 @@ const facts = [
 const known = ['builds', 'build-trigger', 'builds/build-trigger', 'build-trigger-allow', 'gerrit', 'gerrit/gerrit', 'artifact-store', 'ci', 'build-runner', 'release-managers'];
 
 describe('checkGrounding', () => {
+  it('rejects prose that leaves out a fact it must cover', () => {
+    const cover = [{ what: 'GIC119, a finding the change introduces', words: ['GIC119'] }, { what: 'that the change grants access', words: ['grant', 'allow'] }];
+    expect(checkGrounding('The request to builds/build-trigger is denied (DENY).', { factTexts: facts, mustCover: cover })).toEqual({ ok: false, reason: 'the text leaves out GIC119, a finding the change introduces' });
+    expect(checkGrounding('GIC119: builds/build-trigger is open now.', { factTexts: [...facts, 'GIC119'], mustCover: cover })).toEqual({ ok: false, reason: 'the text leaves out that the change grants access' });
+    expect(checkGrounding('GIC119: the change allows every request to builds/build-trigger.', { factTexts: [...facts, 'GIC119'], mustCover: cover })).toEqual({ ok: true });
+  });
+
   it('accepts prose that only repeats the facts', () => {
     const text = 'The request to builds/build-trigger on port 8080 is denied (DENY): the ALLOW policy build-trigger-allow has 3 rules and none matches, so the default deny applies. Rule 1 only allows POST to /api/builds from the ingress gateway.';
     expect(checkGrounding(text, { factTexts: facts, knownNames: known, mustMention: ['DENY', 'denied'] })).toEqual({ ok: true });

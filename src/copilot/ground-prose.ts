@@ -14,6 +14,12 @@ export interface GroundingInput {
   readonly knownNames?: Iterable<string>;
   /** Words at least one of which must occur (case-insensitive), e.g. the decision. */
   readonly mustMention?: readonly string[];
+  /**
+   * Facts the prose may not leave out: for each, one of its words must occur (case-insensitive), e.g.
+   * every finding a change introduces, and that it grants access. A note that leaves one out is
+   * rejected like one that invents a name.
+   */
+  readonly mustCover?: readonly { readonly what: string; readonly words: readonly string[] }[];
 }
 
 export type GroundingResult = { readonly ok: true } | { readonly ok: false; readonly reason: string };
@@ -65,6 +71,10 @@ export function checkGrounding(prose: string, input: GroundingInput): GroundingR
   if (input.mustMention !== undefined && input.mustMention.length > 0) {
     const lower = text.toLowerCase();
     if (!input.mustMention.some((w) => lower.includes(w.toLowerCase()))) return { ok: false, reason: `the text does not state the decision (${input.mustMention.join(' / ')})` };
+  }
+  for (const fact of input.mustCover ?? []) {
+    const lower = text.toLowerCase();
+    if (!fact.words.some((w) => lower.includes(w.toLowerCase()))) return { ok: false, reason: `the text leaves out ${fact.what}` };
   }
   for (const m of text.matchAll(/`([^`]+)`|"([^"]+)"|“([^”]+)”/g)) {
     const quoted = (m[1] ?? m[2] ?? m[3] ?? '').trim();

@@ -152,6 +152,21 @@ function renderMessage(result: Omit<ReviewResult, 'message'>): string {
   return lines.join('\n');
 }
 
+/**
+ * What a note on the change may not leave out: every warning or error finding the change introduces,
+ * and whether it grants or revokes access (a note that repeats "no access changes" from a commit
+ * message while the diff grants access is discarded).
+ */
+function factsToCover(r: Omit<ReviewResult, 'message' | 'explanation'>): { what: string; words: string[] }[] {
+  const findings = [...new Set(r.newFindings.filter((f) => f.level !== 'info').map((f) => f.code))].map((code) => ({ what: `${code}, a finding the change introduces`, words: [code] }));
+  const s = r.diff.summary;
+  return [
+    ...findings,
+    ...(s.granted > 0 ? [{ what: `that the change grants access (${s.granted} granted)`, words: ['grant', 'allow', 'gain', 'open', 'let', 'permit', 'enable', 'can now', 'may now'] }] : []),
+    ...(s.revoked > 0 ? [{ what: `that the change revokes access (${s.revoked} revoked)`, words: ['revok', 'deny', 'denie', 'lose', 'lost', 'remov', 'block', 'no longer', 'cannot', "can't", 'stop'] }] : []),
+  ];
+}
+
 /** The review's facts as the model sees them, and the texts its note may repeat. */
 function reviewFacts(r: Omit<ReviewResult, 'message' | 'explanation'>): { json: string; texts: string[] } {
   const facts = {
@@ -184,7 +199,7 @@ async function explainChange(deps: CopilotDeps, ctx: CallContext, review: Omit<R
     return fallback(`the model failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const text = sanitizeUntrusted(content, 4_000).text.trim();
-  const checked = checkGrounding(text, { factTexts: facts.texts, knownNames: knownNames(deps, mesh) });
+  const checked = checkGrounding(text, { factTexts: facts.texts, knownNames: knownNames(deps, mesh), mustCover: factsToCover(review) });
   return checked.ok ? { text, by: 'model' } : fallback(`the model text was discarded: ${checked.reason}`);
 }
 
