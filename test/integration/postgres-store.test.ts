@@ -38,7 +38,7 @@ describe.skipIf(!postgres)('PostgresStore', () => {
   it('three replica processes appending at once: one chain, no gap, no fork, nothing lost', { timeout: 240_000 }, async () => {
     const db = await createTestDatabase(peer);
     const perWriter = 600;
-    const { reports } = await runAppendWorkers(db.url, [{ name: 'r1' }, { name: 'r2', inFlight: 16 }, { name: 'r3', inFlight: 4 }], perWriter);
+    const { reports } = await runAppendWorkers(db.url, [{ name: 'r1' }, { name: 'r2', inFlight: 16 }, { name: 'r3', inFlight: 4 }], perWriter, 'full', { interleave: true });
     const store = await openPostgresStore({ url: db.url, readOnly: true });
     try {
       const entries = await store.listAudit();

@@ -2,8 +2,10 @@
 // directory it is given (or the PostgreSQL store when it is given a postgres:// URL), reports `ready` over IPC, waits for `go`, appends COUNT audit entries as
 // `proc:<NAME>` (evidence {"writer", "i"}) as fast as it can with IN_FLIGHT appends outstanding (1:
 // one after the other; more: the store commits them in groups), and reports the seqs it was given (by
-// i) and its elapsed time. Run it with `node --import tsx` through child_process.fork.
-//   audit-append-worker.ts DATA_DIR NAME COUNT [full|normal] [IN_FLIGHT]
+// i) and its elapsed time. With INTERLEAVE `1` it appends its first entry, reports `first` and waits for
+// `all-started` (every worker has appended one) before the rest, so the writers are sure to interleave
+// however the machine schedules them. Run it with `node --import tsx` through child_process.fork.
+//   audit-append-worker.ts DATA_DIR NAME COUNT [full|normal] [IN_FLIGHT] [INTERLEAVE]
 import { createHash } from 'node:crypto';
 
 import { openPostgresStore } from '../../src/store/postgres-store.js';
@@ -17,7 +19,8 @@ export interface WorkerReport {
   readonly busyRetries?: number;
 }
 
-const [dataDir, name, countText, synchronous, inFlightText] = process.argv.slice(2);
+const [dataDir, name, countText, synchronous, inFlightText, interleaveText] = process.argv.slice(2);
+const interleave = interleaveText === '1';
 if (dataDir === undefined || name === undefined || countText === undefined || process.send === undefined) {
   process.stderr.write('usage (forked): audit-append-worker.ts DATA_DIR NAME COUNT [full|normal] [IN_FLIGHT]\n');
   process.exit(2);
@@ -29,12 +32,21 @@ const store = /^postgres(ql)?:\/\//.test(dataDir)
   : await openSqliteStore({ dataDir, synchronous: synchronous === 'normal' ? 'normal' : 'full' });
 const send = (message: unknown): Promise<void> => new Promise((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
 
-process.once('message', (message: unknown) => {
+/** Resolves when the runner says every worker has appended its first entry. */
+const allStarted = new Promise<void>((resolve) => process.on('message', (m: unknown) => m === 'all-started' && resolve()));
+
+process.on('message', (message: unknown) => {
   if (message !== 'go') return;
   void (async () => {
     const seqs: number[] = new Array<number>(count);
     const started = performance.now();
     let next = 0;
+    if (interleave && count > 0) {
+      seqs[0] = (await store.appendAudit({ actor: `proc:${name}`, action: 'bench:append', inputsHash: createHash('sha256').update(`${name} 0`).digest('hex'), outcome: 'ok', evidence: { writer: name, i: 0 } })).seq;
+      next = 1;
+      await send({ type: 'first', name });
+      await allStarted;
+    }
     const loop = async (): Promise<void> => {
       for (let i = next++; i < count; i = next++) {
         const entry = await store.appendAudit({

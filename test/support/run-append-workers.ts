@@ -20,9 +20,19 @@ export interface WriterSpec {
   readonly inFlight?: number;
 }
 
-export async function runAppendWorkers(dataDir: string, writers: readonly WriterSpec[], count: number, synchronous: 'full' | 'normal' = 'full'): Promise<WritersResult> {
+export interface WritersOptions {
+  /** Hold every worker after its first append until all have made one, so they surely interleave. */
+  readonly interleave?: boolean;
+}
+
+export async function runAppendWorkers(dataDir: string, writers: readonly WriterSpec[], count: number, synchronous: 'full' | 'normal' = 'full', options: WritersOptions = {}): Promise<WritersResult> {
+  let firsts = 0;
   const children = writers.map(({ name, inFlight }) => {
-    const child = fork(WORKER, [dataDir, name, String(count), synchronous, String(inFlight ?? 1)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(WORKER, [dataDir, name, String(count), synchronous, String(inFlight ?? 1), options.interleave === true ? '1' : '0'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child.on('message', (m: { type?: string }) => {
+      if (m.type !== 'first' || ++firsts < writers.length) return;
+      for (const c of children) c.child.send('all-started');
+    });
     const ready = new Promise<void>((resolve, reject) => {
       child.on('message', (m: { type?: string }) => m.type === 'ready' && resolve());
       child.once('exit', (code) => reject(new Error(`worker ${name} exited with ${code} before it was ready`)));

@@ -2,7 +2,8 @@
 // (test/support/audit-append-worker.ts, forked with tsx): one appends one entry after the other, the
 // other keeps 16 appends in flight (so its entries are committed in groups). Afterwards the chain has
 // no gap and no fork, every entry each process was acknowledged is there with its own contents, the
-// writers really ran interleaved, and `verifyAudit` passes. `synchronous: normal` keeps the test fast
+// writers really ran interleaved (each holds after its first append until the other has made one, so a
+// busy machine cannot run them one after the other), and `verifyAudit` passes. `synchronous: normal` keeps the test fast
 // on a shared machine; the locking under test is the same as with `full`.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe('two processes appending to one audit log', () => {
   it('neither forks the chain nor loses an entry', { timeout: 180_000 }, async () => {
-    const { reports } = await runAppendWorkers(dataDir, [{ name: 'a' }, { name: 'b', inFlight: 16 }], PER_WRITER, 'normal');
+    const { reports } = await runAppendWorkers(dataDir, [{ name: 'a' }, { name: 'b', inFlight: 16 }], PER_WRITER, 'normal', { interleave: true });
     const store = await openSqliteStore({ dataDir, readOnly: true });
     try {
       const entries = await store.listAudit();
