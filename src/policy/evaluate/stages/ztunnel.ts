@@ -59,18 +59,12 @@ export function ztunnelResult(chain: ZtunnelChain, i: number): StageResult {
 /** Traced: the ztunnel stage whose hot outcome is `i` (ztunnelMatch). */
 export function traceZtunnel(trace: string[], chain: ZtunnelChain, i: number): void {
   const z = chain.policies;
-  for (const c of z.ignored) trace.push(`ztunnel: ${c.ref} ignored: ${c.ztunnelSkip ?? ''}`);
-  for (const list of [z.deny, z.allow]) {
-    for (const c of list) {
-      const l7 = c.ztunnel?.l7 ?? [];
-      if (l7.length === 0) continue;
-      trace.push(
-        c.action === 'ALLOW'
-          ? `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): its rules with them are omitted`
-          : `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): they are omitted, and a match left empty matches nothing`,
-      );
-    }
+  let notes = ztunnelNotes.get(z);
+  if (notes === undefined) {
+    notes = policyNotes(z);
+    ztunnelNotes.set(z, notes);
   }
+  for (let n = 0; n < notes.length; n++) trace.push(notes[n]!);
   const owner = i >= 0 ? chain.owners[i] : undefined;
   const rule = i >= 0 ? valueAt(chain.rules, i).rule : undefined;
   for (const c of z.deny) {
@@ -91,4 +85,24 @@ export function traceZtunnel(trace: string[], chain: ZtunnelChain, i: number): v
     }
   }
   trace.push(`ztunnel ALLOW: ${z.allow.map((c) => c.ref).join(', ')} ${z.allow.length === 1 ? 'applies' : 'apply'} and none matches: connection rejected`);
+}
+
+/** The lines about what ztunnel leaves out of the workload's policies: built once per workload (they depend on its policies only). */
+const ztunnelNotes = new WeakMap<ZtunnelChain['policies'], readonly string[]>();
+
+function policyNotes(z: ZtunnelChain['policies']): readonly string[] {
+  const lines: string[] = [];
+  for (const c of z.ignored) lines.push(`ztunnel: ${c.ref} ignored: ${c.ztunnelSkip ?? ''}`);
+  for (const list of [z.deny, z.allow]) {
+    for (const c of list) {
+      const l7 = c.ztunnel?.l7 ?? [];
+      if (l7.length === 0) continue;
+      lines.push(
+        c.action === 'ALLOW'
+          ? `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): its rules with them are omitted`
+          : `ztunnel: ${c.ref} uses HTTP attributes (${l7.join(', ')}): they are omitted, and a match left empty matches nothing`,
+      );
+    }
+  }
+  return lines;
 }
