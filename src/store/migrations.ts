@@ -4,6 +4,7 @@
 // SERIAL, no JSON types, no dialect functions). Parameters are written `$1`, `$2`, ... as PostgreSQL
 // wants them; the SQLite store rewrites them (sqlite-sql.ts). Times are ISO 8601 UTC text, JSON values
 // are their canonical JSON text, booleans are 0/1. A released migration is never edited: add one.
+import { AppError } from '../errors.js';
 
 export interface Migration {
   readonly version: number;
@@ -154,3 +155,8 @@ export const MIGRATIONS: readonly Migration[] = [
 
 /** The schema version this build of gic writes. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+
+/** A store written by a newer gic: refused, never read or migrated down. */
+export function newerSchemaError(where: string, version: number): AppError {
+  return new AppError('store-incompatible', `${where} has schema version ${version}, newer than this gic knows (${LATEST_SCHEMA_VERSION}): use a newer gic`);
+}

@@ -21,7 +21,7 @@ import { auditChainVerifier, sealAfterTail, type AuditHead } from './audit-chain
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { AUDIT_COLUMNS, auditRowValues, checkAuditPageSize, decodeStoredAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, newerSchemaError, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { isConnectionFailure, isTransactionConflict, postgresError, redactUrl } from './postgres-errors.js';
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
 import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
@@ -29,6 +29,7 @@ import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
 import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, ReviewState, TimeBoundGrant, GrantUpdate } from './review-ledger.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditRange, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
+import { auditBounds, isoBound } from './time-bounds.js';
 
 export interface PostgresStoreOptions {
   /** postgres://user:password@host:port/database (sslmode etc. as node-postgres reads them). */
@@ -138,14 +139,14 @@ export class PostgresStore implements Store {
         return this.schemaVersion(client);
       });
       if (version < 1) throw new AppError('input-unreadable', `${this.where} is not a gic store (no migration was applied)`);
-      if (version > LATEST_SCHEMA_VERSION) throw newerSchema(this.where, version);
+      if (version > LATEST_SCHEMA_VERSION) throw newerSchemaError(this.where, version);
       return;
     }
     await this.transaction('applying migrations', 'BEGIN', async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
       await client.query(MIGRATIONS_TABLE_SQL);
       const current = await this.schemaVersion(client);
-      if (current > LATEST_SCHEMA_VERSION) throw newerSchema(this.where, current);
+      if (current > LATEST_SCHEMA_VERSION) throw newerSchemaError(this.where, current);
       for (const migration of MIGRATIONS) {
         if (migration.version <= current) continue;
         for (const statement of migration.statements) await client.query(statement);
@@ -550,21 +551,3 @@ function toHead(row: Row | undefined): AuditHead | undefined {
   return seq === undefined || typeof row['hash'] !== 'string' ? undefined : { seq, hash: row['hash'] };
 }
 
-function newerSchema(where: string, version: number): AppError {
-  return new AppError('store-incompatible', `${where} has schema version ${version}, newer than this gic knows (${LATEST_SCHEMA_VERSION}): use a newer gic`);
-}
-
-/** The range's bounds, normalized (a bound that is not a time is `bad-request`). */
-function auditBounds(range: AuditRange): { since?: string; until?: string } {
-  return {
-    ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
-    ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
-  };
-}
-
-/** An ISO 8601 time bound, normalized to the stored form (UTC, milliseconds). */
-function isoBound(value: string, name: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new AppError('bad-request', `${name} "${value}" is not an ISO 8601 time`);
-  return new Date(time).toISOString();
-}

@@ -19,7 +19,7 @@ import { sealAfterTail, verifyAuditChain, type AuditHead } from './audit-chain.j
 import { checkAuditEntryInput } from './audit-entry-input-schema.js';
 import { auditRowValues, checkAuditPageSize, decodeStoredAuditRow, rowSeq, type AuditRow } from './audit-row.js';
 import { decodeConversation, turnRowValues } from './conversation-row.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, newerSchemaError, MIGRATIONS, MIGRATIONS_TABLE_SQL } from './migrations.js';
 import { checkProposalChange, decodeProposalRow, proposalRowValues } from './proposal-row.js';
 import { LEDGER_QUERIES, listReviewsQuery } from './review-ledger-queries.js';
 import { decodeGrantRow, decodeReviewRow } from './review-ledger-row.js';
@@ -27,6 +27,7 @@ import type { PatchSetKey, ReviewEnqueue, ReviewLedgerEntry, ReviewOutcome, Revi
 import { isSqliteBusy, SQLITE, sqliteCode, sqliteMessage, toSqliteParameters } from './sqlite-sql.js';
 import { auditRangeQuery, QUERIES } from './store-queries.js';
 import type { AuditEntry, AuditEntryInput, AuditRange, AuditVerifyResult, ConversationRecord, ConversationTurn, ProposalRecord, Store } from './store.js';
+import { auditBounds, isoBound } from './time-bounds.js';
 
 /** The database file inside the data directory. */
 export const STORE_FILE = 'gic.db';
@@ -136,7 +137,7 @@ export class SqliteStore implements Store {
     await this.write('applying migrations', () => {
       this.db.exec(MIGRATIONS_TABLE_SQL);
       const current = this.schemaVersion();
-      if (current > LATEST_SCHEMA_VERSION) throw newerSchema(this.file, current);
+      if (current > LATEST_SCHEMA_VERSION) throw newerSchemaError(this.file, current);
       for (const migration of MIGRATIONS) {
         if (migration.version <= current) continue;
         for (const statement of migration.statements) this.db.exec(statement);
@@ -445,7 +446,7 @@ export class SqliteStore implements Store {
       throw storeError(error, this.file, 'reading the store');
     }
     if (version < 1) throw new AppError('input-unreadable', `${this.file} is not a gic store (no migration was applied)`);
-    if (version > LATEST_SCHEMA_VERSION) throw newerSchema(this.file, version);
+    if (version > LATEST_SCHEMA_VERSION) throw newerSchemaError(this.file, version);
   }
 
   /** A write transaction (BEGIN IMMEDIATE), retried from the start while another process holds the lock. */
@@ -543,21 +544,3 @@ function storeError(error: unknown, file: string, what: string): unknown {
   }
 }
 
-function newerSchema(file: string, version: number): AppError {
-  return new AppError('store-incompatible', `${file} has schema version ${version}, newer than this gic knows (${LATEST_SCHEMA_VERSION}): use a newer gic`);
-}
-
-/** The range's bounds, normalized (a bound that is not a time is `bad-request`). */
-function auditBounds(range: AuditRange): { since?: string; until?: string } {
-  return {
-    ...(range.since === undefined ? {} : { since: isoBound(range.since, 'since') }),
-    ...(range.until === undefined ? {} : { until: isoBound(range.until, 'until') }),
-  };
-}
-
-/** An ISO 8601 time bound, normalized to the stored form (UTC, milliseconds). */
-function isoBound(value: string, name: string): string {
-  const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new AppError('bad-request', `${name} "${value}" is not an ISO 8601 time`);
-  return new Date(time).toISOString();
-}
