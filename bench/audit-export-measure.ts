@@ -6,61 +6,14 @@
 // did before it streamed: the whole log read (`listAudit`) and one JSON document built. Not a benchmark itself.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 import type { CliIo } from '../src/cli/output/cli-io.js';
 import { runCli } from '../src/cli/run-cli.js';
 import type { Store } from '../src/store/store.js';
 import { roundFigure } from './bench-results.js';
+import { watchHeap } from './watch-heap.js';
 
 const MB = 1024 * 1024;
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-export interface HeapWatch<T> {
-  readonly result: T;
-  readonly seconds: number;
-  readonly cpuMicros: number;
-  readonly heapBeforeMB: number;
-  readonly heapPeakMB: number;
-  /** The peak above the heap before (after a full GC). */
-  readonly heapGrowthMB: number;
-  readonly rssGrowthMB: number;
-}
-
-/** Runs `work` while the heap is sampled (every 5 ms; `live`: a full GC before each sample, every 50 ms). */
-export async function watchHeap<T>(work: () => Promise<T>, live: boolean): Promise<HeapWatch<T>> {
-  collectGarbage();
-  const before = process.memoryUsage();
-  let peakHeap = before.heapUsed;
-  let peakRss = before.rss;
-  const sample = (): void => {
-    if (live) collectGarbage();
-    const now = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    peakRss = Math.max(peakRss, now.rss);
-  };
-  const sampler = setInterval(sample, live ? 50 : 5);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  try {
-    const result = await work();
-    sample();
-    const used = process.cpuUsage(cpu);
-    return {
-      result,
-      seconds: (performance.now() - started) / 1000,
-      cpuMicros: used.user + used.system,
-      heapBeforeMB: roundFigure(before.heapUsed / MB),
-      heapPeakMB: roundFigure(peakHeap / MB),
-      heapGrowthMB: roundFigure((peakHeap - before.heapUsed) / MB),
-      rssGrowthMB: roundFigure((peakRss - before.rss) / MB),
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
 
 export interface ExportRun {
   readonly code: number;

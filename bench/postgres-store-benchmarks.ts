@@ -21,10 +21,7 @@
 // Each in-process figure carries CPU µs per operation and the process's RSS, the basis of the
 // production overlay's resource requests (deploy/overlays/production).
 // Usage: npx tsx bench/postgres-store-benchmarks.ts [--scale F]
-import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 
 import pg from 'pg';
 
@@ -33,11 +30,13 @@ import { checkAuditEntryInput } from '../src/store/audit-entry-input-schema.js';
 import { AUDIT_COLUMNS, auditRowValues } from '../src/store/audit-row.js';
 import { openPostgresStore, type PostgresStore } from '../src/store/postgres-store.js';
 import { QUERIES } from '../src/store/store-queries.js';
-import type { AuditEntry, AuditEntryInput, AuditVerifyResult } from '../src/store/store.js';
+import type { AuditEntry } from '../src/store/store.js';
 import { createTestDatabase } from '../test/peers/postgres/postgres-databases.js';
 import { startPostgres } from '../test/peers/postgres/start-postgres.js';
 import { runAppendWorkers } from '../test/support/run-append-workers.js';
 import { measureExport } from './audit-export-measure.js';
+import { watchHeap } from './watch-heap.js';
+import { sampleAuditEntry } from './sample-audit-entry.js';
 import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
@@ -46,23 +45,6 @@ const { results, record, progress } = benchRecorder('bench:postgres');
 const round = roundFigure;
 const count = (n: number): number => Math.max(10, Math.round(n * scale));
 const rssMB = (): number => round(process.memoryUsage().rss / 1024 / 1024);
-const MB = 1024 * 1024;
-// A full collection before a heap baseline, so that garbage left by earlier benchmarks is not counted.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-function entry(i: number): AuditEntryInput {
-  return {
-    actor: `user:u${i % 17}`,
-    action: i % 3 === 0 ? 'gic propose' : 'mcp:policy_check_access',
-    inputsHash: createHash('sha256').update(`inputs ${i}`).digest('hex'),
-    outcome: 'ok',
-    detail: `proposal p-${i} verified`,
-    models: [{ model: 'qwen2.5-coder-1.5b', endpoint: 'http://model.ai.svc:8000/v1', promptId: 'draft-intent', promptVersion: 2, promptTokens: 1800, completionTokens: 90 }],
-    evidence: { proposal: `p-${i}`, verified: true, granted: ['release-managers may now POST /api/builds* on builds/build-trigger'], dryRun: { accepted: true, mode: 'server' } },
-    durationMs: 40 + (i % 100),
-  };
-}
 
 /**
  * Writes `n` sealed entries straight into the tables of a migrated store (500-row INSERTs on one
@@ -77,7 +59,7 @@ async function writeLog(url: string, n: number): Promise<void> {
     let tail: AuditEntry | undefined;
     for (let from = 0; from < n; from += 500) {
       const batch: AuditEntry[] = [];
-      for (let i = from; i < Math.min(n, from + 500); i++) batch.push((tail = sealAuditEntry(tail, checkAuditEntryInput(entry(i)), now)));
+      for (let i = from; i < Math.min(n, from + 500); i++) batch.push((tail = sealAuditEntry(tail, checkAuditEntryInput(sampleAuditEntry(i)), now)));
       const values = batch.map((_, row) => `(${AUDIT_COLUMNS.map((_c, col) => `$${row * width + col + 1}`).join(', ')})`).join(', ');
       await client.query(`INSERT INTO audit_log (${AUDIT_COLUMNS.join(', ')}) VALUES ${values}`, batch.flatMap(auditRowValues));
     }
@@ -87,56 +69,18 @@ async function writeLog(url: string, n: number): Promise<void> {
   }
 }
 
-/**
- * One verifyAudit while the heap is sampled every 5 ms. `live`: a full GC before each sample (every
- * 50 ms), so the peak is what verification keeps, not garbage V8 has not collected yet (which is what
- * the plain peak mostly is: V8 lets it pile up while the heap has room).
- */
-async function verifyWatchingHeap(store: PostgresStore, live: boolean): Promise<{ result: AuditVerifyResult; seconds: number; cpuMicros: number; heapBeforeMB: number; heapPeakMB: number; heapGrowthMB: number; rssBeforeMB: number; rssGrowthMB: number }> {
-  collectGarbage();
-  const before = process.memoryUsage();
-  let peakHeap = before.heapUsed;
-  let peakRss = before.rss;
-  const sample = (): void => {
-    if (live) collectGarbage();
-    const now = process.memoryUsage();
-    peakHeap = Math.max(peakHeap, now.heapUsed);
-    peakRss = Math.max(peakRss, now.rss);
-  };
-  const sampler = setInterval(sample, live ? 50 : 5);
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  try {
-    const result = await store.verifyAudit();
-    const seconds = (performance.now() - started) / 1000;
-    const used = process.cpuUsage(cpu);
-    return {
-      result,
-      seconds,
-      cpuMicros: used.user + used.system,
-      heapBeforeMB: round(before.heapUsed / MB),
-      heapPeakMB: round(peakHeap / MB),
-      heapGrowthMB: round((peakHeap - before.heapUsed) / MB),
-      rssBeforeMB: round(before.rss / MB),
-      rssGrowthMB: round((peakRss - before.rss) / MB),
-    };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 const peer = await startPostgres();
 try {
   const appends = async (name: string, n: number, inFlight: number, target: Target): Promise<PostgresStore> => {
     const db = await createTestDatabase(peer.info, 'gic_bench');
     const store = await openPostgresStore({ url: db.url });
-    for (let i = 0; i < 20; i++) await store.appendAudit(entry(i));
+    for (let i = 0; i < 20; i++) await store.appendAudit(sampleAuditEntry(i));
     progress(`${name}: ${n} appends, ${inFlight} in flight`);
     const cpu = process.cpuUsage();
     const started = performance.now();
     let next = 0;
     const loop = async (): Promise<void> => {
-      for (let i = next++; i < n; i = next++) await store.appendAudit(entry(i));
+      for (let i = next++; i < n; i = next++) await store.appendAudit(sampleAuditEntry(i));
     };
     await Promise.all(Array.from({ length: inFlight }, loop));
     const seconds = (performance.now() - started) / 1000;
@@ -187,9 +131,9 @@ try {
   await writeLog(big.url, bigN);
   const verifier = await openPostgresStore({ url: big.url, readOnly: true, poolSize: 1 });
   progress(`pg-verify-large: verifying ${bigN} entries`);
-  const timed = await verifyWatchingHeap(verifier, false);
+  const timed = await watchHeap(() => verifier.verifyAudit(), false);
   progress(`pg-verify-large: verifying again, a full GC every 50 ms (live heap)`);
-  const live = await verifyWatchingHeap(verifier, true);
+  const live = await watchHeap(() => verifier.verifyAudit(), true);
   await verifier.close();
   const memory = {
     liveHeapGrowthMB: live.heapGrowthMB,

@@ -18,7 +18,6 @@
 // Each in-process figure carries CPU µs per append. After the two-process runs, the chain is verified
 // and every acknowledged entry checked; a run that lost or forked anything records NaN (never passes).
 // Usage: npx tsx bench/store-benchmarks.ts [--scale F]   (F multiplies the entry counts; default 1)
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,9 +30,10 @@ import { auditRowValues } from '../src/store/audit-row.js';
 import { toSqliteParameters } from '../src/store/sqlite-sql.js';
 import { openSqliteStore, STORE_FILE, type SqliteStore } from '../src/store/sqlite-store.js';
 import { QUERIES } from '../src/store/store-queries.js';
-import type { AuditEntry, AuditEntryInput } from '../src/store/store.js';
+import type { AuditEntry } from '../src/store/store.js';
 import { runAppendWorkers, type WriterSpec } from '../test/support/run-append-workers.js';
 import { measureExport } from './audit-export-measure.js';
+import { sampleAuditEntry } from './sample-audit-entry.js';
 import { benchRecorder, roundFigure, type Target } from './bench-results.js';
 
 const { values } = parseArgs({ options: { scale: { type: 'string' } } });
@@ -41,20 +41,6 @@ const scale = Number(values.scale ?? 1);
 const { results, record, progress } = benchRecorder('bench:store');
 const round = roundFigure;
 const count = (n: number): number => Math.max(10, Math.round(n * scale));
-
-/** A realistic entry: a proposal's evidence summary and one model use. */
-function entry(i: number): AuditEntryInput {
-  return {
-    actor: `user:u${i % 17}`,
-    action: i % 3 === 0 ? 'gic propose' : 'mcp:policy_check_access',
-    inputsHash: createHash('sha256').update(`inputs ${i}`).digest('hex'),
-    outcome: 'ok',
-    detail: `proposal p-${i} verified`,
-    models: [{ model: 'qwen2.5-coder-1.5b', endpoint: 'http://model.ai.svc:8000/v1', promptId: 'draft-intent', promptVersion: 2, promptTokens: 1800, completionTokens: 90 }],
-    evidence: { proposal: `p-${i}`, verified: true, granted: ['release-managers may now POST /api/builds* on builds/build-trigger'], dryRun: { accepted: true, mode: 'server' } },
-    durationMs: 40 + (i % 100),
-  };
-}
 
 const dirs: string[] = [];
 const freshDir = (): string => {
@@ -65,13 +51,13 @@ const freshDir = (): string => {
 
 async function inProcess(name: string, n: number, inFlight: number, synchronous: 'full' | 'normal', target: Target | null): Promise<SqliteStore> {
   const store = await openSqliteStore({ dataDir: freshDir(), synchronous });
-  for (let i = 0; i < 20; i++) await store.appendAudit(entry(i)); // warm-up
+  for (let i = 0; i < 20; i++) await store.appendAudit(sampleAuditEntry(i)); // warm-up
   progress(`${name}: ${n} appends, ${inFlight} in flight, synchronous=${synchronous}`);
   const cpu = process.cpuUsage();
   const started = performance.now();
   let next = 0;
   const loop = async (): Promise<void> => {
-    for (let i = next++; i < n; i = next++) await store.appendAudit(entry(i));
+    for (let i = next++; i < n; i = next++) await store.appendAudit(sampleAuditEntry(i));
   };
   await Promise.all(Array.from({ length: inFlight }, loop));
   const seconds = (performance.now() - started) / 1000;
@@ -93,7 +79,7 @@ async function writeLog(n: number): Promise<string> {
     const now = new Date('2026-12-07T10:00:00.000Z');
     let tail: AuditEntry | undefined;
     db.exec('BEGIN');
-    for (let i = 0; i < n; i++) insert.run(...auditRowValues((tail = sealAuditEntry(tail, checkAuditEntryInput(entry(i)), now))));
+    for (let i = 0; i < n; i++) insert.run(...auditRowValues((tail = sealAuditEntry(tail, checkAuditEntryInput(sampleAuditEntry(i)), now))));
     if (tail !== undefined) db.prepare(toSqliteParameters(QUERIES.updateAuditHead)).run(tail.seq, tail.hash);
     db.exec('COMMIT');
   } finally {
