@@ -5,7 +5,7 @@
 // normal comments). Gerrit's own "apply fix" endpoint then applies them to a change edit; the published
 // patch set has none of those findings. A fix Gerrit refuses makes the bot post the review again with
 // the fix only in the text, exactly once.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,7 +21,8 @@ import { GerritAdminClient } from '../peers/gerrit/gerrit-fixtures.js';
 import { gerritForTests } from '../peers/gerrit/gerrit-test-peer.js';
 import type { RunningPeer } from '../peers/peer.js';
 import type { GerritPeerInfo } from '../peers/gerrit/start-gerrit.js';
-import { copilotDeps, DEMO_MESH } from '../support/copilot-fixture.js';
+import { copilotDeps } from '../support/copilot-fixture.js';
+import { commitFiles, createPolicyRepository } from '../support/policy-repository.js';
 
 const peer: RunningPeer<GerritPeerInfo> | undefined = await gerritForTests();
 
@@ -61,13 +62,6 @@ describe.skipIf(!peer)('review fix suggestions against a real Gerrit', () => {
   const id = (n: number): string => `${project}~${n}`;
   const enc = encodeURIComponent;
 
-  async function commitFiles(files: Record<string, string>, subject: string): Promise<number> {
-    const change = await client.createChange({ project, branch: 'master', subject });
-    for (const [path, text] of Object.entries(files)) await client.putEditFile(id(change._number), path, text);
-    await client.publishEdit(id(change._number));
-    return change._number;
-  }
-
   async function gicMessages(n: number): Promise<string[]> {
     const change = await client.getChange(id(n), { options: ['MESSAGES'] });
     return (change.messages ?? []).filter((m) => m.tag === REVIEW_TAG).map((m) => m.message ?? '');
@@ -77,11 +71,7 @@ describe.skipIf(!peer)('review fix suggestions against a real Gerrit', () => {
     if (peer === undefined) throw new Error('unreachable');
     client = new GerritClient({ baseUrl: peer.info.url, credentials: { username: peer.info.user, password: peer.info.password } });
     admin = new GerritAdminClient({ url: peer.info.url, user: peer.info.user, password: peer.info.password });
-    await client.createProject(project, { create_empty_commit: true });
-    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
-    const base = await commitFiles(demo, 'Add the demo mesh');
-    await client.setReview(id(base), 'current', { labels: { 'Code-Review': 2 } });
-    await admin.call('POST', `changes/${enc(id(base))}/submit`, { body: {} });
+    await createPolicyRepository(client, admin, project, { label: false });
     store = await openSqliteStore({ dataDir: mkdtempSync(join(tmpdir(), 'gic-review-fixes-')), synchronous: 'normal' });
     copilot = await copilotDeps({ store });
     deps = { copilot, gerrit: client, settings: { ...DEFAULT_REVIEW_SETTINGS, project, account: peer.info.user } };
@@ -94,7 +84,7 @@ describe.skipIf(!peer)('review fix suggestions against a real Gerrit', () => {
   });
 
   it('posts mechanical fixes as robot comments with fix_suggestions, which Gerrit applies to a clean patch set', async () => {
-    const n = await commitFiles({ 'policies/builds/fix-me.yaml': FIX_ME, 'policies/builds/typo.yaml': TYPO }, 'A policy with mechanical mistakes');
+    const n = await commitFiles(client, project, { 'policies/builds/fix-me.yaml': FIX_ME, 'policies/builds/typo.yaml': TYPO }, 'A policy with mechanical mistakes');
     const review = await buildPatchSetReview(deps, { project, change: n });
     expect(review.rendered?.fixSuggestions).toBe('robot-comments');
     await postPatchSetReview(deps, review);
@@ -140,7 +130,7 @@ describe.skipIf(!peer)('review fix suggestions against a real Gerrit', () => {
   });
 
   it('a fix Gerrit refuses: the review is posted again with the fix in the text only, once', async () => {
-    const n = await commitFiles({ 'policies/builds/fix-me.yaml': FIX_ME }, 'Lower-case method again');
+    const n = await commitFiles(client, project, { 'policies/builds/fix-me.yaml': FIX_ME }, 'Lower-case method again');
     const review = await buildPatchSetReview(deps, { project, change: n });
     const rendered = review.rendered!;
     const robot = rendered.input.robot_comments ?? {};
@@ -164,7 +154,7 @@ describe.skipIf(!peer)('review fix suggestions against a real Gerrit', () => {
   });
 
   it('the text mode posts no fix suggestion at all; comments mode puts them on normal comments', async () => {
-    const n = await commitFiles({ 'policies/builds/fix-me.yaml': FIX_ME }, 'Text mode');
+    const n = await commitFiles(client, project, { 'policies/builds/fix-me.yaml': FIX_ME }, 'Text mode');
     const asText = await buildPatchSetReview({ ...deps, settings: { ...deps.settings, fixSuggestions: 'text' } }, { project, change: n });
     expect(asText.rendered?.fixSuggestions).toBe('text');
     expect(JSON.stringify(asText.rendered?.input)).not.toContain('fix_suggestions');

@@ -7,7 +7,7 @@
 // comments are ignored; a project without the label gets no vote and a note (through `gic review`);
 // a merged time-bound grant gets its removal change at expiry (injected clock), once, through the
 // copilot (evidence in the commit message, audited); a removal that would grant access is refused.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ import { GerritAdminClient } from '../peers/gerrit/gerrit-fixtures.js';
 import { gerritForTests } from '../peers/gerrit/gerrit-test-peer.js';
 import type { GerritPeerInfo } from '../peers/gerrit/start-gerrit.js';
 import { copilotDeps, DEMO_MESH } from '../support/copilot-fixture.js';
+import { commitFiles as commitFilesTo, createPolicyRepository, demoMeshFiles, mergeChange } from '../support/policy-repository.js';
 
 const peer: RunningPeer<GerritPeerInfo> | undefined = await gerritForTests();
 
@@ -78,18 +79,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
   const enc = encodeURIComponent;
   const id = (n: number, p = project): string => `${p}~${n}`;
 
-  async function commitFiles(p: string, files: Record<string, string>, subject: string, remove: string[] = []): Promise<number> {
-    const change = await client.createChange({ project: p, branch: 'master', subject });
-    for (const [path, text] of Object.entries(files)) await client.putEditFile(id(change._number, p), path, text);
-    for (const path of remove) await client.deleteEditFile(id(change._number, p), path);
-    await client.publishEdit(id(change._number, p));
-    return change._number;
-  }
-
-  async function merge(n: number, p = project): Promise<void> {
-    await client.setReview(id(n, p), 'current', { labels: { 'Code-Review': 2 } });
-    await admin.call('POST', `changes/${enc(id(n, p))}/submit`, { body: {} });
-  }
+  const commitFiles = (p: string, files: Record<string, string>, subject: string, remove: string[] = []): Promise<number> => commitFilesTo(client, p, files, subject, remove);
+  const merge = (n: number, p = project): Promise<void> => mergeChange(client, admin, p, n);
 
   async function startServer(): Promise<void> {
     const app = new Hono<GicEnv>();
@@ -151,14 +142,8 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     if (peer === undefined) throw new Error('unreachable');
     client = new GerritClient({ baseUrl: peer.info.url, credentials: { username: peer.info.user, password: peer.info.password } });
     admin = new GerritAdminClient({ url: peer.info.url, user: peer.info.user, password: peer.info.password });
-    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
-    for (const p of [project, unlabelled]) {
-      await client.createProject(p, { create_empty_commit: true });
-      await merge(await commitFiles(p, demo, 'Add the demo mesh'), p);
-    }
-    const administrators = await client.getGroup('Administrators');
-    await client.putLabel(project, 'Policy-Check', { values: { '-1': 'Policy violation', ' 0': 'No score', '+1': 'Policy OK' }, function: 'NoBlock', commit_message: 'add Policy-Check' });
-    await client.setProjectAccess(project, { add: { 'refs/heads/*': { permissions: { 'label-Policy-Check': { rules: { [administrators.id]: { action: 'ALLOW', min: -1, max: 1 } } } } } }, message: 'gic may vote Policy-Check' });
+    await createPolicyRepository(client, admin, project);
+    await createPolicyRepository(client, admin, unlabelled, { label: false });
 
     dataDir = mkdtempSync(join(tmpdir(), 'gic-review-bot-'));
     store = await openSqliteStore({ dataDir, clock: now, synchronous: 'normal' });
@@ -385,7 +370,7 @@ describe.skipIf(!peer)('the review bot against a real Gerrit', () => {
     // A project whose master has, besides the demo mesh, a DENY of DELETE on build-trigger that the
     // configured (demo) mesh does not have; the patch set then grants DELETE in another file.
     const repo = `review-base-${suffix}`;
-    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
+    const demo = demoMeshFiles();
     const denyDelete = 'apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: no-build-deletes\n  namespace: builds\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            methods: ["DELETE"]\n';
     await client.createProject(repo, { create_empty_commit: true });
     await merge(await commitFiles(repo, { ...demo, 'policies/35-no-build-deletes.yaml': denyDelete }, 'Add the demo mesh and a DENY of build deletes'), repo);

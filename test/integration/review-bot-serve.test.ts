@@ -5,7 +5,7 @@
 // down (100 of them), restarts it on the same data directory, and checks each patch set got exactly one
 // review (the drain time is printed).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { GerritAdminClient } from '../peers/gerrit/gerrit-fixtures.js';
 import { gerritForTests } from '../peers/gerrit/gerrit-test-peer.js';
 import type { GerritPeerInfo } from '../peers/gerrit/start-gerrit.js';
 import { DEMO_MESH } from '../support/copilot-fixture.js';
+import { commitFiles, createPolicyRepository } from '../support/policy-repository.js';
 
 const peer: RunningPeer<GerritPeerInfo> | undefined = await gerritForTests();
 
@@ -49,13 +50,6 @@ describe.skipIf(!peer)('gic serve as the review bot (a real process, Gerrit deli
   let output = '';
 
   const id = (n: number): string => `${project}~${n}`;
-
-  async function commitFiles(files: Record<string, string>, subject: string): Promise<number> {
-    const change = await client.createChange({ project, branch: 'master', subject });
-    for (const [path, text] of Object.entries(files)) await client.putEditFile(id(change._number), path, text);
-    await client.publishEdit(id(change._number));
-    return change._number;
-  }
 
   async function startServe(): Promise<void> {
     if (peer === undefined) throw new Error('unreachable');
@@ -107,14 +101,7 @@ describe.skipIf(!peer)('gic serve as the review bot (a real process, Gerrit deli
     if (peer === undefined) throw new Error('unreachable');
     client = new GerritClient({ baseUrl: peer.info.url, credentials: { username: peer.info.user, password: peer.info.password } });
     admin = new GerritAdminClient({ url: peer.info.url, user: peer.info.user, password: peer.info.password });
-    await client.createProject(project, { create_empty_commit: true });
-    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
-    const base = await commitFiles(demo, 'Add the demo mesh');
-    await client.setReview(id(base), 'current', { labels: { 'Code-Review': 2 } });
-    await admin.call('POST', `changes/${encodeURIComponent(id(base))}/submit`, { body: {} });
-    const administrators = await client.getGroup('Administrators');
-    await client.putLabel(project, 'Policy-Check', { values: { '-1': 'Policy violation', ' 0': 'No score', '+1': 'Policy OK' }, function: 'NoBlock', commit_message: 'add Policy-Check' });
-    await client.setProjectAccess(project, { add: { 'refs/heads/*': { permissions: { 'label-Policy-Check': { rules: { [administrators.id]: { action: 'ALLOW', min: -1, max: 1 } } } } } }, message: 'gic may vote Policy-Check' });
+    await createPolicyRepository(client, admin, project);
     port = await freePort();
     await startServe();
     await client.putWebhookRemote(project, 'gic', { url: `http://127.0.0.1:${port}/webhooks/gerrit?secret=${SECRET}`, events: ['patchset-created', 'comment-added', 'change-restored', 'change-merged'], maxTries: 3, retryInterval: 300 });
@@ -129,7 +116,7 @@ describe.skipIf(!peer)('gic serve as the review bot (a real process, Gerrit deli
   it('reviews each new patch set from the webhook; webhook-to-posted-review latency on the demo mesh', async () => {
     const latencies: number[] = [];
     for (const verb of VERBS.slice(0, 8)) {
-      const n = await commitFiles({ 'policies/30-builds.yaml': edit(verb) }, `Allow ${verb}`);
+      const n = await commitFiles(client, project, { 'policies/30-builds.yaml': edit(verb) }, `Allow ${verb}`);
       latencies.push(await reviewedWithin(n, 20_000));
       expect(await gicMessages(n)).toEqual([2]);
     }
@@ -140,12 +127,12 @@ describe.skipIf(!peer)('gic serve as the review bot (a real process, Gerrit deli
   });
 
   it('killed with work pending and restarted: 100 patch sets made while it was down all reviewed exactly once', async () => {
-    const pending = await commitFiles({ 'policies/30-builds.yaml': edit(VERBS[8] ?? 'X') }, 'Just before the crash');
+    const pending = await commitFiles(client, project, { 'policies/30-builds.yaml': edit(VERBS[8] ?? 'X') }, 'Just before the crash');
     await kill();
     const whileDown: number[] = [];
     for (let i = 0; i < 100; i++) {
       const policy = `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: deny-path-${i}\n  namespace: builds\nspec:\n  selector:\n    matchLabels:\n      app: build-trigger\n  action: DENY\n  rules:\n    - to:\n        - operation:\n            paths: ["/internal/${i}/*"]\n`;
-      whileDown.push(await commitFiles({ [`policies/builds/deny-path-${i}.yaml`]: policy }, `Deny /internal/${i} while gic is down`));
+      whileDown.push(await commitFiles(client, project, { [`policies/builds/deny-path-${i}.yaml`]: policy }, `Deny /internal/${i} while gic is down`));
     }
     const restarted = performance.now();
     await startServe();

@@ -4,7 +4,7 @@
 // the branch's policies read through Gerrit vs against --mesh), the exit codes (0; 3 for a -1 review; 4
 // for no such change or patch set; 5 when Gerrit does not answer; 2 for an unknown --review-base), and
 // that without --post nothing is written to Gerrit (the changes' messages read back).
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,7 @@ import { GerritAdminClient } from '../peers/gerrit/gerrit-fixtures.js';
 import { gerritForTests } from '../peers/gerrit/gerrit-test-peer.js';
 import type { GerritPeerInfo } from '../peers/gerrit/start-gerrit.js';
 import { DEMO_MESH } from '../support/copilot-fixture.js';
+import { commitFiles, createPolicyRepository, demoMeshFiles } from '../support/policy-repository.js';
 
 const peer: RunningPeer<GerritPeerInfo> | undefined = await gerritForTests();
 
@@ -71,13 +72,6 @@ describe.skipIf(!peer)('gic review --review-base against a real Gerrit', () => {
   const gerritArgs = (): string[] => ['--gerrit-url', peer?.info.url ?? '', '--gerrit-user', peer?.info.user ?? '', '--policy-project', project];
   const review = (change: string, ...more: string[]): Promise<GicRun> => runGic(['review', change, ...gerritArgs(), ...more, '-o', 'json'], { env: env() });
 
-  async function commitFiles(files: Record<string, string>, subject: string): Promise<number> {
-    const change = await client.createChange({ project, branch: 'master', subject });
-    for (const [path, text] of Object.entries(files)) await client.putEditFile(`${project}~${change._number}`, path, text);
-    await client.publishEdit(`${project}~${change._number}`);
-    return change._number;
-  }
-
   /** Every message on the change (anyone's), as Gerrit returns them. */
   async function messages(n: number): Promise<{ tag?: string | null; message?: string | null }[]> {
     return (await client.getChange(`${project}~${n}`, { options: ['MESSAGES'] })).messages ?? [];
@@ -87,16 +81,9 @@ describe.skipIf(!peer)('gic review --review-base against a real Gerrit', () => {
     if (peer === undefined) throw new Error('unreachable');
     client = new GerritClient({ baseUrl: peer.info.url, credentials: { username: peer.info.user, password: peer.info.password } });
     admin = new GerritAdminClient({ url: peer.info.url, user: peer.info.user, password: peer.info.password });
-    await client.createProject(project, { create_empty_commit: true });
-    const demo = Object.fromEntries(readdirSync(DEMO_MESH).filter((f) => f.endsWith('.yaml')).map((f) => [`policies/${f}`, readFileSync(join(DEMO_MESH, f), 'utf8')]));
-    const base = await commitFiles({ ...demo, 'policies/35-no-build-deletes.yaml': DENY_DELETE }, 'Add the demo mesh and a DENY of build deletes');
-    await client.setReview(`${project}~${base}`, 'current', { labels: { 'Code-Review': 2 } });
-    await admin.call('POST', `changes/${encodeURIComponent(`${project}~${base}`)}/submit`, { body: {} });
-    const administrators = await client.getGroup('Administrators');
-    await client.putLabel(project, 'Policy-Check', { values: { '-1': 'Policy violation', ' 0': 'No score', '+1': 'Policy OK' }, function: 'NoBlock', commit_message: 'add Policy-Check' });
-    await client.setProjectAccess(project, { add: { 'refs/heads/*': { permissions: { 'label-Policy-Check': { rules: { [administrators.id]: { action: 'ALLOW', min: -1, max: 1 } } } } } }, message: 'gic may vote Policy-Check' });
-    grantDelete = await commitFiles({ 'policies/30-builds.yaml': GRANT_DELETE }, 'Let CI delete builds');
-    schemaError = await commitFiles({ 'policies/30-builds.yaml': SCHEMA_ERROR }, 'A typo');
+    await createPolicyRepository(client, admin, project, { files: { ...demoMeshFiles(), 'policies/35-no-build-deletes.yaml': DENY_DELETE }, subject: 'Add the demo mesh and a DENY of build deletes' });
+    grantDelete = await commitFiles(client, project, { 'policies/30-builds.yaml': GRANT_DELETE }, 'Let CI delete builds');
+    schemaError = await commitFiles(client, project, { 'policies/30-builds.yaml': SCHEMA_ERROR }, 'A typo');
   });
 
   afterAll(async () => {
