@@ -39,21 +39,14 @@ import type { AuthorizationPolicy } from '../src/policy/resources/mesh.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import type { ConversationTurn } from '../src/store/store.js';
 import { generateMesh } from './generate-mesh.js';
+import { type BenchResult, roundFigure } from './bench-results.js';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, edits: { type: 'string' }, 'tokenizer-url': { type: 'string' } } });
 const seed = Number(values.seed ?? 20261125);
 const progress = (message: string): void => void process.stderr.write(`[copilot-bench] ${message}\n`);
 
-interface Result {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target: { readonly max?: number; readonly min?: number } | null;
-  readonly pass: boolean | null;
-  readonly details?: Record<string, unknown>;
-}
-const results: Result[] = [];
-const round = (n: number): number => Math.round(n * 10) / 10;
+const results: BenchResult[] = [];
+const round = (n: number): number => roundFigure(n, 1);
 
 const tokenizerUrl = values['tokenizer-url'];
 /** Tokens of a chat prompt: the server's tokenizer, or the documented estimate. */

@@ -23,23 +23,16 @@ import { buildPatchSetReview } from '../src/review/review-patch-set.js';
 import { DEFAULT_REVIEW_SETTINGS, type ReviewBotSettings } from '../src/review/review-settings.js';
 import { openSqliteStore } from '../src/store/sqlite-store.js';
 import { generateMesh } from './generate-mesh.js';
+import { type BenchResult, roundFigure } from './bench-results.js';
 
 const { values } = parseArgs({ options: { seed: { type: 'string' }, runs: { type: 'string' }, 'bench-runs': { type: 'string' } } });
 const seed = Number(values.seed ?? 20261125);
 const demoRuns = Number(values.runs ?? 20);
 const benchRuns = Number(values['bench-runs'] ?? 8);
 const progress = (message: string): void => void process.stderr.write(`[review-bench] ${message}\n`);
-const round = (n: number): number => Math.round(n * 10) / 10;
+const round = (n: number): number => roundFigure(n, 1);
 
-interface Result {
-  readonly name: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target: { readonly max?: number; readonly min?: number } | null;
-  readonly pass: boolean | null;
-  readonly details?: Record<string, unknown>;
-}
-const results: Result[] = [];
+const results: BenchResult[] = [];
 
 /** A policy repository in memory: the branch's files and one change editing one of them. */
 interface Repository {
