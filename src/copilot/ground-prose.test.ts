@@ -16,6 +16,10 @@ describe('checkGrounding', () => {
     expect(checkGrounding('The request to builds/build-trigger is denied (DENY).', { factTexts: facts, mustCover: cover })).toEqual({ ok: false, reason: 'the text leaves out GIC119, a finding the change introduces' });
     expect(checkGrounding('GIC119: builds/build-trigger is open now.', { factTexts: [...facts, 'GIC119'], mustCover: cover })).toEqual({ ok: false, reason: 'the text leaves out that the change grants access' });
     expect(checkGrounding('GIC119: the change allows every request to builds/build-trigger.', { factTexts: [...facts, 'GIC119'], mustCover: cover })).toEqual({ ok: true });
+    // A covering word must start a word: "completely" does not say "let", "deletes" does not either.
+    const grant = [{ what: 'that the change grants access', words: ['let', 'open'] }];
+    expect(checkGrounding('The change is completely harmless and deletes nothing.', { factTexts: facts, mustCover: grant })).toEqual({ ok: false, reason: 'the text leaves out that the change grants access' });
+    expect(checkGrounding('The change lets every caller in.', { factTexts: facts, mustCover: grant })).toEqual({ ok: true });
   });
 
   it('accepts prose that only repeats the facts', () => {

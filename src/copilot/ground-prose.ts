@@ -62,6 +62,10 @@ function inVocabulary(vocab: Set<string>, token: string): boolean {
   return t === '' || vocab.has(t) || vocab.has(t.toLowerCase()) || (t.endsWith('*') && vocab.has(t.slice(0, -1)));
 }
 
+function startsAWord(text: string, word: string): boolean {
+  return new RegExp(`(^|[^A-Za-z0-9])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'i').test(text);
+}
+
 export function checkGrounding(prose: string, input: GroundingInput): GroundingResult {
   const text = prose.trim();
   if (text === '') return { ok: false, reason: 'the model returned no text' };
@@ -73,8 +77,8 @@ export function checkGrounding(prose: string, input: GroundingInput): GroundingR
     if (!input.mustMention.some((w) => lower.includes(w.toLowerCase()))) return { ok: false, reason: `the text does not state the decision (${input.mustMention.join(' / ')})` };
   }
   for (const fact of input.mustCover ?? []) {
-    const lower = text.toLowerCase();
-    if (!fact.words.some((w) => lower.includes(w.toLowerCase()))) return { ok: false, reason: `the text leaves out ${fact.what}` };
+    // A word must start a word of the text: "let" in "lets", not in "completely" or "delete".
+    if (!fact.words.some((w) => startsAWord(text, w))) return { ok: false, reason: `the text leaves out ${fact.what}` };
   }
   for (const m of text.matchAll(/`([^`]+)`|"([^"]+)"|“([^”]+)”/g)) {
     const quoted = (m[1] ?? m[2] ?? m[3] ?? '').trim();
