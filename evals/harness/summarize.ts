@@ -5,33 +5,30 @@ import type { AttemptResult } from './run-task.js';
 import type { EvalTask, SuiteName } from './task-file.js';
 import type { Outcome } from './verdict.js';
 
-export interface TaskSummary {
+/** The figures a task and a suite both report (a suite's are the means over its tasks). */
+interface Figures {
+  readonly passAt1: number;
+  readonly passAtK: number;
+  readonly outcomes: Readonly<Record<Outcome, number>>;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly latencyMs: number;
+  readonly toolCalls: number;
+}
+
+export interface TaskSummary extends Figures {
   readonly task: string;
   readonly suite: SuiteName;
   readonly difficulty: string;
   readonly attempts: number;
   readonly passed: number;
-  readonly passAt1: number;
-  readonly passAtK: number;
-  readonly outcomes: Readonly<Record<Outcome, number>>;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly latencyMs: number;
-  readonly toolCalls: number;
   /** The reason of the first failed attempt (or of the last pass). */
   readonly reason: string;
 }
 
-export interface SuiteSummary {
+export interface SuiteSummary extends Figures {
   readonly suite: SuiteName;
   readonly tasks: number;
-  readonly passAt1: number;
-  readonly passAtK: number;
-  readonly outcomes: Readonly<Record<Outcome, number>>;
-  readonly promptTokens: number;
-  readonly completionTokens: number;
-  readonly latencyMs: number;
-  readonly toolCalls: number;
 }
 
 const mean = (values: readonly number[]): number => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
